@@ -1,0 +1,54 @@
+"""Diagnostics: what a rule found, where, and what to do about it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from .facts import Span
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def lower(severity: str, levels: int = 1) -> Optional[str]:
+    """The severity `levels` steps down; None when it falls below info (the finding is dropped)."""
+    index = _ORDER[severity] + levels
+    return SEVERITIES[index] if index < len(SEVERITIES) else None
+
+
+@dataclass(frozen=True)
+class Edit:
+    content: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # "safe", "unsafe", "display-only"
+    message: str
+    edits: tuple = ()
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    severity: str
+    filename: str
+    span: Span
+    hint: str = ""  # the fix, in words
+    fix: Optional[Fix] = None
+    noqa_row: Optional[int] = None
+
+    def sort_key(self):
+        return (self.filename, self.span.row, self.span.column, self.code)
+
+
+@dataclass
+class FileResult:
+    filename: str
+    diagnostics: List[Diagnostic] = field(default_factory=list)
+    skipped: bool = False  # not analyzed: nothing in it can initialize a kernel

@@ -1,0 +1,114 @@
+"""One file through the pipeline: decode -> parse -> frontends -> rules -> diagnostics."""
+from __future__ import annotations
+
+import re
+from typing import Dict, FrozenSet, Iterable, List, Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .diagnostics import Diagnostic, FileResult, INFO
+from .facts import Span
+from .frontends import run_frontends
+from .rules import RULES_BY_CODE, default_codes
+from .sources import SourceError, decode
+
+PARSE_ERROR = "IL000"
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_IGNORE = re.compile(r"#\s*initlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
+
+
+def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None) -> FileResult:
+    """Analyze one file's bytes or text. `enabled` is the set of rule codes to run (None: defaults)."""
+    enabled = default_codes() if enabled is None else enabled
+    result = FileResult(filename)
+    try:
+        text = decode(source) if isinstance(source, bytes) else source
+    except SourceError as error:
+        result.diagnostics.append(_file_error(filename, str(error), error.row, error.column))
+        return _keep_enabled(result, enabled)
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        message = f"syntax error: {error.message}"
+        result.diagnostics.append(_file_error(filename, message, error.raw_line or 1, (error.raw_column or 0) + 1))
+        return _keep_enabled(result, enabled)
+    except RecursionError:
+        result.diagnostics.append(_file_error(filename, "too deeply nested to analyze", 1, 1))
+        return _keep_enabled(result, enabled)
+
+    try:
+        sites = run_frontends(module, filename)
+    except RecursionError:
+        result.diagnostics.append(_file_error(filename, "too deeply nested to analyze", 1, 1))
+        return _keep_enabled(result, enabled)
+    rules = [RULES_BY_CODE[code]() for code in sorted(enabled) if code in RULES_BY_CODE and code != PARSE_ERROR]
+    pending = []  # (site, rule, finding)
+    for site in sites:
+        for rule in rules:
+            for found in rule.check(site) or ():
+                if found is not None:
+                    pending.append((site, rule, found))
+                    break  # one finding per rule and site
+    if not pending:
+        return result
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    lines = text.splitlines()
+    for site, rule, found in pending:
+        position = positions[site.anchor]
+        span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
+        if _suppressed(lines, span.row, rule.code):
+            continue
+        result.diagnostics.append(
+            Diagnostic(rule.code, found.message, found.severity, filename, span, found.hint, noqa_row=span.row)
+        )
+    result.diagnostics = _dedupe(result.diagnostics)
+    return result
+
+
+def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+    seen = set()
+    unique = []
+    for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
+        key = (diagnostic.code, diagnostic.span)
+        if key not in seen:
+            seen.add(key)
+            unique.append(diagnostic)
+    return unique
+
+
+def _file_error(filename: str, message: str, row: int, column: int) -> Diagnostic:
+    span = Span(row, max(column, 1), row, max(column, 1))
+    return Diagnostic(PARSE_ERROR, f"could not analyze the file: {message}", "error", filename, span,
+                      "fix the file so that Python can parse it", noqa_row=row)
+
+
+def _keep_enabled(result: FileResult, enabled: Iterable[str]) -> FileResult:
+    result.diagnostics = [d for d in result.diagnostics if d.code in enabled]
+    return result
+
+
+def suppressed_codes(line: str) -> Optional[FrozenSet[str]]:
+    """Codes suppressed on a line: None for none, an empty set for all (bare noqa / ignore)."""
+    codes = set()
+    found = False
+    for pattern in (_NOQA, _IGNORE):
+        for match in pattern.finditer(line):
+            found = True
+            listed = match.group("codes")
+            if not listed:
+                return frozenset()
+            codes.update(c.upper() for c in re.split(r"[\s,]+", listed.strip()) if c)
+    return frozenset(codes) if found else None
+
+
+def _suppressed(lines: List[str], row: int, code: str) -> bool:
+    if not 1 <= row <= len(lines):
+        return False
+    codes = suppressed_codes(lines[row - 1])
+    if codes is None:
+        return False
+    return not codes or code in codes or any(code.startswith(c) for c in codes)
+
+
+__all__ = ["lint_source", "suppressed_codes", "PARSE_ERROR", "INFO"]

@@ -1,0 +1,634 @@
+"""An abstract interpreter for forward()/call() bodies and model-building code.
+
+It follows tensors through assignments, calls and operators, and records for every kernel node
+what consumes its output: an activation, a normalization, another kernel, a residual addition, a
+multiplication with another trainable factor, or the model's output. It is deliberately small:
+unknown constructs make the consumer unknown (so rules stay silent), never a guess.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import libcst as cst
+
+from ..facts import Activation
+from .graph import (
+    INPUT_TAP,
+    ActivationItem,
+    AddItem,
+    ChainItem,
+    Flow,
+    GroupItem,
+    KernelItem,
+    Node,
+    NormItem,
+    OpaqueItem,
+    ParamRef,
+    PassItem,
+    Tap,
+    input_flow,
+)
+
+MAX_INLINE_DEPTH = 3
+EMPTY = Flow(frozenset())
+
+
+class Const:
+    """A non-tensor value (a number, a string)."""
+
+
+CONST = Const()
+
+
+class Adapter:
+    """What a frontend tells the interpreter about its framework."""
+
+    def constructor(self, call: cst.Call) -> Optional[object]:
+        """The item a constructor call creates (a layer, a container), or None."""
+        return None
+
+    def tensor_op(self, call: cst.Call) -> Optional[tuple]:
+        """("act", Activation) | ("norm",) | ("pass",) | ("add",) | ("mul",) | ("matmul",) | ("linear",) |
+        ("model",) | ("input", width) | ("item", item) for a function applied to tensors, or None."""
+        return None
+
+    def method_op(self, name: str, call: cst.Call) -> Optional[tuple]:
+        return None
+
+    def on_item_call(self, item, call: cst.Call, env) -> None:
+        """Hook for calls on items that are not applications (`model.add(layer)`)."""
+
+
+class Interpreter:
+    def __init__(self, adapter: Adapter, resolver, attrs: Optional[Dict[str, object]] = None,
+                 methods: Optional[Dict[str, cst.FunctionDef]] = None) -> None:
+        self.adapter = adapter
+        self.resolver = resolver
+        self.attrs = attrs or {}
+        self.methods = methods or {}
+        self.depth = 0
+        self.chains: List[ChainItem] = []  # Sequential models built in the code read
+
+    # ----- entry points -----
+    def run_function(self, function: cst.FunctionDef, args: Optional[list] = None) -> object:
+        env: Dict[str, object] = {}
+        params = list(function.params.posonly_params) + list(function.params.params)
+        if params and params[0].name.value in ("self", "cls"):
+            params = params[1:]
+        for index, param in enumerate(params):
+            env[param.name.value] = args[index] if args is not None and index < len(args) else input_flow()
+        for param in function.params.kwonly_params:
+            env[param.name.value] = input_flow()
+        self.resolver.push(function)
+        try:
+            returned = self.run_block(function.body, env)
+        finally:
+            self.resolver.pop()
+        return returned
+
+    def run_module(self, module: cst.Module) -> None:
+        env: Dict[str, object] = {}
+        self.run_statements(module.body, env)
+
+    def finish_chains(self) -> None:
+        """Standalone Sequential models: their last layer is the model output."""
+        for chain in list(self.chains):
+            if chain.standalone and not chain.applied:
+                self.mark_return(self.apply(chain, input_flow(chain.width)))
+
+    # ----- statements -----
+    def run_block(self, block, env) -> object:
+        if isinstance(block, cst.SimpleStatementSuite):
+            return self.run_statements(block.body, env)
+        return self.run_statements(block.body, env)
+
+    def run_statements(self, statements, env) -> object:
+        returned = None
+        for statement in statements:
+            value = self.run_statement(statement, env)
+            if value is not None:
+                returned = value if returned is None else _merge(returned, value)
+        return returned
+
+    def run_statement(self, statement, env) -> object:
+        if isinstance(statement, cst.SimpleStatementLine):
+            returned = None
+            for small in statement.body:
+                value = self.run_small(small, env)
+                if value is not None:
+                    returned = value
+            return returned
+        if isinstance(statement, cst.If):
+            self.eval(statement.test, env)
+            branch_env = dict(env)
+            returned = self.run_block(statement.body, branch_env)
+            other_env = dict(env)
+            if statement.orelse is not None:
+                orelse = statement.orelse
+                if isinstance(orelse, cst.If):
+                    other = self.run_statement(orelse, other_env)
+                else:
+                    other = self.run_block(orelse.body, other_env)
+                if other is not None:
+                    returned = other if returned is None else _merge(returned, other)
+            _merge_env(env, branch_env, other_env)
+            return returned
+        if isinstance(statement, cst.For):
+            iterable = self.eval(statement.iter, env)
+            element = _element_of(iterable)
+            self.bind(statement.target, element, env)
+            loop_env = dict(env)
+            returned = None
+            for _ in range(2):  # twice: what one iteration produces feeds the next
+                value = self.run_block(statement.body, loop_env)
+                if value is not None:
+                    returned = value
+            _merge_env(env, loop_env, dict(env))
+            return returned
+        if isinstance(statement, cst.While):
+            self.eval(statement.test, env)
+            loop_env = dict(env)
+            returned = self.run_block(statement.body, loop_env)
+            _merge_env(env, loop_env, dict(env))
+            return returned
+        if isinstance(statement, cst.With):
+            for item in statement.items:
+                self.eval(item.item, env)
+            return self.run_block(statement.body, env)
+        if isinstance(statement, cst.Try):
+            returned = self.run_block(statement.body, env)
+            for handler in statement.handlers:
+                self.run_block(handler.body, dict(env))
+            if statement.orelse is not None:
+                self.run_block(statement.orelse.body, env)
+            if statement.finalbody is not None:
+                self.run_block(statement.finalbody.body, env)
+            return returned
+        return None  # nested functions and classes are read on their own
+
+    def run_small(self, small, env) -> object:
+        if isinstance(small, cst.Assign):
+            value = self.eval(small.value, env)
+            for target in small.targets:
+                self.bind(target.target, value, env)
+            return None
+        if isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.bind(small.target, self.eval(small.value, env), env)
+            return None
+        if isinstance(small, cst.AugAssign):
+            left = self.eval(small.target, env)
+            right = self.eval(small.value, env)
+            self.bind(small.target, self.binary(small.operator, left, right), env)
+            return None
+        if isinstance(small, cst.Return):
+            if small.value is None:
+                return None
+            value = self.eval(small.value, env)
+            self.mark_return(value)
+            return value if value is not None else CONST
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, env)
+        return None
+
+    def bind(self, target, value, env) -> None:
+        if isinstance(target, cst.Name):
+            env[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.bind(element.value, _split(value), env)
+        elif isinstance(target, cst.StarredElement):
+            self.bind(target.value, None, env)
+
+    # ----- expressions -----
+    def eval(self, node, env) -> object:
+        if isinstance(node, cst.Name):
+            if node.value in env:
+                return env[node.value]
+            if node.value in ("None", "True", "False"):
+                return CONST
+            binding = self.resolver.binding(node.value)
+            if isinstance(binding, cst.Call):
+                item = self.adapter.constructor(binding)
+                if item is not None:
+                    return item
+            return input_flow()
+        if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            return CONST
+        if isinstance(node, cst.Attribute):
+            return self.eval_attribute(node, env)
+        if isinstance(node, cst.Call):
+            return self.eval_call(node, env)
+        if isinstance(node, cst.BinaryOperation):
+            left = self.eval(node.left, env)
+            right = self.eval(node.right, env)
+            return self.binary(node.operator, left, right)
+        if isinstance(node, cst.UnaryOperation):
+            value = self.eval(node.expression, env)
+            return value
+        if isinstance(node, cst.Subscript):
+            return self.eval_subscript(node, env)
+        if isinstance(node, (cst.Tuple, cst.List)):
+            return [self.eval(element.value, env) for element in node.elements]
+        if isinstance(node, cst.IfExp):
+            self.eval(node.test, env)
+            return _merge(self.eval(node.body, env), self.eval(node.orelse, env))
+        if isinstance(node, cst.Await):
+            return self.eval(node.expression, env)
+        # Anything else: evaluate the calls inside for their effects, and know nothing of the result.
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.consume_unknown(self.eval(child, env))
+        return None
+
+    def eval_attribute(self, node: cst.Attribute, env) -> object:
+        receiver = node.value
+        if isinstance(receiver, cst.Name) and receiver.value == "self":
+            value = self.attrs.get(node.attr.value)
+            if value is not None:
+                return value
+            return None
+        base = self.eval(receiver, env)
+        if isinstance(base, Flow):
+            if node.attr.value in ("T", "mT", "data"):
+                return base
+            return None  # x.shape, x.dtype...
+        if isinstance(base, ParamRef) and node.attr.value in ("T", "mT", "data"):
+            return base
+        if isinstance(base, list) and len(base) == 1:
+            return base[0]
+        return None
+
+    def eval_subscript(self, node: cst.Subscript, env) -> object:
+        base = self.eval(node.value, env)
+        if isinstance(base, (ChainItem, GroupItem)):
+            index = None
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                index = self.resolver.number(node.slice[0].slice.value)
+            if index is not None and index == int(index):
+                try:
+                    return base.items[int(index)]
+                except IndexError:
+                    return OpaqueItem()
+            return GroupItem(list(base.items))
+        if isinstance(base, Flow):
+            return base
+        if isinstance(base, list):
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                index = self.resolver.number(node.slice[0].slice.value)
+                if index is not None and index == int(index) and -len(base) <= int(index) < len(base):
+                    return base[int(index)]
+            return _merge_all(base)
+        return base if isinstance(base, ParamRef) else None
+
+    def eval_call(self, call: cst.Call, env) -> object:
+        func = call.func
+        # Constructors of layers and containers.
+        item = self.adapter.constructor(call)
+        if item is not None:
+            if isinstance(item, ChainItem) and item not in self.chains:
+                self.chains.append(item)
+            return item
+        op = self.adapter.tensor_op(call)
+        if op is not None:
+            return self.eval_op(op, call, env)
+        # self.method(...) of the class being read: inline it.
+        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
+                and func.attr.value in self.methods and func.attr.value not in self.attrs):
+            args = [self.eval(a.value, env) for a in call.args if a.keyword is None and not a.star]
+            if self.depth >= MAX_INLINE_DEPTH:
+                for value in args:
+                    self.consume_unknown(value)
+                return input_flow()
+            self.depth += 1
+            try:
+                returned = self.run_function(self.methods[func.attr.value], args)
+            finally:
+                self.depth -= 1
+            return returned if returned is not None else input_flow()
+        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
+                and func.attr.value in self.attrs):
+            callee = self.attrs[func.attr.value]
+            if isinstance(callee, ParamRef):
+                return input_flow()
+            if isinstance(callee, AddItem):
+                return self.join(_flatten([self.eval(a.value, env) for a in call.args]))
+            return self.apply(callee, self._first_flow(call, env))
+        # tensor.method(...)
+        if isinstance(func, cst.Attribute):
+            receiver = self.eval(func.value, env)
+            if isinstance(receiver, (ChainItem, GroupItem, KernelItem, OpaqueItem)) and func.attr.value != "forward":
+                self.adapter.on_item_call(receiver, call, env)
+                for argument in call.args:
+                    self.eval(argument.value, env)
+                return None
+            if isinstance(receiver, Flow):
+                op = self.adapter.method_op(func.attr.value, call)
+                args = [self.eval(a.value, env) for a in call.args]
+                if op is not None:
+                    return self.apply_op(op, [receiver] + args)
+                self.consume_unknown(receiver)
+                for value in args:
+                    self.consume_unknown(value)
+                return input_flow()
+            if isinstance(receiver, (KernelItem, ChainItem, GroupItem)) and func.attr.value == "forward":
+                return self.apply(receiver, self._first_flow(call, env))
+        callee = self.eval(func, env) if not isinstance(func, cst.Name) or func.value in env else None
+        if isinstance(callee, (KernelItem, ActivationItem, NormItem, PassItem, ChainItem, GroupItem, OpaqueItem, AddItem)):
+            if isinstance(callee, AddItem):
+                values = [self.eval(a.value, env) for a in call.args]
+                return self.join(_flatten(values))
+            return self.apply(callee, self._first_flow(call, env, others=True))
+        # An unknown function: whatever it receives is used in an unknown way.
+        for argument in call.args:
+            self.consume_unknown(self.eval(argument.value, env))
+        return input_flow()
+
+    def _first_flow(self, call: cst.Call, env, others: bool = False) -> Flow:
+        values = [self.eval(a.value, env) for a in call.args]
+        first = values[0] if values else None
+        for value in values[1:]:
+            self.consume_unknown(value)
+        if isinstance(first, list):
+            first = _merge_all(first)
+        if isinstance(first, ParamRef):
+            return Flow(frozenset({Tap(first.node)}))
+        return first if isinstance(first, Flow) else input_flow()
+
+    def eval_op(self, op: tuple, call: cst.Call, env) -> object:
+        kind = op[0]
+        if kind == "item":
+            return self.apply(op[1], self._first_flow(call, env))
+        if kind == "input":
+            for argument in call.args:
+                self.eval(argument.value, env)
+            return input_flow(op[1])
+        if kind == "model":
+            outputs = None
+            positional = [a for a in call.args if a.keyword is None]
+            for argument in call.args:
+                if argument.keyword is not None and argument.keyword.value == "outputs":
+                    outputs = argument.value
+            if outputs is None and len(positional) > 1:
+                outputs = positional[1].value
+            if outputs is not None:
+                self.mark_return(self.eval(outputs, env))
+            return OpaqueItem()
+        values = [self.eval(a.value, env) for a in call.args if not a.star or True]
+        return self.apply_op(op, values)
+
+    def apply_op(self, op: tuple, values: list) -> object:
+        kind = op[0]
+        flows = [v for v in values if isinstance(v, (Flow, ParamRef, list))]
+        if kind in ("act", "norm", "pass"):
+            first = values[0] if values else None
+            if isinstance(first, list):
+                first = _merge_all(first)
+            if isinstance(first, ParamRef):
+                first = Flow(frozenset({Tap(first.node)}))
+            if not isinstance(first, Flow):
+                return input_flow()
+            for value in values[1:]:
+                if kind != "pass":
+                    self.consume_unknown(value)
+            item = ActivationItem(op[1]) if kind == "act" else NormItem() if kind == "norm" else PassItem()
+            return self.apply(item, first)
+        if kind == "add":
+            return self.join(_flatten(values))
+        if kind == "mul":
+            return self.binary(cst.Multiply(), values[0] if values else None, values[1] if len(values) > 1 else None)
+        if kind == "matmul":
+            return self.matmul(values[0] if values else None, values[1] if len(values) > 1 else None)
+        if kind == "linear":
+            x = values[0] if values else None
+            weight = values[1] if len(values) > 1 else None
+            return self.matmul(x, weight, transposed=True)
+        for value in flows:
+            self.consume_unknown(value)
+        return input_flow()
+
+    # ----- applying items -----
+    def apply(self, item, flow: Flow) -> Flow:
+        if isinstance(item, KernelItem):
+            node = item.node
+            node.applied = True
+            for tap in flow.taps:
+                self._feed(tap, node)
+            if flow.width is not None and node.fan_in is None and node.kind == "Dense":
+                node.fan_in = flow.width
+            out = Flow(frozenset({Tap(node)}), node.width_out)
+            if node.builtin_activation is not None and node.builtin_activation.family != "linear":
+                node.activations.add(node.builtin_activation)
+                out = Flow(frozenset({Tap(node, False, node.builtin_activation)}), node.width_out)
+            return out
+        if isinstance(item, ActivationItem):
+            taps = set()
+            for tap in flow.taps:
+                if tap.node is not None and tap.act is None:
+                    tap.node.activations.add(item.activation)
+                    if tap.normed:
+                        tap.node.norm_after = True
+                    taps.add(Tap(tap.node, tap.normed, item.activation))
+                else:
+                    taps.add(tap)
+            return Flow(frozenset(taps), flow.width)
+        if isinstance(item, NormItem):
+            taps = set()
+            for tap in flow.taps:
+                if tap.node is not None and tap.act is None:
+                    tap.node.norm_after = True
+                taps.add(Tap(tap.node, True, tap.act))
+            return Flow(frozenset(taps), flow.width)
+        if isinstance(item, PassItem):
+            return flow
+        if isinstance(item, ChainItem):
+            item.applied = True
+            for child in item.items:
+                flow = self.apply(child, flow)
+            return flow
+        if isinstance(item, GroupItem):
+            result = None
+            for child in item.items:
+                out = self.apply(child, flow)
+                result = out if result is None else result.union(out)
+            return result if result is not None else flow
+        if isinstance(item, AddItem):
+            return self.join([flow])
+        self.consume_unknown(flow)
+        return input_flow()
+
+    def _feed(self, tap: Tap, node: Node) -> None:
+        source = tap.node
+        if source is None or source is node:
+            return
+        source.next_kernels.add(node)
+        if tap.act is None and not tap.normed:
+            source.activations.add(Activation("linear", "no activation"))
+            node.fed_directly_by.add(source)
+
+    def consume_unknown(self, value) -> None:
+        if isinstance(value, Flow):
+            for tap in value.taps:
+                if tap.node is not None and tap.act is None:
+                    tap.node.unknown_use = True
+        elif isinstance(value, list):
+            for element in value:
+                self.consume_unknown(element)
+        elif isinstance(value, ParamRef):
+            value.node.unknown_use = True
+
+    def mark_return(self, value) -> None:
+        if isinstance(value, Flow):
+            for tap in value.taps:
+                if tap.node is not None:
+                    tap.node.output = True
+        elif isinstance(value, list):
+            for element in value:
+                self.mark_return(element)
+        elif isinstance(value, ChainItem) and value in self.chains:
+            pass  # a returned Sequential is finished with the others
+
+    def join(self, values: list) -> Flow:
+        """x + h: every direct kernel output that meets another tensor ends a residual branch."""
+        flows = [_as_flow(v) for v in values]
+        flows = [f for f in flows if f is not None]
+        if len(flows) < 2:
+            return flows[0] if flows else input_flow()
+        for index, flow in enumerate(flows):
+            for tap in flow.taps:
+                if tap.node is not None and tap.act is None and not tap.normed:
+                    tap.node.residual = True
+        return Flow(frozenset({INPUT_TAP}), flows[0].width)
+
+    def binary(self, operator, left, right) -> object:
+        if isinstance(operator, (cst.Add, cst.Subtract)):
+            left_flow, right_flow = _as_flow(left), _as_flow(right)
+            if left_flow is not None and right_flow is not None:
+                return self.join([left_flow, right_flow])
+            return left_flow or right_flow or CONST
+        if isinstance(operator, cst.MatrixMultiply):
+            return self.matmul(left, right)
+        if isinstance(operator, cst.Multiply):
+            left_flow, right_flow = _as_flow(left), _as_flow(right)
+            if left_flow is not None and right_flow is not None:
+                left_nodes = {t.node for t in left_flow.taps if t.node is not None}
+                right_nodes = {t.node for t in right_flow.taps if t.node is not None}
+                if left_nodes and right_nodes:
+                    for a in left_nodes:
+                        for b in right_nodes:
+                            if a is not b:
+                                a.partners.add(b)
+                                b.partners.add(a)
+                return left_flow.union(right_flow)
+            return left_flow or right_flow or CONST
+        left_flow = _as_flow(left)
+        if left_flow is not None:
+            return left_flow  # x / c, x ** 2...
+        right_flow = _as_flow(right)
+        return right_flow if right_flow is not None else CONST
+
+    def matmul(self, left, right, transposed: bool = False) -> object:
+        """x @ W (W is (in, out)), F.linear(x, W) (W is (out, in)); A @ B between parameters."""
+        left_params = _params(left)
+        right_params = _params(right)
+        if left_params and right_params:
+            for a in left_params:
+                for b in right_params:
+                    if a is not b:
+                        a.partners.add(b)
+                        b.partners.add(a)
+        weights = right_params or left_params
+        for node in weights:
+            node.applied = True
+            if node.shape and len(node.shape) == 2 and node.fan_in is None:
+                if transposed:
+                    node.fan_in = node.shape[1]
+                elif right_params and isinstance(right, ParamRef):
+                    node.fan_in = node.shape[0]
+                elif left_params and isinstance(left, ParamRef) and not right_params:
+                    node.fan_in = node.shape[1]
+        data = _as_flow(left) if right_params else _as_flow(right)
+        if data is not None:
+            for tap in data.taps:
+                for node in weights:
+                    self._feed(tap, node)
+        if weights:
+            return Flow(frozenset(Tap(n) for n in weights))
+        return _merge(_as_flow(left), _as_flow(right)) or input_flow()
+
+
+def _params(value) -> list:
+    if isinstance(value, ParamRef):
+        return [value.node]
+    if isinstance(value, Flow):
+        return [t.node for t in value.taps if t.node is not None and t.node.kind == "Parameter" and t.act is None
+                and not t.node.next_kernels]
+    return []
+
+
+def _as_flow(value) -> Optional[Flow]:
+    if isinstance(value, Flow):
+        return value
+    if isinstance(value, ParamRef):
+        return Flow(frozenset({Tap(value.node)}))
+    if isinstance(value, list):
+        flows = [_as_flow(v) for v in value]
+        flows = [f for f in flows if f is not None]
+        if flows:
+            result = flows[0]
+            for flow in flows[1:]:
+                result = result.union(flow)
+            return result
+    return None
+
+
+def _flatten(values: list) -> list:
+    flat = []
+    for value in values:
+        if isinstance(value, list):
+            flat.extend(_flatten(value))
+        else:
+            flat.append(value)
+    return flat
+
+
+def _merge(a, b):
+    if a is None or a is CONST:
+        return b if b is not None else a
+    if b is None or b is CONST:
+        return a
+    if isinstance(a, Flow) and isinstance(b, Flow):
+        return a.union(b)
+    return a
+
+
+def _merge_all(values: list):
+    result = None
+    for value in values:
+        result = _merge(result, value)
+    return result
+
+
+def _merge_env(env: dict, first: dict, second: dict) -> None:
+    for name in set(first) | set(second):
+        a, b = first.get(name), second.get(name)
+        env[name] = _merge(a, b) if a is not None and b is not None else (a if a is not None else b)
+
+
+def _element_of(iterable):
+    if isinstance(iterable, (ChainItem, GroupItem)):
+        return GroupItem(list(iterable.items))
+    if isinstance(iterable, list):
+        items = [v for v in iterable if not isinstance(v, Flow)]
+        if items and len(items) == len(iterable):
+            return GroupItem(items)
+        return _merge_all(iterable)
+    if isinstance(iterable, Flow):
+        return iterable
+    return None
+
+
+def _split(value):
+    if isinstance(value, Flow):
+        return value
+    return None

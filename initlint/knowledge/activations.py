@@ -1,0 +1,51 @@
+"""Activation spellings shared by Keras, TensorFlow and PyTorch, mapped to their families (§1.5, §1.7)."""
+from ..facts import LEAKY, LINEAR, RELU, RELU_LIKE, SELU, SIGMOID, SOFTMAX, TANH
+
+# Lower-case function / string names -> (family, negative slope for leaky units).
+BY_NAME = {
+    "relu": (RELU, None),
+    "relu6": (RELU, None),
+    "leaky_relu": (LEAKY, 0.2),
+    "elu": (RELU_LIKE, None),
+    "celu": (RELU_LIKE, None),
+    "gelu": (RELU_LIKE, None),
+    "silu": (RELU_LIKE, None),
+    "swish": (RELU_LIKE, None),
+    "mish": (RELU_LIKE, None),
+    "hard_silu": (RELU_LIKE, None),
+    "hard_swish": (RELU_LIKE, None),
+    "hardswish": (RELU_LIKE, None),
+    "softplus": (RELU_LIKE, None),
+    "squareplus": (RELU_LIKE, None),
+    "sparse_plus": (RELU_LIKE, None),
+    "selu": (SELU, None),
+    "tanh": (TANH, None),
+    "softsign": (TANH, None),
+    "hard_tanh": (TANH, None),
+    "hardtanh": (TANH, None),
+    "tanh_shrink": (TANH, None),
+    "tanhshrink": (TANH, None),
+    "sigmoid": (SIGMOID, None),
+    "hard_sigmoid": (SIGMOID, None),
+    "hardsigmoid": (SIGMOID, None),
+    "sparse_sigmoid": (SIGMOID, None),
+    "log_sigmoid": (SIGMOID, None),
+    "logsigmoid": (SIGMOID, None),
+    "linear": (LINEAR, None),
+    "identity": (LINEAR, None),
+    "softmax": (SOFTMAX, None),
+    "log_softmax": (SOFTMAX, None),
+    "sparsemax": (SOFTMAX, None),
+    "exponential": (SOFTMAX, None),
+}
+
+DISPLAY = {
+    RELU: "ReLU",
+    LEAKY: "LeakyReLU",
+    RELU_LIKE: "a ReLU-like activation",
+    SELU: "SELU",
+    TANH: "tanh",
+    SIGMOID: "sigmoid",
+    LINEAR: "no activation",
+    SOFTMAX: "softmax",
+}

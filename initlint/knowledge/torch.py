@@ -1,0 +1,212 @@
+"""PyTorch tables: torch.nn.init, tensor idioms and factories, modules and activations (§1.6, §1.7)."""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from ..facts import (
+    CONSTANT,
+    IDENTITY,
+    LEAKY,
+    LINEAR,
+    NORMAL,
+    ORTHOGONAL,
+    RELU,
+    RELU_LIKE,
+    SELU,
+    SIGMOID,
+    SOFTMAX,
+    TANH,
+    TRUNCATED_NORMAL,
+    UNIFORM,
+    UNINITIALIZED,
+    VARIANCE_SCALING,
+)
+from .spec import InitSpec
+
+IMPORT_ROOTS = ("torch",)
+VALID_NONLINEARITIES = {
+    "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "sigmoid", "tanh", "relu", "leaky_relu", "selu",
+}
+
+
+def calculate_gain(nonlinearity: str, param: Optional[float] = None) -> Optional[float]:
+    """torch.nn.init.calculate_gain; None for strings torch rejects."""
+    if nonlinearity in ("linear", "sigmoid") or nonlinearity.startswith(("conv1d", "conv2d", "conv3d", "conv_transpose")):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    return None
+
+
+def _kaiming(fields):
+    nonlinearity = fields.get("nonlinearity")
+    slope = fields.pop("a", 0.0)
+    gain = None
+    if isinstance(nonlinearity, str):
+        gain = calculate_gain(nonlinearity, slope if nonlinearity == "leaky_relu" else None)
+    fields["scale"] = gain * gain if gain is not None and slope is not None else None
+    return fields
+
+
+def _gain_squared(fields):
+    gain = fields.get("gain")
+    fields["scale"] = gain * gain if gain is not None else None
+    return fields
+
+
+def _vs(family, mode, distribution, adjust, params, defaults):
+    return InitSpec(
+        VARIANCE_SCALING,
+        params,
+        defaults,
+        fixed={"family": family, "distribution": distribution, **({"mode": mode} if mode else {})},
+        adjust=adjust,
+    )
+
+
+_KAIMING_PARAMS = ("a", "mode", "nonlinearity", "generator")
+_KAIMING_DEFAULTS = {"a": 0.0, "mode": "fan_in", "nonlinearity": "leaky_relu"}
+
+# torch.nn.init functions (the tensor argument excluded). The deprecated aliases without the
+# trailing underscore behave the same (they warn, then call these).
+INIT_FUNCTIONS = {
+    "uniform_": InitSpec(UNIFORM, ("a", "b", "generator"), {"a": 0.0, "b": 1.0}, rename={"a": "minval", "b": "maxval"}),
+    "normal_": InitSpec(NORMAL, ("mean", "std", "generator"), {"mean": 0.0, "std": 1.0}, rename={"std": "stddev"}),
+    "trunc_normal_": InitSpec(
+        TRUNCATED_NORMAL, ("mean", "std", "a", "b", "generator"), {"mean": 0.0, "std": 1.0}, rename={"std": "stddev", "a": "_lo", "b": "_hi"}
+    ),
+    "constant_": InitSpec(CONSTANT, ("val",), rename={"val": "value"}),
+    "ones_": InitSpec(CONSTANT, fixed={"value": 1.0}),
+    "zeros_": InitSpec(CONSTANT, fixed={"value": 0.0}),
+    "eye_": InitSpec(IDENTITY, fixed={"gain": 1.0}),
+    "dirac_": InitSpec(IDENTITY, ("groups",), fixed={"gain": 1.0}),
+    "xavier_uniform_": _vs("xavier", "fan_avg", "uniform", _gain_squared, ("gain", "generator"), {"gain": 1.0}),
+    "xavier_normal_": _vs("xavier", "fan_avg", "normal", _gain_squared, ("gain", "generator"), {"gain": 1.0}),
+    "kaiming_uniform_": _vs("kaiming", None, "uniform", _kaiming, _KAIMING_PARAMS, _KAIMING_DEFAULTS),
+    "kaiming_normal_": _vs("kaiming", None, "normal", _kaiming, _KAIMING_PARAMS, _KAIMING_DEFAULTS),
+    "orthogonal_": InitSpec(ORTHOGONAL, ("gain", "generator"), {"gain": 1.0}),
+    "sparse_": InitSpec(NORMAL, ("sparsity", "std", "generator"), {"std": 0.01}, rename={"std": "stddev"}, fixed={"mean": 0.0}),
+}
+DEPRECATED_ALIASES = {
+    name[:-1]: name
+    for name in (
+        "uniform_", "normal_", "constant_", "eye_", "dirac_", "xavier_uniform_", "xavier_normal_",
+        "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "sparse_",
+    )
+}
+
+# In-place tensor methods that set every entry (on `w` or `w.data`).
+TENSOR_METHODS = {
+    "fill_": InitSpec(CONSTANT, ("value",)),
+    "zero_": InitSpec(CONSTANT, fixed={"value": 0.0}),
+    "normal_": InitSpec(NORMAL, ("mean", "std"), {"mean": 0.0, "std": 1.0}, rename={"std": "stddev"}),
+    "uniform_": InitSpec(UNIFORM, ("from", "to"), {"from": 0.0, "to": 1.0}, rename={"from": "minval", "to": "maxval"}),
+}
+
+# Tensor factories: name -> (spec, how the shape is given). "sizes": positional ints or one tuple.
+FACTORIES = {
+    "zeros": InitSpec(CONSTANT, fixed={"value": 0.0}),
+    "zeros_like": InitSpec(CONSTANT, fixed={"value": 0.0}),
+    "ones": InitSpec(CONSTANT, fixed={"value": 1.0}),
+    "ones_like": InitSpec(CONSTANT, fixed={"value": 1.0}),
+    "full": InitSpec(CONSTANT, ("size", "fill_value"), rename={"fill_value": "value"}),
+    "randn": InitSpec(NORMAL, fixed={"mean": 0.0, "stddev": 1.0, "unscaled_factory": True}),
+    "randn_like": InitSpec(NORMAL, fixed={"mean": 0.0, "stddev": 1.0, "unscaled_factory": True}),
+    "rand": InitSpec(UNIFORM, fixed={"minval": 0.0, "maxval": 1.0, "unscaled_factory": True}),
+    "rand_like": InitSpec(UNIFORM, fixed={"minval": 0.0, "maxval": 1.0, "unscaled_factory": True}),
+    "empty": InitSpec(UNINITIALIZED),
+}
+SHAPE_FROM_FIRST_ARG = {"full"}
+LIKE_FACTORIES = {"zeros_like", "ones_like", "randn_like", "rand_like"}
+
+# Kernel modules: name -> (in-features argument, out-features argument, kernel-size argument, layout).
+# layout "conv_transpose" swaps the fan roles as torch's _calculate_fan_in_and_fan_out does.
+KERNEL_MODULES = {
+    "Linear": ("in_features", 0, "out_features", 1, None, None),
+    "LazyLinear": (None, None, "out_features", 0, None, None),
+    "Bilinear": ("in1_features", 0, "out_features", 2, None, None),
+    "Conv1d": ("in_channels", 0, "out_channels", 1, "kernel_size", 2),
+    "Conv2d": ("in_channels", 0, "out_channels", 1, "kernel_size", 2),
+    "Conv3d": ("in_channels", 0, "out_channels", 1, "kernel_size", 2),
+    "ConvTranspose1d": ("in_channels", 0, "out_channels", 1, "kernel_size", 2),
+    "ConvTranspose2d": ("in_channels", 0, "out_channels", 1, "kernel_size", 2),
+    "ConvTranspose3d": ("in_channels", 0, "out_channels", 1, "kernel_size", 2),
+    "LazyConv1d": (None, None, "out_channels", 0, "kernel_size", 1),
+    "LazyConv2d": (None, None, "out_channels", 0, "kernel_size", 1),
+    "LazyConv3d": (None, None, "out_channels", 0, "kernel_size", 1),
+}
+CONV_DIMS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3, "ConvTranspose1d": 1, "ConvTranspose2d": 2, "ConvTranspose3d": 3,
+             "LazyConv1d": 1, "LazyConv2d": 2, "LazyConv3d": 3}
+TRANSPOSED = {"ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"}
+EMBEDDING_MODULES = {"Embedding", "EmbeddingBag"}
+
+ACTIVATION_MODULES = {
+    "ReLU": (RELU, None),
+    "ReLU6": (RELU, None),
+    "LeakyReLU": (LEAKY, 0.01),
+    "PReLU": (LEAKY, 0.25),
+    "RReLU": (LEAKY, 0.23),
+    "ELU": (RELU_LIKE, None),
+    "CELU": (RELU_LIKE, None),
+    "GELU": (RELU_LIKE, None),
+    "SiLU": (RELU_LIKE, None),
+    "Mish": (RELU_LIKE, None),
+    "Hardswish": (RELU_LIKE, None),
+    "Softplus": (RELU_LIKE, None),
+    "SELU": (SELU, None),
+    "Tanh": (TANH, None),
+    "Hardtanh": (TANH, None),
+    "Softsign": (TANH, None),
+    "Tanhshrink": (TANH, None),
+    "Sigmoid": (SIGMOID, None),
+    "Hardsigmoid": (SIGMOID, None),
+    "LogSigmoid": (SIGMOID, None),
+    "Identity": (LINEAR, None),
+    "Softmax": (SOFTMAX, None),
+    "LogSoftmax": (SOFTMAX, None),
+}
+# Slope argument of the leaky modules: (keyword, position).
+SLOPE_ARGUMENT = {"LeakyReLU": ("negative_slope", 0), "PReLU": ("init", 1)}
+NORM_MODULES = {
+    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "LazyBatchNorm1d", "LazyBatchNorm2d",
+    "LazyBatchNorm3d", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "RMSNorm",
+    "LocalResponseNorm",
+}
+PASSTHROUGH_MODULES = {
+    "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "Flatten", "Unflatten",
+    "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
+    "Upsample", "PixelShuffle", "ZeroPad2d",
+}
+CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}
+
+# Functions applied to a tensor: the activation they are (torch.*, torch.nn.functional.*, Tensor methods).
+FUNCTIONAL_ACTIVATIONS = {
+    "relu": (RELU, None), "relu_": (RELU, None), "relu6": (RELU, None),
+    "leaky_relu": (LEAKY, 0.01), "prelu": (LEAKY, 0.25), "rrelu": (LEAKY, 0.23),
+    "elu": (RELU_LIKE, None), "celu": (RELU_LIKE, None), "gelu": (RELU_LIKE, None), "silu": (RELU_LIKE, None),
+    "mish": (RELU_LIKE, None), "hardswish": (RELU_LIKE, None), "softplus": (RELU_LIKE, None),
+    "selu": (SELU, None),
+    "tanh": (TANH, None), "hardtanh": (TANH, None), "softsign": (TANH, None), "tanhshrink": (TANH, None),
+    "sigmoid": (SIGMOID, None), "hardsigmoid": (SIGMOID, None), "logsigmoid": (SIGMOID, None),
+    "softmax": (SOFTMAX, None), "log_softmax": (SOFTMAX, None),
+}
+FUNCTIONAL_NORMS = {"layer_norm", "batch_norm", "group_norm", "instance_norm", "rms_norm", "normalize"}
+FUNCTIONAL_PASSTHROUGH = {
+    "dropout", "dropout1d", "dropout2d", "dropout3d", "flatten", "reshape", "max_pool1d", "max_pool2d", "max_pool3d",
+    "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+    "squeeze", "unsqueeze", "transpose", "permute", "interpolate", "pad",
+}
+TENSOR_PASSTHROUGH_METHODS = {
+    "view", "reshape", "flatten", "mean", "sum", "transpose", "permute", "contiguous", "squeeze", "unsqueeze",
+    "float", "half", "to", "type_as", "clone", "detach", "max", "amax", "view_as", "reshape_as", "t",
+}

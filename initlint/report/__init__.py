@@ -1,0 +1,169 @@
+"""Reports: what a run found, and the registry of output formats.
+
+Adding a format is one module with a `render(report) -> str` function and one line in FORMATS
+(`"name": "module"` or `"name": "module:function"`); modules are imported only when used, so this
+package stays cheap to import.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+# Format name -> "module[:function]" (the function defaults to `render`).
+FORMATS: Dict[str, str] = {
+    "text": "initlint.report.text:render",
+    "concise": "initlint.report.text:render",
+    "full": "initlint.report.text:render_full",
+    "json": "initlint.report.json:render",
+}
+DEFAULT_FORMAT = "text"
+
+# Where a rule's documentation lives; the single place that knows the address.
+RULE_URL = "https://initlint.dev/rules/{code}"
+
+SEVERITY_ORDER = ("error", "warning", "info")
+
+
+def rule_url(code: str) -> str:
+    return RULE_URL.format(code=code)
+
+
+@dataclass
+class Report:
+    """Everything a renderer needs. Diagnostics carry the filename as shown to the user."""
+
+    diagnostics: List[Any] = field(default_factory=list)  # initlint.diagnostics.Diagnostic
+    files_checked: int = 0
+    unreadable: int = 0  # Python files that could not be read (reported on stderr)
+    sources: Dict[str, bytes] = field(default_factory=dict)  # filename -> bytes, for `full`
+    color: bool = False
+    quiet: bool = False
+
+    def __post_init__(self) -> None:
+        self.diagnostics = sorted(self.diagnostics, key=sort_key)
+
+    def source_lines(self, filename: str) -> Optional[List[str]]:
+        data = self.sources.get(filename)
+        if data is None:
+            return None
+        try:
+            from ..sources import decode
+
+            text = decode(data)
+        except Exception:  # undecodable: show what can be shown
+            text = data.decode("utf-8", "replace")
+        return text.splitlines()
+
+
+def sort_key(diagnostic: Any) -> Tuple[str, int, int, str]:
+    span = diagnostic.span
+    return (diagnostic.filename, span.row, span.column, diagnostic.code)
+
+
+def get_renderer(name: str) -> Callable[[Report], str]:
+    """The render function of the format `name` (KeyError for an unknown format)."""
+    target = FORMATS[name]
+    module_name, _, function = target.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, function or "render")
+
+
+def render(report: Report, name: str = DEFAULT_FORMAT) -> str:
+    return get_renderer(name)(report)
+
+
+def severity_counts(diagnostics: Sequence[Any]) -> Dict[str, int]:
+    counts = {severity: 0 for severity in SEVERITY_ORDER}
+    for diagnostic in diagnostics:
+        counts[diagnostic.severity] = counts.get(diagnostic.severity, 0) + 1
+    return counts
+
+
+def _plural(count: int, word: str) -> str:
+    if count == 1 or word == "info":
+        return f"{count} {word}"
+    return f"{count} {word}s"
+
+
+def summary_line(report: Report) -> str:
+    """'All checks passed!' or 'Found 3 diagnostics (1 error, 2 warnings).'"""
+    count = len(report.diagnostics)
+    unreadable = ""
+    if report.unreadable:
+        unreadable = f"{_plural(report.unreadable, 'file')} could not be read."
+    if not count:
+        return f"No diagnostics, but {unreadable}" if unreadable else "All checks passed!"
+    counts = severity_counts(report.diagnostics)
+    parts = ", ".join(_plural(n, severity) for severity, n in counts.items() if n)
+    line = f"Found {_plural(count, 'diagnostic')} ({parts})."
+    return f"{line} {unreadable}" if unreadable else line
+
+
+def rule_name(code: str) -> str:
+    try:
+        from ..rules import RULES_BY_CODE
+
+        rule = RULES_BY_CODE.get(code)
+    except Exception:
+        rule = None
+    return rule.name if rule is not None else ""
+
+
+def statistics(report: Report) -> List[Dict[str, Any]]:
+    """Diagnostics counted per code, most frequent first (as ruff's --statistics)."""
+    counts: Dict[str, int] = {}
+    severities: Dict[str, str] = {}
+    fixable: Dict[str, bool] = {}
+    for diagnostic in report.diagnostics:
+        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+        current = severities.get(diagnostic.code)
+        if current is None or SEVERITY_ORDER.index(diagnostic.severity) < SEVERITY_ORDER.index(current):
+            severities[diagnostic.code] = diagnostic.severity
+        fixable[diagnostic.code] = fixable.get(diagnostic.code, False) or diagnostic.fix is not None
+    rows = [
+        {
+            "code": code,
+            "name": rule_name(code),
+            "count": count,
+            "severity": severities[code],
+            "fixable": fixable[code],
+        }
+        for code, count in counts.items()
+    ]
+    rows.sort(key=lambda row: (-row["count"], row["code"]))
+    return rows
+
+
+def render_statistics(report: Report, name: str = DEFAULT_FORMAT) -> str:
+    """--statistics: JSON for the json format, a table otherwise."""
+    rows = statistics(report)
+    if name == "json":
+        import json
+
+        return json.dumps(rows, indent=2) + "\n"
+    lines = []
+    if rows:
+        count_width = max(len(str(row["count"])) for row in rows)
+        code_width = max(len(row["code"]) for row in rows)
+        for row in rows:
+            lines.append(f"{row['count']:>{count_width}}\t{row['code']:<{code_width}}\t{row['name']}")
+    if not report.quiet:
+        lines.append(summary_line(report))
+    return "".join(line + "\n" for line in lines)
+
+
+__all__ = [
+    "DEFAULT_FORMAT",
+    "FORMATS",
+    "RULE_URL",
+    "Report",
+    "get_renderer",
+    "render",
+    "render_statistics",
+    "rule_url",
+    "severity_counts",
+    "sort_key",
+    "statistics",
+    "summary_line",
+]

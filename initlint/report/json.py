@@ -1,0 +1,54 @@
+"""The `json` format: ruff's JSON output (an array of diagnostics), plus `severity` and `hint`.
+
+Rows and columns are 1-based and the end is exclusive; `filename` is the path as shown in the
+text output (relative to the current directory when inside it).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional
+
+from . import Report, rule_url
+
+
+def _location(row: int, column: int) -> Dict[str, int]:
+    return {"row": row, "column": column}
+
+
+def _fix(fix: Optional[Any]) -> Optional[Dict[str, Any]]:
+    if fix is None:
+        return None
+    return {
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [
+            {
+                "content": edit.content,
+                "location": _location(edit.span.row, edit.span.column),
+                "end_location": _location(edit.span.end_row, edit.span.end_column),
+            }
+            for edit in fix.edits
+        ],
+    }
+
+
+def diagnostic_to_dict(diagnostic: Any) -> Dict[str, Any]:
+    span = diagnostic.span
+    return {
+        "cell": None,
+        "code": diagnostic.code,
+        "end_location": _location(span.end_row, span.end_column),
+        "filename": diagnostic.filename,
+        "fix": _fix(diagnostic.fix),
+        "hint": diagnostic.hint or "",
+        "location": _location(span.row, span.column),
+        "message": diagnostic.message,
+        "noqa_row": diagnostic.noqa_row,
+        "severity": diagnostic.severity,
+        "url": rule_url(diagnostic.code),
+    }
+
+
+def render(report: Report) -> str:
+    items = [diagnostic_to_dict(diagnostic) for diagnostic in report.diagnostics]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,117 @@
+"""The text formats.
+
+`text` (alias `concise`): one line per diagnostic, `path:row:col: CODE [severity] message`, then an
+indented `help:` line with the fix in words, then the summary line.
+`full`: the same, plus the source line with carets under the reported columns.
+"""
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, List, Optional
+
+from . import Report, summary_line
+
+RESET = "\x1b[0m"
+BOLD = "\x1b[1m"
+DIM = "\x1b[2m"
+RED = "\x1b[31m"
+GREEN = "\x1b[32m"
+YELLOW = "\x1b[33m"
+BLUE = "\x1b[34m"
+CYAN = "\x1b[36m"
+SEVERITY_COLORS = {"error": RED, "warning": YELLOW, "info": BLUE}
+HELP_INDENT = "  "
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{RESET}" if color and text else text
+
+
+def header(diagnostic: Any, color: bool = False) -> str:
+    """`path:row:col: CODE [severity] message`."""
+    span = diagnostic.span
+    location = f"{_paint(diagnostic.filename, BOLD, color)}:{span.row}:{span.column}:"
+    severity_color = SEVERITY_COLORS.get(diagnostic.severity, "")
+    code = _paint(diagnostic.code, BOLD + severity_color, color)
+    severity = _paint(f"[{diagnostic.severity}]", severity_color, color)
+    return f"{location} {code} {severity} {diagnostic.message}"
+
+
+def help_lines(diagnostic: Any, color: bool = False) -> List[str]:
+    hint = (diagnostic.hint or "").strip()
+    if not hint:
+        return []
+    lines = hint.splitlines()
+    label = _paint("help:", BOLD + CYAN, color)
+    out = [f"{HELP_INDENT}{label} {lines[0]}"]
+    out.extend(f"{HELP_INDENT}      {line}" for line in lines[1:])
+    return out
+
+
+def _width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _pad_like(text: str) -> str:
+    """Blanks as wide as `text` on a terminal (tabs kept, so tab stops line up)."""
+    return "".join("\t" if char == "\t" else " " * _width(char) for char in text)
+
+
+def snippet(diagnostic: Any, lines: Optional[List[str]], color: bool = False) -> List[str]:
+    """The reported source line with carets under the reported columns."""
+    span = diagnostic.span
+    if not lines or not 1 <= span.row <= len(lines):
+        return []
+    source = lines[span.row - 1].rstrip("\r\n")
+    start = max(span.column - 1, 0)
+    start = min(start, len(source))
+    if span.end_row == span.row:
+        end = max(min(span.end_column - 1, len(source)), start)
+    else:
+        end = len(source)
+    marked = source[start:end]
+    carets = "^" * max(sum(_width(char) if char != "\t" else 1 for char in marked), 1)
+    number = str(span.row)
+    gutter = " " * len(number)
+    bar = _paint("|", BLUE + BOLD, color)
+    severity_color = SEVERITY_COLORS.get(diagnostic.severity, "")
+    return [
+        f"{gutter} {bar}",
+        f"{_paint(number, BLUE + BOLD, color)} {bar} {source}",
+        f"{gutter} {bar} {_pad_like(source[:start])}{_paint(carets, BOLD + severity_color, color)}",
+        f"{gutter} {bar}",
+    ]
+
+
+def _summary(report: Report) -> List[str]:
+    if report.quiet:
+        return []
+    line = summary_line(report)
+    if report.color:
+        line = _paint(line, GREEN if not report.diagnostics and not report.unreadable else BOLD, True)
+    return [line]
+
+
+def render(report: Report) -> str:
+    lines: List[str] = []
+    for diagnostic in report.diagnostics:
+        lines.append(header(diagnostic, report.color))
+        lines.extend(help_lines(diagnostic, report.color))
+    lines.extend(_summary(report))
+    return "".join(line + "\n" for line in lines)
+
+
+def render_full(report: Report) -> str:
+    lines: List[str] = []
+    cache = {}
+    for diagnostic in report.diagnostics:
+        if diagnostic.filename not in cache:
+            cache[diagnostic.filename] = report.source_lines(diagnostic.filename)
+        lines.append(header(diagnostic, report.color))
+        lines.extend(snippet(diagnostic, cache[diagnostic.filename], report.color))
+        lines.extend(help_lines(diagnostic, report.color))
+        lines.append("")
+    lines.extend(_summary(report))
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,309 @@
+"""Name resolution without libcst's scope analysis.
+
+libcst's QualifiedNameProvider builds full scope analysis, which costs several parses per file.
+Model code imports frameworks in a handful of plain ways, so a map from local alias to qualified
+name, plus single-assignment constant propagation, resolves what the frontends need.
+`tests/test_resolve.py` checks this resolver against QualifiedNameProvider on the fixtures.
+"""
+from __future__ import annotations
+
+import math
+from typing import Dict, List, Optional
+
+import libcst as cst
+
+
+def dotted(node: cst.CSTNode) -> Optional[str]:
+    """'a.b.c' for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _module_name(node) -> str:
+    return dotted(node) or ""
+
+
+class _ImportCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.aliases: Dict[str, str] = {}
+        self.star_modules: List[str] = []
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = _module_name(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.aliases[alias.asname.name.value] = name
+            else:
+                head = name.split(".")[0]
+                self.aliases.setdefault(head, head)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None:
+            return
+        module = _module_name(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            self.star_modules.append(module)
+            return
+        for alias in node.names:
+            name = _module_name(alias.name)
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.aliases[local] = f"{module}.{name}"
+
+
+class _AssignmentCollector(cst.CSTVisitor):
+    """name -> value for names assigned exactly once in a scope (module or one function)."""
+
+    def __init__(self) -> None:
+        self.values: Dict[str, Optional[cst.BaseExpression]] = {}
+
+    def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            self.values[name] = None if name in self.values else value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind(node.target, None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target, None)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # another scope
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def scope_assignments(body: cst.CSTNode) -> Dict[str, Optional[cst.BaseExpression]]:
+    collector = _AssignmentCollector()
+    if isinstance(body, (cst.FunctionDef,)):
+        for param in _all_params(body.params):
+            collector._bind(param.name, None)
+        body.body.visit(collector)
+    else:
+        for statement in getattr(body, "body", ()):
+            statement.visit(collector)
+    return collector.values
+
+
+def _all_params(params: cst.Parameters):
+    yield from params.posonly_params
+    yield from params.params
+    yield from params.kwonly_params
+    if isinstance(params.star_arg, cst.Param):
+        yield params.star_arg
+    if params.star_kwarg is not None:
+        yield params.star_kwarg
+
+
+class Resolver:
+    """Qualified names of expressions, and static values of simple expressions."""
+
+    def __init__(self, module: cst.Module) -> None:
+        imports = _ImportCollector()
+        module.visit(imports)
+        self.aliases = imports.aliases
+        self.star_modules = imports.star_modules
+        self.module_values = scope_assignments(module)
+        self._scopes: List[Dict[str, Optional[cst.BaseExpression]]] = []
+
+    # Scopes: frontends push the assignments of the function they are reading.
+    def push(self, function: cst.FunctionDef) -> None:
+        self._scopes.append(scope_assignments(function))
+
+    def pop(self) -> None:
+        self._scopes.pop()
+
+    def binding(self, name: str) -> Optional[cst.BaseExpression]:
+        """The single value assigned to `name`, looking outward; None when unknown or rebound."""
+        for scope in reversed(self._scopes):
+            if name in scope:
+                return scope[name]
+        return self.module_values.get(name)
+
+    def is_local(self, name: str) -> bool:
+        return any(name in scope for scope in self._scopes) or name in self.module_values
+
+    def qualified(self, node: cst.CSTNode, follow: int = 3) -> Optional[str]:
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        if head in self.aliases and not any(head in scope for scope in self._scopes):
+            base = self.aliases[head]
+            return f"{base}.{rest}" if rest else base
+        if follow and not rest:
+            value = self.binding(head)
+            if isinstance(value, (cst.Name, cst.Attribute)):
+                return self.qualified(value, follow - 1)
+        return None
+
+    def star_candidates(self, node: cst.CSTNode) -> List[str]:
+        """Qualified names a bare name could have through `from x import *`."""
+        if isinstance(node, cst.Name) and not self.is_local(node.value):
+            return [f"{module}.{node.value}" for module in self.star_modules]
+        return []
+
+    def deref(self, node: cst.BaseExpression, depth: int = 3) -> cst.BaseExpression:
+        """Follow a bare name to its single assigned value."""
+        while depth and isinstance(node, cst.Name) and node.value not in self.aliases:
+            value = self.binding(node.value)
+            if value is None:
+                return node
+            node, depth = value, depth - 1
+        return node
+
+    def string(self, node: Optional[cst.BaseExpression]) -> Optional[str]:
+        if node is None:
+            return None
+        node = self.deref(node)
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return value if isinstance(value, str) else None
+        if isinstance(node, cst.ConcatenatedString):
+            value = node.evaluated_value
+            return value if isinstance(value, str) else None
+        return None
+
+    def number(self, node: Optional[cst.BaseExpression], depth: int = 8) -> Optional[float]:
+        """The value of a numeric expression built from literals, known names and math.sqrt."""
+        if node is None or depth <= 0:
+            return None
+        node = self.deref(node)
+        try:
+            if isinstance(node, cst.Integer):
+                return float(node.evaluated_value)
+            if isinstance(node, cst.Float):
+                return float(node.evaluated_value)
+            if isinstance(node, cst.Name) and node.value in ("True", "False"):
+                return 1.0 if node.value == "True" else 0.0
+            if isinstance(node, cst.UnaryOperation):
+                value = self.number(node.expression, depth - 1)
+                if value is None:
+                    return None
+                if isinstance(node.operator, cst.Minus):
+                    return -value
+                if isinstance(node.operator, cst.Plus):
+                    return value
+                return None
+            if isinstance(node, cst.BinaryOperation):
+                left = self.number(node.left, depth - 1)
+                right = self.number(node.right, depth - 1)
+                if left is None or right is None:
+                    return None
+                return _binary(node.operator, left, right)
+            if isinstance(node, cst.Call):
+                return self._numeric_call(node, depth)
+            name = self.qualified(node) if isinstance(node, cst.Attribute) else None
+            if name in ("math.pi", "numpy.pi"):
+                return math.pi
+            if name in ("math.e", "numpy.e"):
+                return math.e
+        except (ArithmeticError, ValueError, OverflowError):
+            return None
+        return None
+
+    def _numeric_call(self, node: cst.Call, depth: int) -> Optional[float]:
+        name = self.qualified(node.func) or ""
+        leaf = name.rsplit(".", 1)[-1]
+        args = [a for a in node.args if a.keyword is None and not a.star]
+        if name in ("math.sqrt", "numpy.sqrt", "torch.sqrt") or name.endswith(".math.sqrt"):
+            value = self.number(args[0].value, depth - 1) if args else None
+            return math.sqrt(value) if value is not None and value >= 0 else None
+        if name in ("float", "int") or (isinstance(node.func, cst.Name) and node.func.value in ("float", "int")):
+            value = self.number(args[0].value, depth - 1) if args else None
+            if value is None:
+                return None
+            return float(int(value)) if (name or node.func.value) == "int" else value
+        if leaf == "calculate_gain" and name.startswith("torch.nn.init"):
+            from .knowledge.torch import calculate_gain
+
+            nonlinearity = self.string(_arg(node, 0, "nonlinearity"))
+            param_node = _arg(node, 1, "param")
+            param = self.number(param_node, depth - 1) if param_node is not None else None
+            return calculate_gain(nonlinearity, param) if nonlinearity else None
+        return None
+
+    def shape(self, node: Optional[cst.BaseExpression]) -> Optional[tuple]:
+        """A tuple of ints (None for unknown entries) from a tuple/list literal or an int."""
+        if node is None:
+            return None
+        node = self.deref(node)
+        if isinstance(node, (cst.Tuple, cst.List)):
+            values = []
+            for element in node.elements:
+                if isinstance(element, cst.StarredElement):
+                    return None
+                value = self.number(element.value)
+                values.append(int(value) if value is not None and value == int(value) else None)
+            return tuple(values)
+        value = self.number(node)
+        if value is not None and value == int(value):
+            return (int(value),)
+        return None
+
+
+def _binary(operator, left: float, right: float) -> Optional[float]:
+    if isinstance(operator, cst.Add):
+        return left + right
+    if isinstance(operator, cst.Subtract):
+        return left - right
+    if isinstance(operator, cst.Multiply):
+        return left * right
+    if isinstance(operator, cst.Divide):
+        return left / right
+    if isinstance(operator, cst.FloorDivide):
+        return float(left // right)
+    if isinstance(operator, cst.Power):
+        if abs(right) > 64 or abs(left) > 1e6:
+            return None
+        result = left ** right
+        return result if isinstance(result, float) or isinstance(result, int) else None
+    if isinstance(operator, cst.Modulo):
+        return left % right
+    return None
+
+
+def _arg(call: cst.Call, position: int, keyword: str) -> Optional[cst.BaseExpression]:
+    for argument in call.args:
+        if argument.keyword is not None and argument.keyword.value == keyword:
+            return argument.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if position is not None and position < len(positional):
+        return positional[position].value
+    return None
+
+
+arg = _arg
+
+
+def keyword(call: cst.Call, name: str) -> Optional[cst.BaseExpression]:
+    for argument in call.args:
+        if argument.keyword is not None and argument.keyword.value == name:
+            return argument.value
+    return None
+
+
+def positional(call: cst.Call) -> list:
+    return [a.value for a in call.args if a.keyword is None and not a.star]

@@ -1,0 +1,30 @@
+"""The rule registry. One rule per module; adding a rule is one line here."""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, List, Type
+
+from .base import Rule
+from .il000_unanalyzable_file import UnanalyzableFile
+from .il101_zero_kernel import ZeroKernel
+from .il102_constant_kernel import ConstantKernel
+from .il201_glorot_lecun_with_relu import GlorotLecunWithRelu
+from .il202_he_with_saturating_activation import HeWithSaturatingActivation
+from .il203_selu_without_lecun_normal import SeluWithoutLecunNormal
+from .il301_oversized_random_init import OversizedRandomInit
+from .il303_nonzero_mean_init import NonzeroMeanInit
+
+ALL_RULES: List[Type[Rule]] = [
+    UnanalyzableFile,
+    ZeroKernel,
+    ConstantKernel,
+    GlorotLecunWithRelu,
+    HeWithSaturatingActivation,
+    SeluWithoutLecunNormal,
+    OversizedRandomInit,
+    NonzeroMeanInit,
+]
+RULES_BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+
+
+def default_codes() -> FrozenSet[str]:
+    return frozenset(rule.code for rule in ALL_RULES if rule.default_enabled)

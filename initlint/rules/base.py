@@ -1,0 +1,47 @@
+"""What every rule is: metadata, a docstring that is its documentation, and a pure `check`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from ..facts import KernelSite
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    message: str
+    hint: str  # the fix, in words
+
+
+class Rule:
+    code: str = ""
+    name: str = ""
+    severity: str = "warning"  # the highest severity the rule gives
+    default_enabled: bool = True
+    fix_availability: str = "none"  # none / display-only / unsafe / safe
+    # Snippets run as tests: each INVALID one marks its reported lines with `# expect: CODE`.
+    VALID: tuple = ()
+    INVALID: tuple = ()
+
+    def check(self, site: KernelSite) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def documentation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        doc = cls.documentation()
+        marker = "## What it does"
+        if marker in doc:
+            text = doc.split(marker, 1)[1].strip().split("\n\n", 1)[0]
+            return " ".join(text.split())
+        return cls.name
+
+
+def finding(severity: Optional[str], message: str, hint: str) -> Optional[Finding]:
+    return Finding(severity, message, hint) if severity else None

@@ -1,0 +1,174 @@
+from ..diagnostics import ERROR, INFO, WARNING
+from ..facts import CONSTANT, RELU
+from ._variance import activation_text, describe_layers, exempt_constant, vector_like
+from .base import Finding, Rule
+
+
+def constant_verdict(site, *, zero: bool):
+    """(severity, layers judged) for a zero or constant kernel, or None when it is deliberate."""
+    if vector_like(site):
+        return None
+    if not site.layers:
+        return WARNING, []  # unknown role is not innocence
+    judged = [layer for layer in site.layers if not exempt_constant(layer)]
+    if not judged:
+        return None
+    severity = WARNING
+    for layer in judged:
+        dead_relu = zero and layer.activation is not None and layer.activation.family == RELU and layer.bias in (
+            "zero", "none", "negative")
+        if dead_relu or layer.constant_neighbour or layer.partner_constant or (site.shared and len(judged) > 1):
+            severity = ERROR
+    return severity, judged
+
+
+def suggestion(layers) -> str:
+    families = {layer.activation.family for layer in layers if layer.activation is not None}
+    if families <= {"relu", "leaky", "relu_like"} and families:
+        choice = "He (`he_uniform` / `nn.init.kaiming_uniform_(w, nonlinearity='relu')`)"
+    elif families == {"selu"}:
+        choice = "LeCun normal (`lecun_normal`)"
+    elif families:
+        choice = "Glorot (`glorot_uniform` / `nn.init.xavier_uniform_(w)`)"
+    else:
+        choice = "a random initializer matched to the activation (He for ReLU, Glorot for tanh/sigmoid)"
+    return (f"use {choice}; if the zero start is deliberate (a head or the last layer of a residual branch), "
+            "suppress it with `# initlint: ignore[IL101]`")
+
+
+class ZeroKernel(Rule):
+    """
+    ## What it does
+    Finds kernels (Dense/Conv/Linear weights, raw weight parameters used in a matmul) that are
+    initialized to all zeros: `kernel_initializer="zeros"`, `Zeros()`, `tf.zeros_initializer()`,
+    `nn.init.zeros_(w)`, `w.data.zero_()`, `w.fill_(0)`, `nn.Parameter(torch.zeros(o, i))`.
+
+    ## Why is this bad
+    Every unit of a zero layer computes the same function, so every unit receives the same
+    gradient and they stay clones forever (the symmetry is never broken). Followed by a ReLU with a
+    zero bias, the layer is dead: its outputs and gradients are identically 0 and it never learns.
+    Two adjacent zero or constant layers never learn at all.
+
+    It stays silent where a zero start is deliberate and correct: biases; the model's output layer
+    (G2); the last layer of a residual branch, `x + f(x)` (G3); a factor multiplied with a random
+    trainable partner, as LoRA's B matrix (G4); frozen parameters (G6); embeddings (G10); partial
+    writes such as `w[padding_idx]` (G11); scalars and vectors such as ReZero gates (G12).
+    A zero kernel whose role cannot be determined (a layer built alone) is still reported.
+
+    Severity: error for a dead ReLU layer, for two adjacent zero/constant layers, or for a zero
+    factor whose partner is zero too; warning otherwise.
+
+    ## Example
+    ```python
+    layers.Dense(128, activation="relu", kernel_initializer="zeros")
+    ```
+
+    ## Use instead
+    ```python
+    layers.Dense(128, activation="relu", kernel_initializer="he_uniform")
+    ```
+
+    ## Fix safety
+    Display-only: the replacement is named in the message but never applied, because a zero
+    kernel may be intended (a head, a residual branch end) in ways the analysis cannot see.
+
+    ## References
+    - init-knowledge §2.8 (symmetry experiments), §3 (legitimate zero inits)
+    - Goodfellow, Bengio, Courville, *Deep Learning*, §8.4 (breaking symmetry)
+    """
+
+    code = "IL101"
+    name = "zero-kernel"
+    severity = ERROR
+    fix_availability = "display-only"
+
+    VALID = (
+        """
+from tensorflow.keras import Sequential, layers
+model = Sequential([
+    layers.Dense(64, activation="relu", kernel_initializer="he_normal", input_shape=(20,)),
+    layers.Dense(10, activation="softmax", kernel_initializer="zeros"),
+])
+""",
+        """
+import torch.nn as nn
+import torch.nn.functional as F
+class Block(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.fc1 = nn.Linear(dim, 4 * dim)
+        self.fc2 = nn.Linear(4 * dim, dim)
+        nn.init.zeros_(self.fc2.weight)
+        nn.init.zeros_(self.fc1.bias)
+    def forward(self, x):
+        return x + self.fc2(F.relu(self.fc1(x)))
+""",
+        """
+import torch
+import torch.nn as nn
+class Gate(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.alpha = nn.Parameter(torch.zeros(1))
+        self.emb = nn.Embedding(100, 16)
+        nn.init.zeros_(self.emb.weight)
+""",
+    )
+    INVALID = (
+        """
+from tensorflow.keras import initializers, layers
+hidden = layers.Dense(3, kernel_initializer=initializers.Zeros())  # expect: IL101
+""",
+        """
+import torch
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(10, 10)
+        self.fc2 = nn.Linear(10, 2)
+        with torch.no_grad():
+            self.fc1.weight.data.zero_()  # expect: IL101
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+""",
+        """
+import torch
+import torch.nn as nn
+class BothZero(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.A = nn.Parameter(torch.zeros(4, 16))  # expect: IL101
+        self.B = nn.Parameter(torch.zeros(16, 4))  # expect: IL101
+    def forward(self, x):
+        return x @ (self.B @ self.A).T
+""",
+    )
+
+    def check(self, site):
+        init = site.init
+        if init.kind != CONSTANT or init.value is None or init.value != 0:
+            return
+        verdict = constant_verdict(site, zero=True)
+        if verdict is None:
+            return
+        severity, judged = verdict
+        where = describe_layers(site, judged)
+        if not judged:
+            yield Finding(severity, f"zero-initialized kernel ({init.display}) of {where}: every unit starts "
+                          "identical and receives the same gradient, so the units never become different",
+                          suggestion(judged))
+            return
+        layer = judged[0]
+        followed = activation_text(layer.activation) if layer.activation else None
+        detail = f" (followed by {followed}, bias {layer.bias})" if followed else ""
+        if severity == ERROR and layer.activation is not None and layer.activation.family == RELU:
+            consequence = "its outputs and gradients are identically 0, so the layer never learns"
+        elif layer.constant_neighbour:
+            consequence = "an adjacent layer is zero or constant too, so the symmetry is never broken"
+        elif layer.partner_constant:
+            consequence = "its multiplicative partner is zero too, so neither factor ever gets a gradient"
+        else:
+            consequence = "every unit starts identical and the layer starts rank-deficient"
+        yield Finding(severity, f"zero-initialized kernel of {layer.role if layer.role != 'unknown' else ''} "
+                      f"{where}{detail}: {consequence}".replace("of  ", "of "), suggestion(judged))

@@ -1,0 +1,98 @@
+from ..diagnostics import ERROR, WARNING
+from ..facts import CONSTANT
+from ._variance import describe_layers, fmt
+from .base import Finding, Rule
+from .il101_zero_kernel import constant_verdict, suggestion
+
+
+class ConstantKernel(Rule):
+    """
+    ## What it does
+    Finds kernels initialized to one non-zero constant: `"ones"`, `Ones()`, `Constant(0.1)`,
+    `tf.constant_initializer(c)`, `nn.init.constant_(w, c)`, `nn.init.ones_(w)`, `w.data.fill_(c)`,
+    `nn.Parameter(torch.ones(o, i))` / `torch.full(...)`.
+
+    ## Why is this bad
+    All units of a constant layer compute the same function and receive the same gradient, so they
+    stay identical: the layer behaves as a single unit. The constant also scales with the fan-in
+    (`Ones` on 784 inputs gives every unit a pre-activation of 784·mean(x)).
+
+    Norm-layer weights set to 1, biases, output layers, residual branch ends, frozen filters and
+    scalars are never reported (guards G1-G4, G6, G12).
+
+    Severity: error when two adjacent kernel layers are zero or constant (the symmetry is never
+    broken), warning for a single constant layer.
+
+    ## Example
+    ```python
+    nn.init.constant_(self.hidden.weight, 0.5)
+    ```
+
+    ## Use instead
+    ```python
+    nn.init.kaiming_uniform_(self.hidden.weight, nonlinearity="relu")
+    ```
+
+    ## Fix safety
+    Display-only: the intent of a constant may be deliberate (an averaging filter, a gate).
+
+    ## References
+    - init-knowledge §2.8; NeuraLint `checkConstantInit`; TheDeepChecker `wrong_init/*_constant.py`
+    """
+
+    code = "IL102"
+    name = "constant-kernel"
+    severity = ERROR
+    fix_availability = "display-only"
+
+    VALID = (
+        """
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.bn = nn.BatchNorm2d(8)
+        nn.init.constant_(self.bn.weight, 1)
+        nn.init.constant_(self.conv.bias, 0.1)
+""",
+        """
+from tensorflow.keras import layers
+norm = layers.BatchNormalization(gamma_initializer="ones")
+dense = layers.Dense(8, bias_initializer="ones")
+""",
+    )
+    INVALID = (
+        """
+from tensorflow.keras import initializers, layers
+layer = layers.Dense(32, activation="tanh", kernel_initializer=initializers.Constant(0.1))  # expect: IL102
+""",
+        """
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(10, 10)
+        self.b = nn.Linear(10, 10)
+        self.out = nn.Linear(10, 1)
+        self.a.weight.data.fill_(0.5)  # expect: IL102
+        nn.init.ones_(self.b.weight)  # expect: IL102
+    def forward(self, x):
+        return self.out(self.b(self.a(x).tanh()).tanh())
+""",
+    )
+
+    def check(self, site):
+        init = site.init
+        if init.kind != CONSTANT or init.value is None or init.value == 0:
+            return
+        verdict = constant_verdict(site, zero=False)
+        if verdict is None:
+            return
+        severity, judged = verdict
+        where = describe_layers(site, judged)
+        reason = ("an adjacent layer is zero or constant too, so the symmetry is never broken"
+                  if severity == ERROR else "every unit computes the same function and gets the same gradient, "
+                  "so the layer acts as a single unit")
+        yield Finding(severity, f"constant kernel (every weight {fmt(init.value)}, {init.display}) on {where}: {reason}",
+                      suggestion(judged).replace("IL101", "IL102").replace("zero start", "constant"))

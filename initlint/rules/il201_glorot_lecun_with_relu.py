@@ -1,0 +1,144 @@
+from ..diagnostics import INFO, lower
+from ._variance import (
+    activation_text,
+    common_activation,
+    describe_layers,
+    family_label,
+    gain2,
+    is_relu_family,
+    judged_layers,
+    nominal_gain2,
+    recommended_gain2,
+)
+from .base import Finding, Rule
+
+UNIT_GAIN_FAMILIES = ("glorot", "xavier", "lecun", "variance_scaling")
+UNIT_GAIN_NONLINEARITIES = ("linear", "sigmoid", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                            "conv_transpose2d", "conv_transpose3d")
+
+
+def unit_gain(init) -> bool:
+    """An explicit initializer designed for g²_eff = 1 (Glorot, LeCun, kaiming with a gain-1 nonlinearity)."""
+    if init.kind != "variance_scaling" or init.scale is None:
+        return False
+    if init.family == "kaiming":
+        return init.nonlinearity in UNIT_GAIN_NONLINEARITIES
+    return init.family in UNIT_GAIN_FAMILIES and init.scale <= 1.2 and init.mode in ("fan_in", "fan_avg")
+
+
+def relu_fix(init) -> str:
+    uniform = init.distribution == "uniform"
+    if init.family in ("xavier", "kaiming"):
+        name = "kaiming_uniform_" if uniform else "kaiming_normal_"
+        return f"use `nn.init.{name}(w, nonlinearity='relu')` (He), or pass `gain=nn.init.calculate_gain('relu')`"
+    return f"use `{'he_uniform' if uniform else 'he_normal'}` (He initialization), the variance ReLU needs"
+
+
+class GlorotLecunWithRelu(Rule):
+    """
+    ## What it does
+    Finds an explicit Glorot/Xavier or LeCun initializer (or any variance-scaling initializer with
+    gain 1) on a kernel whose output feeds a ReLU-family activation. The activation is read from
+    `activation=`, from the next layer of a `Sequential`, from functional chains, and from
+    `forward()`/`call()` dataflow.
+
+    ## Why is this bad
+    Glorot and LeCun keep the variance of a *linear* (or tanh) unit: `n_in·Var(W) = 1`. ReLU zeroes
+    half of its input, so each such layer halves the second moment of the activations (and of the
+    gradients): ×0.5 per layer, 1e-3 after 10 layers. He et al. (2015) show a 30-layer ReLU network
+    with Xavier init stalls completely while He init trains. Shallow networks cope, which is why
+    this is information, not an error.
+
+    GELU, SiLU and other smooth ReLU-like units have no canonical gain (init-knowledge §6.2), so
+    they are not judged. Not reported for output layers (G2) or when a normalization layer follows the kernel (G8):
+    normalization removes the scale problem. Orthogonal initializers are never judged here.
+
+    ## Example
+    ```python
+    layers.Dense(256, activation="relu", kernel_initializer="glorot_uniform")
+    ```
+
+    ## Use instead
+    ```python
+    layers.Dense(256, activation="relu", kernel_initializer="he_uniform")
+    ```
+
+    ## Fix safety
+    Unsafe: changing the initializer changes training numerics.
+
+    ## References
+    - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers*, ICCV 2015 (arXiv:1502.01852)
+    - Glorot, Bengio. *Understanding the difficulty of training deep feedforward neural networks*, AISTATS 2010
+    - init-knowledge §2.3, §2.6
+    """
+
+    code = "IL201"
+    name = "glorot-lecun-with-relu"
+    severity = INFO
+    fix_availability = "unsafe"
+
+    VALID = (
+        """
+from tensorflow.keras import layers, Sequential
+model = Sequential([
+    layers.Dense(64, kernel_initializer="glorot_uniform", input_shape=(32,)),
+    layers.BatchNormalization(),
+    layers.ReLU(),
+    layers.Dense(64, activation="tanh", kernel_initializer="glorot_uniform"),
+    layers.Dense(10, activation="softmax", kernel_initializer="glorot_uniform"),
+])
+""",
+        """
+import torch.nn as nn
+import torch.nn.functional as F
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(64, 64)
+        self.out = nn.Linear(64, 1)
+        nn.init.xavier_uniform_(self.fc.weight, gain=nn.init.calculate_gain("relu"))
+        nn.init.xavier_uniform_(self.out.weight)
+    def forward(self, x):
+        return self.out(F.relu(self.fc(x)))
+""",
+    )
+    INVALID = (
+        """
+from tensorflow.keras import layers
+conv = layers.Conv2D(32, 3, activation="relu", kernel_initializer="glorot_uniform")  # expect: IL201
+""",
+        """
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_normal_(m.weight)  # expect: IL201
+    def forward(self, x):
+        return self.body(x)
+""",
+    )
+
+    def check(self, site):
+        init = site.init
+        if not unit_gain(init):
+            return
+        layers = judged_layers(site)
+        if not layers or not all(is_relu_family(layer.activation) for layer in layers):
+            return
+        severity = INFO
+        if all(layer.norm_after for layer in layers):
+            severity = lower(severity)
+        if severity is None:
+            return
+        layer = layers[0]
+        activation = common_activation(layers) or layer.activation
+        g2 = gain2(init, layer.fan_in, layer.fan_out) if len(layers) == 1 else nominal_gain2(init)
+        ratio = (g2 or 1.0) / recommended_gain2(activation)
+        fans = f" (fan-in {layer.fan_in}, fan-out {layer.fan_out})" if len(layers) == 1 and layer.fan_in and layer.fan_out else ""
+        message = (f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)}{fans} feeding "
+                   f"{activation_text(activation)}: it keeps {ratio:.2f} of the variance ReLU needs, so activations "
+                   f"shrink by about x{ratio:.2f} per layer; harmless in shallow nets, a stall in deep ones")
+        yield Finding(severity, message, relu_fix(init))

@@ -1,0 +1,214 @@
+import math
+
+from ..diagnostics import ERROR, WARNING, lower
+from ..facts import NORMAL, ORTHOGONAL, OUTPUT, TRUNCATED_NORMAL, UNIFORM, VARIANCE_SCALING
+from ._variance import (
+    activation_text,
+    describe_layers,
+    fmt,
+    ratio_text,
+    recommended_gain2,
+    recommended_name,
+    vector_like,
+    weight_std,
+)
+from .base import Finding, Rule
+from .il303_nonzero_mean_init import nonzero_mean
+
+UNKNOWN_FAN_IN_STD = 0.5  # s >= 0.5 is >= 2x the He std for any fan-in >= 32
+
+
+def severity_for(ratio: float, role: str) -> str:
+    """r = g²_eff / g²_rec: error from 16 on a hidden layer, warning from 4 (§5.2 IL301)."""
+    if ratio >= 16:
+        return WARNING if role == OUTPUT else ERROR
+    if ratio >= 4:
+        return WARNING
+    return None
+
+
+class OversizedRandomInit(Rule):
+    """
+    ## What it does
+    Finds kernels drawn with a fixed standard deviation (or uniform limit) that is too large for
+    their fan-in: `nn.init.normal_(w)` and `Tensor.normal_()` (std 1.0 by default),
+    `nn.Parameter(torch.randn(o, i))` with no scaling, `RandomNormal(stddev=1.0)`,
+    `tf.compat.v1.random_normal_initializer()` (TF1 default std 1.0), `trunc_normal_(w)`,
+    `RandomUniform(-a, a)` with a large `a`, and variance-scaling/orthogonal initializers with a huge
+    scale.
+
+    ## Why is this bad
+    A layer multiplies the second moment of its input by `g² = n_in·std²`. The activation needs
+    `g²_rec` (2 for ReLU, 1 for tanh/sigmoid/linear/SELU), so the ratio `r = n_in·std²/g²_rec` is
+    the factor by which activations grow per layer. With std 1.0 on 784 inputs, `r = 392` for
+    ReLU: the weight std is 19.8× the He value, pre-activations are ~28× the input scale, tanh and
+    sigmoid units saturate, and ReLU stacks explode.
+
+    When the fan-in is known (literal layer sizes, `input_shape`, the previous layer's width):
+    error for `r ≥ 16` on a hidden layer, warning for `4 ≤ r < 16` or `r ≥ 16` on an output layer.
+    When it is not known: warning for std ≥ 0.5 (for any fan-in ≥ 32 that is ≥ 2× the He std).
+    Embeddings (a lookup has effective fan-in 1, so N(0, 1) is right), frozen parameters and
+    vectors are not judged; a normalization layer after the kernel lowers the severity one level.
+    GPT-style `std=0.02` and Keras' default 0.05 stay silent.
+
+    ## Example
+    ```python
+    nn.init.normal_(self.fc.weight)  # std 1.0 on nn.Linear(784, 256)
+    ```
+
+    ## Use instead
+    ```python
+    nn.init.kaiming_normal_(self.fc.weight, nonlinearity="relu")  # std sqrt(2/784) = 0.0505
+    ```
+
+    ## Fix safety
+    Unsafe: changing the initializer changes training numerics.
+
+    ## References
+    - init-knowledge §2.7 (worked values), §1.3 (TF1 `stddev=1.0` defaults)
+    - LeCun et al., *Efficient BackProp*, 1998; He et al., ICCV 2015
+    """
+
+    code = "IL301"
+    name = "oversized-random-init"
+    severity = ERROR
+    fix_availability = "unsafe"
+
+    VALID = (
+        """
+import torch.nn as nn
+class GPT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c_fc = nn.Linear(768, 3072)
+        self.tok = nn.Embedding(50257, 768)
+        nn.init.normal_(self.c_fc.weight, mean=0.0, std=0.02)
+        nn.init.normal_(self.tok.weight, mean=0.0, std=1.0)
+""",
+        """
+import torch
+import torch.nn as nn
+class Scaled(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(256, 256) / 256 ** 0.5)
+        self.frozen = nn.Parameter(torch.randn(256, 256), requires_grad=False)
+    def forward(self, x):
+        return (x @ self.w) @ self.frozen
+""",
+    )
+    INVALID = (
+        """
+import torch.nn as nn
+import torch.nn.functional as F
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(784, 256)
+        self.out = nn.Linear(256, 10)
+        nn.init.normal_(self.fc.weight)  # expect: IL301
+    def forward(self, x):
+        return self.out(F.relu(self.fc(x)))
+""",
+        """
+from tensorflow.keras import initializers, layers
+layer = layers.Dense(3, kernel_initializer=initializers.RandomNormal(stddev=1.0))  # expect: IL301
+""",
+    )
+
+    def check(self, site):
+        init = site.init
+        if vector_like(site) or nonzero_mean(init) is not None:
+            return
+        layers = [layer for layer in site.layers if not (layer.frozen or layer.embedding)]
+        if site.layers and not layers:
+            return
+        if init.kind in (NORMAL, TRUNCATED_NORMAL, UNIFORM):
+            std = weight_std(init)
+            if std is None or std == 0:
+                return
+            yield from self._fixed(site, layers, std)
+        elif init.kind in (VARIANCE_SCALING, ORTHOGONAL):
+            yield from self._scaled(site, layers)
+
+    def _fixed(self, site, layers, std):
+        init = site.init
+        worst = None  # (ratio, severity, layer)
+        for layer in layers:
+            fan_in = layer.fan_in
+            if fan_in is None:
+                continue
+            g2_rec = recommended_gain2(layer.activation)
+            ratio = fan_in * std * std / g2_rec
+            severity = severity_for(ratio, layer.role)
+            if severity and layer.norm_after:
+                severity = lower(severity)
+            if severity and (worst is None or ratio > worst[0]):
+                worst = (ratio, severity, layer)
+        if worst is not None:
+            ratio, severity, layer = worst
+            recommended = math.sqrt(recommended_gain2(layer.activation) / layer.fan_in)
+            name = recommended_name(layer.activation)
+            reading = self._reading(init)
+            if reading and self._alternative_fine(init, layer):
+                severity = lower(severity) or severity
+            message = (f"{init.display} on {describe_layers(site, [layer])} with fan-in {layer.fan_in}{reading}: "
+                       f"weight std {fmt(std)} is {ratio_text(std / recommended)} the {name} std "
+                       f"{fmt(recommended)} for {activation_text(layer.activation)} (variance x{fmt(ratio)}); "
+                       f"pre-activations are ~{fmt(std * math.sqrt(layer.fan_in))}x the input scale")
+            yield Finding(severity, message, self._hint(site, layer, recommended))
+            return
+        if any(layer.fan_in is not None for layer in layers):
+            return  # known fan-ins and none too large
+        if std >= UNKNOWN_FAN_IN_STD:
+            reading = self._reading(init)
+            severity = WARNING
+            if reading and init.alternative_stddev is not None and init.alternative_stddev < UNKNOWN_FAN_IN_STD:
+                severity = lower(WARNING)
+            if layers and all(layer.norm_after for layer in layers):
+                severity = lower(severity)
+            he_std = math.sqrt(2 / 32)
+            message = (f"{init.display} on {describe_layers(site, layers)}{reading}: weight std {fmt(std)} with an unknown "
+                       f"fan-in; for any fan-in of 32 or more that is at least {ratio_text(std / he_std)} the He std "
+                       f"(at least {ratio_text((std / he_std) ** 2)} its variance)")
+            yield Finding(severity, message, self._hint(site, layers[0] if len(layers) == 1 else None, None))
+
+    def _scaled(self, site, layers):
+        init = site.init
+        g2 = init.scale if init.kind == VARIANCE_SCALING else (init.gain * init.gain if init.gain is not None else None)
+        if g2 is None:
+            return
+        for layer in layers or [None]:
+            activation = layer.activation if layer else None
+            ratio = g2 / recommended_gain2(activation)
+            severity = severity_for(ratio, layer.role if layer else "unknown")
+            if severity and layer is not None and layer.norm_after:
+                severity = lower(severity)
+            if severity:
+                yield Finding(severity, f"{init.display} on {describe_layers(site, layers)}: gain² {fmt(g2)} is "
+                              f"{ratio_text(ratio)} what {activation_text(activation)} needs; activations grow "
+                              f"x{fmt(ratio)} in variance per layer",
+                              "use the standard scale: 2.0 (He) for ReLU, 1.0 (LeCun/Glorot) otherwise")
+                return
+
+    @staticmethod
+    def _reading(init) -> str:
+        if init.alternative_stddev is None:
+            return ""
+        return f" (stddev is {fmt(init.stddev)} under TF1, {fmt(init.alternative_stddev)} under TF2)"
+
+    @staticmethod
+    def _alternative_fine(init, layer) -> bool:
+        std = init.alternative_stddev
+        return std is not None and layer.fan_in * std * std / recommended_gain2(layer.activation) < 4
+
+    @staticmethod
+    def _hint(site, layer, recommended) -> str:
+        activation = layer.activation if layer else None
+        name = recommended_name(activation)
+        if recommended is not None:
+            return (f"use std {fmt(recommended)} (= sqrt({fmt(recommended_gain2(activation))}/{layer.fan_in}), {name}), "
+                    f"or a fan-in-scaled initializer ({'he_normal / kaiming_normal_' if name == 'He' else 'lecun_normal / xavier_normal_'})")
+        if site.init.unscaled_factory:
+            return "scale the tensor by the fan-in, e.g. `torch.randn(n_in, n_out) * (2.0 / n_in) ** 0.5` for ReLU"
+        return "use a fan-in-scaled initializer: He (`he_normal` / `kaiming_normal_`) for ReLU, LeCun/Glorot otherwise"
