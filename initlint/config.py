@@ -115,12 +115,13 @@ class FileConfig:
     respect_gitignore: Optional[bool] = None
 
 
-def _string_list(shown: str, key: str, value: Any) -> Tuple[str, ...]:
+def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
+    """`what` names the value, e.g. "`select`"."""
     if not isinstance(value, list):
-        raise ConfigError(f"{shown}: `{key}` must be an array of strings, not {_toml_type(value)}")
+        raise ConfigError(f"{shown}: {what} must be an array of strings, not {_toml_type(value)}")
     for item in value:
         if not isinstance(item, str):
-            raise ConfigError(f"{shown}: `{key}` must be an array of strings, but it contains {_toml_type(item)}")
+            raise ConfigError(f"{shown}: {what} must be an array of strings, but it contains {_toml_type(item)}")
     return tuple(value)
 
 
@@ -141,7 +142,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     values: Dict[str, Any] = {}
     for key in LIST_KEYS:
         if key in section:
-            values[key] = _string_list(shown, key, section[key])
+            values[key] = _string_list(shown, f"`{key}`", section[key])
     for key in RULE_KEYS:
         if key in values:
             values[key] = tuple(item.strip().upper() for item in values[key] if item.strip())
@@ -161,7 +162,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
             )
         for pattern, listed in table.items():
             _check_glob(shown, "per-file-ignores", pattern)
-            selectors = _string_list(shown, f"per-file-ignores.{pattern!r}", listed)
+            selectors = _string_list(shown, f"`per-file-ignores` value for {pattern!r}", listed)
             selectors = tuple(item.strip().upper() for item in selectors if item.strip())
             try:
                 check_selectors(selectors, codes, f"`per-file-ignores` for {pattern!r}")

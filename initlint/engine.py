@@ -30,8 +30,8 @@ def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        message = f"syntax error: {error.message}"
-        result.diagnostics.append(_file_error(filename, message, error.raw_line or 1, (error.raw_column or 0) + 1))
+        message, row, column = _python_syntax_error(text) or (error.message, error.raw_line or 1, (error.raw_column or 0) + 1)
+        result.diagnostics.append(_file_error(filename, f"syntax error: {message}", row, column))
         return _keep_enabled(result, enabled)
     except RecursionError:
         result.diagnostics.append(_file_error(filename, "too deeply nested to analyze", 1, 1))
@@ -64,6 +64,17 @@ def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None)
         )
     result.diagnostics = _dedupe(result.diagnostics)
     return result
+
+
+def _python_syntax_error(text: str):
+    """CPython's own message and position, which point where users look (libcst's may be a line later)."""
+    try:
+        compile(text, "<initlint>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return error.msg, error.lineno or 1, error.offset or 1
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    return None
 
 
 def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:

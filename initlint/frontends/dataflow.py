@@ -538,8 +538,9 @@ class Interpreter:
                         a.partners.add(b)
                         b.partners.add(a)
         weights = right_params or left_params
-        for node in weights:
+        for node in left_params + right_params:
             node.applied = True
+        for node in weights:
             if node.shape and len(node.shape) == 2 and node.fan_in is None:
                 if transposed:
                     node.fan_in = node.shape[1]

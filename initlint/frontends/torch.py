@@ -398,7 +398,14 @@ class InitExtractor:
 
     def attach(self, init: Initializer, tensor, call: cst.Call, order, filters) -> None:
         module_expr, parameter = _split_target(tensor)
-        if parameter is None or parameter == "bias" or parameter.startswith("bias"):
+        if parameter == "bias" and module_expr is not None:
+            resolved = self.resolve_module(module_expr, filters)
+            if resolved is not None and resolved[0] in ("nodes", "shared"):
+                nodes = resolved[1] if resolved[0] == "nodes" else resolved[1][0]
+                for node in nodes:
+                    node.bias = _bias_kind(init)
+            return
+        if parameter is None or parameter.startswith("bias"):
             return
         if parameter != "weight":
             # A raw parameter of this module: self.w
@@ -798,6 +805,12 @@ def _code(node) -> str:
 def _display(call: cst.Call) -> str:
     text = _code(call)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _bias_kind(init: Initializer) -> str:
+    if init.kind != "constant" or init.value is None:
+        return "random" if init.kind != "constant" else "unknown"
+    return "zero" if init.value == 0 else "positive" if init.value > 0 else "negative"
 
 
 def _int(value) -> Optional[int]:

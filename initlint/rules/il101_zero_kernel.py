@@ -162,7 +162,7 @@ class BothZero(nn.Module):
         layer = judged[0]
         followed = activation_text(layer.activation) if layer.activation else None
         detail = f" (followed by {followed}, bias {layer.bias})" if followed else ""
-        if severity == ERROR and layer.activation is not None and layer.activation.family == RELU:
+        if layer.activation is not None and layer.activation.family == RELU and layer.bias in ("zero", "none", "negative"):
             consequence = "its outputs and gradients are identically 0, so the layer never learns"
         elif layer.constant_neighbour:
             consequence = "an adjacent layer is zero or constant too, so the symmetry is never broken"
@@ -170,5 +170,5 @@ class BothZero(nn.Module):
             consequence = "its multiplicative partner is zero too, so neither factor ever gets a gradient"
         else:
             consequence = "every unit starts identical and the layer starts rank-deficient"
-        yield Finding(severity, f"zero-initialized kernel of {layer.role if layer.role != 'unknown' else ''} "
-                      f"{where}{detail}: {consequence}".replace("of  ", "of "), suggestion(judged))
+        role = "hidden " if layer.role == "hidden" else ""
+        yield Finding(severity, f"zero-initialized kernel of {role}{where}{detail}: {consequence}", suggestion(judged))

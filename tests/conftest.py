@@ -1,0 +1,101 @@
+"""Shared helpers: run the installed `initlint` command in a temporary directory."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# A kernel initialized to zeros: IL101 on line 3.
+ZERO_KERNEL = (
+    "import tensorflow as tf\n"
+    "from tensorflow.keras import layers, initializers\n"
+    "layers.Dense(3, kernel_initializer=initializers.Zeros())\n"
+)
+CLEAN = "x = 1\n"
+BROKEN = "def f(:\n"  # IL000
+
+
+def initlint_command() -> List[str]:
+    found = shutil.which("initlint")
+    return [found] if found else [sys.executable, "-m", "initlint"]
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def lines(self) -> List[str]:
+        return self.stdout.splitlines()
+
+
+def _environment(extra: Optional[Dict[str, str]]) -> Dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "INITLINT_OUTPUT_FORMAT", "INITLINT_DEBUG")
+    }
+    # Only matters for the `python -m initlint` fallback when the package is not installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture
+def run(tmp_path):
+    """run(*args, cwd=tmp_path, stdin=None, env=None) -> Result."""
+
+    def _run(*args: str, cwd: Optional[Path] = None, stdin: Optional[str] = None,
+             env: Optional[Dict[str, str]] = None) -> Result:
+        completed = subprocess.run(
+            initlint_command() + [str(arg) for arg in args],
+            cwd=str(cwd or tmp_path),
+            input=(stdin or "").encode("utf-8"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_environment(env),
+            timeout=120,
+        )
+        return Result(completed.returncode, completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8"))
+
+    return _run
+
+
+def write(root: Path, files: Dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def codes_by_file(result: Result) -> Dict[str, List[str]]:
+    """{filename: [codes]} from a json run."""
+    out: Dict[str, List[str]] = {}
+    for item in result.json():
+        out.setdefault(item["filename"], []).append(item["code"])
+    return out
+
+
+def assert_one_line_error(result: Result, *fragments: str) -> None:
+    """Exit 2, nothing on stdout, exactly one line on stderr containing `fragments`, no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("initlint: error: "), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
