@@ -38,7 +38,7 @@ def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None)
         return _keep_enabled(result, enabled)
 
     try:
-        sites = run_frontends(module, filename)
+        sites = run_frontends(module, text)
     except RecursionError:
         result.diagnostics.append(_file_error(filename, "too deeply nested to analyze", 1, 1))
         return _keep_enabled(result, enabled)

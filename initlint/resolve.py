@@ -12,6 +12,8 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
+from .syntax import statements
+
 
 def dotted(node: cst.CSTNode) -> Optional[str]:
     """'a.b.c' for a Name/Attribute chain, else None."""
@@ -29,82 +31,67 @@ def _module_name(node) -> str:
     return dotted(node) or ""
 
 
-class _ImportCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.aliases: Dict[str, str] = {}
-        self.star_modules: List[str] = []
+def _collect_imports(module: cst.Module):
+    aliases: Dict[str, str] = {}
+    star_modules: List[str] = []
+    for statement in statements(module.body, into_definitions=True):
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                name = _module_name(alias.name)
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    aliases[alias.asname.name.value] = name
+                else:
+                    head = name.split(".")[0]
+                    aliases.setdefault(head, head)
+        elif isinstance(statement, cst.ImportFrom):
+            if statement.relative or statement.module is None:
+                continue
+            module_name = _module_name(statement.module)
+            if isinstance(statement.names, cst.ImportStar):
+                star_modules.append(module_name)
+                continue
+            for alias in statement.names:
+                name = _module_name(alias.name)
+                local = name
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    local = alias.asname.name.value
+                aliases[local] = f"{module_name}.{name}"
+    return aliases, star_modules
 
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            name = _module_name(alias.name)
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self.aliases[alias.asname.name.value] = name
-            else:
-                head = name.split(".")[0]
-                self.aliases.setdefault(head, head)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None:
-            return
-        module = _module_name(node.module)
-        if isinstance(node.names, cst.ImportStar):
-            self.star_modules.append(module)
-            return
-        for alias in node.names:
-            name = _module_name(alias.name)
-            local = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-            self.aliases[local] = f"{module}.{name}"
-
-
-class _AssignmentCollector(cst.CSTVisitor):
-    """name -> value for names assigned exactly once in a scope (module or one function)."""
-
-    def __init__(self) -> None:
-        self.values: Dict[str, Optional[cst.BaseExpression]] = {}
-
-    def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
-        if isinstance(target, cst.Name):
-            name = target.value
-            self.values[name] = None if name in self.values else value
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind(element.value, None)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind(node.target, node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind(node.target, None)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind(node.target, None)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # another scope
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+def _bind(values: Dict[str, Optional[cst.BaseExpression]], target, value) -> None:
+    if isinstance(target, cst.Name):
+        name = target.value
+        values[name] = None if name in values else value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _bind(values, element.value, None)
+    elif isinstance(target, cst.StarredElement):
+        _bind(values, target.value, None)
 
 
 def scope_assignments(body: cst.CSTNode) -> Dict[str, Optional[cst.BaseExpression]]:
-    collector = _AssignmentCollector()
-    if isinstance(body, (cst.FunctionDef,)):
+    """name -> value for names assigned exactly once in a scope (module or one function)."""
+    values: Dict[str, Optional[cst.BaseExpression]] = {}
+    if isinstance(body, cst.FunctionDef):
         for param in _all_params(body.params):
-            collector._bind(param.name, None)
-        body.body.visit(collector)
+            _bind(values, param.name, None)
+        block = body.body
     else:
-        for statement in getattr(body, "body", ()):
-            statement.visit(collector)
-    return collector.values
+        block = getattr(body, "body", ())
+    for statement in statements(block, compound=True):
+        if isinstance(statement, cst.Assign):
+            for target in statement.targets:
+                _bind(values, target.target, statement.value)
+        elif isinstance(statement, cst.AnnAssign):
+            _bind(values, statement.target, statement.value)
+        elif isinstance(statement, cst.AugAssign):
+            _bind(values, statement.target, None)
+        elif isinstance(statement, cst.For):
+            _bind(values, statement.target, None)
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            _bind(values, statement.name, None)
+    return values
 
 
 def _all_params(params: cst.Parameters):
@@ -121,10 +108,7 @@ class Resolver:
     """Qualified names of expressions, and static values of simple expressions."""
 
     def __init__(self, module: cst.Module) -> None:
-        imports = _ImportCollector()
-        module.visit(imports)
-        self.aliases = imports.aliases
-        self.star_modules = imports.star_modules
+        self.aliases, self.star_modules = _collect_imports(module)
         self.module_values = scope_assignments(module)
         self._scopes: List[Dict[str, Optional[cst.BaseExpression]]] = []
 

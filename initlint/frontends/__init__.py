@@ -12,12 +12,12 @@ from . import keras, torch
 FRONTENDS = (keras, torch)
 
 
-def run_frontends(module: cst.Module, filename: str = "") -> List[KernelSite]:
+def run_frontends(module: cst.Module, text: str = "") -> List[KernelSite]:
     resolver = Resolver(module)
     roots = {name.split(".")[0] for name in resolver.aliases.values()}
     roots.update(name.split(".")[0] for name in resolver.star_modules)
     sites: List[KernelSite] = []
     for frontend in FRONTENDS:
         if roots & set(frontend.IMPORT_ROOTS):
-            sites.extend(frontend.extract(module, Resolver(module) if sites else resolver))
+            sites.extend(frontend.extract(module, Resolver(module) if sites else resolver, text))
     return sites

@@ -12,6 +12,7 @@ from typing import Dict, List, Optional
 import libcst as cst
 
 from ..facts import Activation
+from ..syntax import children
 from .graph import (
     INPUT_TAP,
     ActivationItem,
@@ -236,7 +237,7 @@ class Interpreter:
         if isinstance(node, cst.Await):
             return self.eval(node.expression, env)
         # Anything else: evaluate the calls inside for their effects, and know nothing of the result.
-        for child in node.children:
+        for child in children(node):
             if isinstance(child, cst.BaseExpression):
                 self.consume_unknown(self.eval(child, env))
         return None

@@ -23,6 +23,7 @@ from .graph import (
     PassItem,
 )
 from .sites import build_sites
+from ..syntax import statements
 
 IMPORT_ROOTS = K.IMPORT_ROOTS
 FRAMEWORK = "keras"
@@ -348,17 +349,16 @@ def _bias_kind(init: Optional[Initializer]) -> str:
     return "random"
 
 
-def tf1_file(module: cst.Module, resolver: Resolver) -> Optional[bool]:
+def tf1_file(text: str, resolver: Resolver) -> Optional[bool]:
     if any(name.startswith("tensorflow.compat.v1") and alias == "tf" for alias, name in resolver.aliases.items()):
         return True
-    code = module.code
-    if any(f"tf.{marker}" in code for marker in _TF1_MARKERS):
+    if any(f"tf.{marker}" in text for marker in _TF1_MARKERS):
         return True
     return None
 
 
-def extract(module: cst.Module, resolver: Resolver) -> List[KernelSite]:
-    adapter = KerasAdapter(resolver, tf1_file(module, resolver))
+def extract(module: cst.Module, resolver: Resolver, text: str = "") -> List[KernelSite]:
+    adapter = KerasAdapter(resolver, tf1_file(text, resolver))
     interpreter = Interpreter(adapter, resolver)
     interpreter.run_module(module)
     for statement in module.body:
@@ -406,19 +406,10 @@ def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter) -
 
 def _self_assignments(function: cst.FunctionDef):
     found = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
+    for statement in statements(function.body):
+        if isinstance(statement, cst.Assign):
+            for target in statement.targets:
                 t = target.target
                 if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
-                    found.append((t.attr.value, node.value))
-
-        def visit_FunctionDef(self, node) -> bool:
-            return node is function
-
-        def visit_ClassDef(self, node) -> bool:
-            return False
-
-    function.visit(Visitor())
+                    found.append((t.attr.value, statement.value))
     return found

@@ -25,6 +25,7 @@ from .graph import (
     kernel_nodes,
 )
 from .sites import build_sites
+from ..syntax import calls, statements, walk
 
 IMPORT_ROOTS = T.IMPORT_ROOTS
 FRAMEWORK = "torch"
@@ -297,15 +298,14 @@ class InitExtractor:
     def narrow(self, test, filters) -> dict:
         """isinstance(m, nn.Linear) / classname.find('Conv') != -1: which module kinds a branch sees."""
         narrowed = dict(filters)
-        for call in _calls_in(test):
+        for call in calls(test):
             if isinstance(call.func, cst.Name) and call.func.value == "isinstance":
                 values = positional(call)
                 if len(values) == 2 and isinstance(values[0], cst.Name):
                     kinds = self._kinds(values[1])
                     narrowed[values[0].value] = kinds
-        match = re.search(r"""find\(\s*['"](\w+)['"]\s*\)\s*!=\s*-1|['"](\w+)['"]\s+in\s+(\w+)""", _code(test))
-        if match:
-            fragment = match.group(1) or match.group(2)
+        fragment = _classname_fragment(test)
+        if fragment:
             kinds = {k for k in T.KERNEL_MODULES if fragment in k}
             kinds |= {k for k in T.NORM_MODULES if fragment in k and "Norm" in fragment}
             narrowed["__classname__"] = kinds or {"?" + fragment}
@@ -507,7 +507,7 @@ def run_init_function(extractor: InitExtractor, function: cst.FunctionDef, order
 
 
 # ----- extraction -----
-def extract(module: cst.Module, resolver: Resolver) -> List[KernelSite]:
+def extract(module: cst.Module, resolver: Resolver, text: str = "") -> List[KernelSite]:
     adapter = TorchAdapter(resolver, module)
     loose: List[InitRecord] = []
     module_interpreter = Interpreter(adapter, resolver)
@@ -690,21 +690,12 @@ def _name_nodes(attrs: dict) -> None:
 
 def _self_assignments(function: cst.FunctionDef):
     found = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
+    for statement in statements(function.body):
+        if isinstance(statement, cst.Assign):
+            for target in statement.targets:
                 name = _self_attr(target.target)
                 if name is not None:
-                    found.append((name, node.value))
-
-        def visit_FunctionDef(self, node) -> bool:
-            return node is function
-
-        def visit_ClassDef(self, node) -> bool:
-            return False
-
-    function.visit(Visitor())
+                    found.append((name, statement.value))
     return found
 
 
@@ -751,25 +742,30 @@ def _is_self_or_target(node, targets) -> bool:
 
 
 def _returns_name(function: cst.FunctionDef, name: str) -> bool:
-    class Visitor(cst.CSTVisitor):
-        found = False
-
-        def visit_Return(self, node: cst.Return) -> None:
-            if isinstance(node.value, cst.Name) and node.value.value == name:
-                Visitor.found = True
-
-    function.visit(Visitor())
-    return Visitor.found
+    return any(isinstance(s, cst.Return) and isinstance(s.value, cst.Name) and s.value.value == name
+               for s in statements(function.body))
 
 
 def _zeroes_all_parameters(function: cst.FunctionDef, name: str) -> bool:
-    code = _code(function)
-    return bool(re.search(rf"for\s+\w+\s+in\s+{name}\.parameters\(\)", code)) and "zero_()" in code
+    """zero_module(m): `for p in m.parameters(): p.detach().zero_()`."""
+    loops = [s for s in statements(function.body, compound=True) if isinstance(s, cst.For)]
+    for loop in loops:
+        iterable = loop.iter
+        if (isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute)
+                and iterable.func.attr.value == "parameters" and dotted(iterable.func.value) == name):
+            if any(isinstance(c.func, cst.Attribute) and c.func.attr.value in ("zero_", "zeros_") for c in calls(loop)):
+                return True
+    return False
 
 
 def _mentions_init(function: cst.FunctionDef) -> bool:
-    code = _code(function)
-    return "init." in code or "_()" in code or "fill_(" in code or "normal_(" in code or "uniform_(" in code
+    for call in calls(function):
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+            if name in T.TENSOR_METHODS or name in T.INIT_FUNCTIONS or name in T.DEPRECATED_ALIASES or name == "apply":
+                return True
+    return False
 
 
 def _bind_call(function: cst.FunctionDef, call: cst.Call) -> dict:
@@ -787,15 +783,17 @@ def _bind_call(function: cst.FunctionDef, call: cst.Call) -> dict:
     return bindings
 
 
-def _calls_in(node) -> List[cst.Call]:
-    found = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    node.visit(Visitor())
-    return found
+def _classname_fragment(test) -> Optional[str]:
+    """'Conv' from `classname.find('Conv') != -1` or `'Conv' in classname` (DCGAN-style filters)."""
+    for node in walk(test):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "find":
+            values = positional(node)
+            if values and isinstance(values[0], cst.SimpleString):
+                return values[0].evaluated_value
+        if isinstance(node, cst.Comparison) and isinstance(node.left, cst.SimpleString):
+            if any(isinstance(t.operator, cst.In) for t in node.comparisons):
+                return node.left.evaluated_value
+    return None
 
 
 def _code(node) -> str:
