@@ -56,9 +56,9 @@ class Report:
         return text.splitlines()
 
 
-def sort_key(diagnostic: Any) -> Tuple[str, int, int, str]:
+def sort_key(diagnostic: Any) -> Tuple[str, int, int, int, str]:
     span = diagnostic.span
-    return (diagnostic.filename, span.row, span.column, diagnostic.code)
+    return (diagnostic.filename, getattr(diagnostic, "cell", None) or 0, span.row, span.column, diagnostic.code)
 
 
 def get_renderer(name: str) -> Callable[[Report], str]:

@@ -30,7 +30,9 @@ def _paint(text: str, style: str, color: bool) -> str:
 def header(diagnostic: Any, color: bool = False) -> str:
     """`path:row:col: CODE [severity] message`."""
     span = diagnostic.span
-    location = f"{_paint(diagnostic.filename, BOLD, color)}:{span.row}:{span.column}:"
+    cell = getattr(diagnostic, "cell", None)  # notebooks: `path:cell 3:row:col:` as ruff prints it
+    where = f"cell {cell}:" if cell else ""
+    location = f"{_paint(diagnostic.filename, BOLD, color)}:{where}{span.row}:{span.column}:"
     severity_color = SEVERITY_COLORS.get(diagnostic.severity, "")
     code = _paint(diagnostic.code, BOLD + severity_color, color)
     severity = _paint(f"[{diagnostic.severity}]", severity_color, color)
