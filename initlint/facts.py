@@ -98,6 +98,7 @@ class LayerContext:
     constant_neighbour: bool = False  # an adjacent kernel layer is zero or constant too
     partner_constant: bool = False  # its multiplicative partner is zero/constant (deadlock)
     first_layer: bool = False
+    rescaled: bool = False  # G7: weight normalization / runtime scale: the init's scale does not matter
 
 
 @dataclass(frozen=True)

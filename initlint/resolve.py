@@ -44,9 +44,9 @@ def _collect_imports(module: cst.Module):
                     head = name.split(".")[0]
                     aliases.setdefault(head, head)
         elif isinstance(statement, cst.ImportFrom):
-            if statement.relative or statement.module is None:
-                continue
-            module_name = _module_name(statement.module)
+            module_name = _module_name(statement.module) if statement.module is not None else ""
+            if statement.relative:
+                module_name = "." + module_name  # a module of the linted project, e.g. '.initialization' 
             if isinstance(statement.names, cst.ImportStar):
                 star_modules.append(module_name)
                 continue

@@ -386,7 +386,11 @@ class Interpreter:
             if isinstance(first, list):
                 first = _merge_all(first)
             if isinstance(first, ParamRef):
-                first = Flow(frozenset({Tap(first.node)}))
+                if kind == "norm":
+                    first.node.rescaled = True  # F.normalize(self.weight): weight normalization (G7)
+                    return first
+                if kind == "pass":
+                    return first
             if not isinstance(first, Flow):
                 return input_flow()
             for value in values[1:]:
@@ -509,19 +513,27 @@ class Interpreter:
             return left_flow or right_flow or CONST
         if isinstance(operator, cst.MatrixMultiply):
             return self.matmul(left, right)
-        if isinstance(operator, cst.Multiply):
+        if isinstance(operator, (cst.Multiply, cst.Divide)):
             left_flow, right_flow = _as_flow(left), _as_flow(right)
             if left_flow is not None and right_flow is not None:
                 left_nodes = {t.node for t in left_flow.taps if t.node is not None}
                 right_nodes = {t.node for t in right_flow.taps if t.node is not None}
-                if left_nodes and right_nodes:
+                if left_nodes and right_nodes and isinstance(operator, cst.Multiply):
                     for a in left_nodes:
                         for b in right_nodes:
                             if a is not b:
                                 a.partners.add(b)
                                 b.partners.add(a)
+                for node in left_nodes ^ right_nodes:
+                    node.gated = True  # gate * x: each unit meets a different channel
                 return left_flow.union(right_flow)
-            return left_flow or right_flow or CONST
+            flow = left_flow if left_flow is not None else right_flow
+            if flow is not None:
+                for tap in flow.taps:
+                    if tap.node is not None and tap.act is None:
+                        tap.node.rescaled = True  # G7: a runtime scale (weight_gain, 1/sqrt(fan_in))
+                return flow
+            return CONST
         left_flow = _as_flow(left)
         if left_flow is not None:
             return left_flow  # x / c, x ** 2...

@@ -57,6 +57,8 @@ class Node:
         self.residual = False
         self.unknown_use = False
         self.applied = False
+        self.gated = False  # its output multiplies another tensor (a gate): the product breaks symmetry
+        self.rescaled = False  # G7: the weight or its output is normalized or rescaled at run time
 
     def __repr__(self) -> str:
         return f"Node({self.name!r}, {self.kind})"
@@ -77,7 +79,7 @@ class Node:
     def role(self) -> str:
         if self.residual:
             return RESIDUAL
-        if self.partners or self.fed_directly_by:
+        if self.partners or self.fed_directly_by or self.gated:
             return PARTNER
         if self.output and not self.next_kernels:
             return OUTPUT

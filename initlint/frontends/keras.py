@@ -26,6 +26,9 @@ from .sites import build_sites
 from ..syntax import statements
 
 IMPORT_ROOTS = K.IMPORT_ROOTS
+# Tensor functions that neither learn nor change which activation a kernel output meets.
+_PASSTHROUGH_OPS = {"reshape", "squeeze", "expand_dims", "concat", "concatenate", "identity", "dropout", "reduce_mean",
+                    "split", "transpose", "mean", "flatten", "cast"}
 FRAMEWORK = "keras"
 _TF1_MARKERS = ("placeholder", "Session", "get_variable", "contrib", "disable_v2_behavior", "layers.dense",
                 "layers.conv2d", "train.GradientDescentOptimizer", "train.AdamOptimizer")
@@ -282,6 +285,10 @@ class KerasAdapter(Adapter):
                 return ("add",)
             if category == "layers" and name in ("concatenate", "multiply", "average", "maximum"):
                 return ("pass",) if name != "multiply" else ("mul",)
+            if category == "ops" and name in _PASSTHROUGH_OPS:
+                return ("pass",)
+            if category == "ops" and name in ("add", "multiply", "matmul"):
+                return {"add": ("add",), "multiply": ("mul",), "matmul": ("matmul",)}[name]
         leaf = _activation_leaf(qualified)
         if leaf is not None and leaf in act_table.BY_NAME:
             family, slope = act_table.BY_NAME[leaf]
@@ -295,7 +302,7 @@ class KerasAdapter(Adapter):
                 return ("mul",)
             if leaf in ("matmul",):
                 return ("matmul",)
-            if leaf in ("reshape", "squeeze", "expand_dims", "concat", "identity", "dropout", "reduce_mean"):
+            if leaf in _PASSTHROUGH_OPS:
                 return ("pass",)
         return None
 

@@ -1,6 +1,7 @@
 """PyTorch frontend: nn.Module classes, their init code (direct, apply(), modules() loops) and forward()."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -30,6 +31,9 @@ from ..syntax import calls, statements, walk
 IMPORT_ROOTS = T.IMPORT_ROOTS
 FRAMEWORK = "torch"
 _NORM_NAME = re.compile(r"(^|_)(bn\d*|norm\d*|ln(_\w*)?|gn|\w*_norm|layernorm|batchnorm)$", re.IGNORECASE)
+# Attributes of unknown type (created by a helper, or by a class we cannot see) are judged only when
+# their name says they are a matmul/conv layer.
+_KERNEL_NAME = re.compile(r"(^|_)(fc|linear|lin|dense|conv|proj|projection)\d*$", re.IGNORECASE)
 _ITERATORS = {"modules", "children", "named_modules", "named_children"}
 _PARAM_ITERATORS = {"parameters", "named_parameters"}
 
@@ -56,6 +60,18 @@ class TorchAdapter(Adapter):
         if prefix == "torch.nn." and rest.startswith(("functional.", "init.", "utils.", "parameter.")):
             return None
         return rest.rsplit(".", 1)[-1]
+
+    def init_function(self, func) -> Optional[str]:
+        """The torch.nn.init function a call names, also through re-exports (transformers, timm)."""
+        leaf = self.torch_leaf(func, "torch.nn.init.")
+        if leaf is not None:
+            return leaf
+        qualified = self.resolver.qualified(func)
+        if qualified and "." in qualified:
+            leaf = qualified.rsplit(".", 1)[-1]
+            if leaf in T.INIT_FUNCTIONS:
+                return leaf
+        return None
 
     # ----- constructors -----
     def constructor(self, call: cst.Call):
@@ -254,8 +270,11 @@ class InitExtractor:
     """
 
     def __init__(self, adapter: TorchAdapter, targets: Dict[str, tuple], attrs: Optional[dict] = None,
-                 class_items: Optional[list] = None, methods: Optional[dict] = None) -> None:
+                 class_items: Optional[list] = None, methods: Optional[dict] = None, registry: Optional[dict] = None,
+                 file_wide: bool = False) -> None:
         self.adapter = adapter
+        self.registry = registry or {}
+        self.file_wide = file_wide
         self.resolver = adapter.resolver
         self.targets = dict(targets)
         self.attrs = attrs or {}
@@ -304,12 +323,25 @@ class InitExtractor:
                 if len(values) == 2 and isinstance(values[0], cst.Name):
                     kinds = self._kinds(values[1])
                     narrowed[values[0].value] = kinds
-        fragment = _classname_fragment(test)
-        if fragment:
+        fragment, subject = _string_filter(test)
+        if fragment and self._is_class_name(subject):
             kinds = {k for k in T.KERNEL_MODULES if fragment in k}
             kinds |= {k for k in T.NORM_MODULES if fragment in k and "Norm" in fragment}
             narrowed["__classname__"] = kinds or {"?" + fragment}
+        elif fragment:
+            # A filter on module/parameter *names* ('gate' in name, name.startswith('head')): which
+            # layers it selects is unknown, and such special cases are usually deliberate.
+            narrowed["__opaque__"] = {"?"}
         return narrowed
+
+    def _is_class_name(self, subject) -> bool:
+        subject = self.resolver.deref(subject) if subject is not None else None
+        text = dotted(subject) or ""
+        if text.endswith("__class__.__name__") or text.endswith("__name__"):
+            return True
+        if isinstance(subject, cst.Attribute) and subject.attr.value == "__name__":
+            return True
+        return "class" in text.lower()
 
     def _kinds(self, node) -> set:
         if isinstance(node, cst.Tuple):
@@ -346,7 +378,14 @@ class InitExtractor:
             self.apply(call.args[0].value, order)
             return
         init, tensor, subscripted = self.init_call(call)
-        if init is None or tensor is None or subscripted:
+        if init is None or tensor is None:
+            return
+        if subscripted:
+            # G11: a partial write never makes a whole kernel constant, but a random fill of part of a
+            # constant kernel (block-diagonal init) means the kernel is no longer constant.
+            if init.kind != "constant":
+                mixed = dataclasses.replace(init, kind="other")
+                self.attach(mixed, _unsubscript(tensor), call, order, filters)
             return
         self.attach(init, tensor, call, order, filters)
 
@@ -364,7 +403,7 @@ class InitExtractor:
     def init_call(self, call: cst.Call) -> Tuple[Optional[Initializer], Optional[cst.BaseExpression], bool]:
         """(initializer, tensor expression, whether the tensor is a partial write) for an init call."""
         func = call.func
-        leaf = self.adapter.torch_leaf(func, "torch.nn.init.")
+        leaf = self.adapter.init_function(func)
         if leaf is not None:
             name = T.DEPRECATED_ALIASES.get(leaf, leaf)
             spec = T.INIT_FUNCTIONS.get(name)
@@ -407,12 +446,11 @@ class InitExtractor:
             return
         if parameter is None or parameter.startswith("bias"):
             return
+        raw = self.raw_parameter(module_expr, parameter, filters)
+        if raw is not None:
+            raw.inits.append(InitRecord(init, call, order, ndim=_ndim(raw)))
+            return
         if parameter != "weight":
-            # A raw parameter of this module: self.w
-            if module_expr is None and isinstance(tensor, (cst.Attribute,)):
-                holder = self.attrs.get(_self_attr(tensor))
-                if isinstance(holder, ParamRef):
-                    holder.node.inits.append(InitRecord(init, call, order, ndim=_ndim(holder.node)))
             return
         resolved = self.resolve_module(module_expr, filters)
         if resolved is None:
@@ -437,21 +475,33 @@ class InitExtractor:
             if target[0] == "item":
                 return self._item_nodes(target[1], None)
             kinds = filters.get(expr.value) or filters.get("__classname__")
-            if not kinds:
-                return None  # unfiltered: every module, biases and norms included; too vague
+            if not kinds or filters.get("__opaque__"):
+                return None  # unfiltered (every module, biases and norms included) or filtered by name
+            local = self._local_classes(kinds)
+            if local:
+                nodes = [v.node for cls in local for v in [cls.attrs.get("weight")] if isinstance(v, ParamRef)]
+                return ("nodes", nodes) if nodes else None
             known = {k for k in kinds if not k.startswith("?")}
-            if known and known <= (T.NORM_MODULES | set(T.ACTIVATION_MODULES) | T.EMBEDDING_MODULES):
-                return None
             kernel_kinds = known & set(T.KERNEL_MODULES)
             if not kernel_kinds:
                 return None
             nodes = [n for n in self._class_nodes() if n.kind in kernel_kinds]
+            if not nodes and self.file_wide:
+                nodes = [n for n in self.adapter.nodes if n.kind in kernel_kinds]
             return ("shared", (nodes, (target[2], frozenset(kernel_kinds), id(self))))
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value in self.targets:
+            # module.fc.weight where `module` is filtered to a class of this file
+            kinds = filters.get(expr.value.value) or set()
+            for info in self._local_classes(kinds):
+                item = info.attrs.get(expr.attr.value)
+                if item is not None:
+                    return self._item_nodes(item, expr.attr.value)
+            return None
         name = _self_attr(expr)
         if name is not None:
             item = self.attrs.get(name)
             if item is None:
-                return None if _NORM_NAME.search(name) else ("loose", None) if name not in self.attrs else None
+                return ("loose", None) if _KERNEL_NAME.search(name) else None
             return self._item_nodes(item, name)
         if isinstance(expr, cst.Subscript):
             base = _self_attr(expr.value)
@@ -464,8 +514,21 @@ class InitExtractor:
                     return self._item_nodes(item.items[int(index)], base)
                 nodes = kernel_nodes(item)
                 return ("nodes", nodes) if nodes else None
-            if item is None and base is not None:
-                return None if _NORM_NAME.search(base) else ("loose", None)
+        return None
+
+    def _local_classes(self, kinds) -> list:
+        return [self.registry[k[1:]] for k in kinds if k.startswith("?") and k[1:] in self.registry]
+
+    def raw_parameter(self, module_expr, parameter: str, filters) -> Optional[Node]:
+        """The raw nn.Parameter `self.w` or `module.w` (module filtered to a class of this file) denotes."""
+        if module_expr is None:
+            holder = self.attrs.get(parameter)
+            return holder.node if isinstance(holder, ParamRef) else None
+        if isinstance(module_expr, cst.Name) and module_expr.value in self.targets:
+            for info in self._local_classes(filters.get(module_expr.value) or set()):
+                holder = info.attrs.get(parameter)
+                if isinstance(holder, ParamRef):
+                    return holder.node
         return None
 
     def _item_nodes(self, item, name):
@@ -507,34 +570,63 @@ def run_init_function(extractor: InitExtractor, function: cst.FunctionDef, order
 
 
 # ----- extraction -----
+class ClassInfo:
+    def __init__(self, name: str, attrs: dict, methods: dict) -> None:
+        self.name = name
+        self.attrs = attrs
+        self.methods = methods
+
+    def items(self) -> list:
+        items = [v for v in self.attrs.values() if not isinstance(v, ParamRef)]
+        return items + [KernelItem(v.node) for v in self.attrs.values() if isinstance(v, ParamRef)]
+
+
+APPLY_TIME = 10 ** 6  # init functions applied after construction (apply(), post_init) run after __init__
+
+
 def extract(module: cst.Module, resolver: Resolver, text: str = "") -> List[KernelSite]:
     adapter = TorchAdapter(resolver, module)
+    classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
+    registry: Dict[str, ClassInfo] = {}
+    for class_def in classes:
+        registry[class_def.name.value] = _collect_class(class_def, adapter, resolver, registry)
     loose: List[InitRecord] = []
+    for class_def in classes:
+        loose.extend(_init_class(registry[class_def.name.value], adapter, resolver, registry))
     module_interpreter = Interpreter(adapter, resolver)
-    for statement in module.body:
-        if isinstance(statement, cst.ClassDef):
-            loose.extend(_run_class(statement, adapter, resolver))
     module_interpreter.run_module(module)
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions:
-            loose.extend(_run_function(statement, adapter, resolver))
+            loose.extend(_run_function(statement, adapter, resolver, registry))
+    for class_def in classes:
+        info = registry[class_def.name.value]
+        entry = info.methods.get("forward") or info.methods.get("__call__")
+        if entry is not None and info.attrs:
+            Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)
     module_interpreter.finish_chains()
     return build_sites(FRAMEWORK, adapter.nodes, loose)
 
 
-def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, resolver: Resolver) -> List[InitRecord]:
+def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, resolver: Resolver, registry) -> List[InitRecord]:
     """A module-level function: a DCGAN-style weights_init(m), or model-building code."""
     params = [p.name.value for p in function.params.params]
-    extractor = InitExtractor(adapter, {})
+    extractor = InitExtractor(adapter, {}, registry=registry, file_wide=True)
     if params:
-        run_init_function(extractor, function, (adapter._tick(), 0))
+        run_init_function(extractor, function, (APPLY_TIME, 0))
     return extractor.loose
 
 
-def _run_class(class_def: cst.ClassDef, adapter: TorchAdapter, resolver: Resolver) -> List[InitRecord]:
-    methods = {s.name.value: s for s in class_def.body.body if isinstance(s, cst.FunctionDef)}
+def _collect_class(class_def: cst.ClassDef, adapter: TorchAdapter, resolver: Resolver, registry) -> ClassInfo:
+    """The modules and parameters a class creates, its own and those of base classes of this file."""
     attrs: Dict[str, object] = {}
-    ordered = sorted(methods.values(), key=lambda m: m.name.value != "__init__")
+    methods: Dict[str, cst.FunctionDef] = {}
+    for base in class_def.bases:
+        inherited = registry.get(dotted(base.value) or "")
+        if inherited is not None:
+            methods.update(inherited.methods)
+    own = {s.name.value: s for s in class_def.body.body if isinstance(s, cst.FunctionDef)}
+    methods.update(own)
+    ordered = sorted(own.values(), key=lambda m: m.name.value != "__init__")
     for method in ordered:
         resolver.push(method)
         try:
@@ -544,12 +636,24 @@ def _run_class(class_def: cst.ClassDef, adapter: TorchAdapter, resolver: Resolve
                     attrs[target] = found
         finally:
             resolver.pop()
-    if not attrs and not any(_mentions_init(m) for m in methods.values()):
-        return []
+    for base in class_def.bases:
+        inherited = registry.get(dotted(base.value) or "")
+        if inherited is not None:
+            for name, value in inherited.attrs.items():
+                attrs.setdefault(name, value)
     _name_nodes(attrs)
-    class_items = [v for v in attrs.values() if not isinstance(v, ParamRef)]
-    class_items += [KernelItem(v.node) for v in attrs.values() if isinstance(v, ParamRef)]
-    extractor = InitExtractor(adapter, {}, attrs, class_items, methods)
+    return ClassInfo(class_def.name.value, attrs, methods)
+
+
+def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, registry) -> List[InitRecord]:
+    methods = info.methods
+    if not info.attrs and not any(_mentions_init(m) for m in methods.values()):
+        return []
+    class_items = info.items()
+    has_kernels = any(kernel_nodes(item) for item in class_items)
+    extractor = InitExtractor(adapter, {}, info.attrs, class_items, methods, registry=registry,
+                              file_wide=not has_kernels)
+    ordered = sorted(methods.values(), key=lambda m: m.name.value != "__init__")
     for index, method in enumerate(ordered):
         if method.name.value == "forward":
             continue
@@ -562,11 +666,7 @@ def _run_class(class_def: cst.ClassDef, adapter: TorchAdapter, resolver: Resolve
     for name, method in methods.items():
         params = [p.name.value for p in method.params.params]
         if name not in extractor.applied_methods and len(params) >= 2 and _mentions_init(method) and "init" in name:
-            run_init_function(extractor, method, (len(ordered), 0))
-    interpreter = Interpreter(adapter, resolver, attrs, methods)
-    entry = methods.get("forward") or methods.get("__call__")
-    if entry is not None:
-        interpreter.run_function(entry)
+            run_init_function(extractor, method, (APPLY_TIME, 0))
     return extractor.loose
 
 
@@ -722,6 +822,16 @@ def _split_target(tensor) -> Tuple[Optional[cst.BaseExpression], Optional[str]]:
     return None, None
 
 
+def _unsubscript(tensor):
+    """`self.fc.weight.data[:k]` -> `self.fc.weight.data`."""
+    node = tensor
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        if isinstance(node, cst.Subscript):
+            return node.value
+        node = node.value
+    return tensor
+
+
 def _is_partial(tensor) -> bool:
     """G11: w[0], w.data[:k] write part of a tensor."""
     node = tensor
@@ -783,17 +893,20 @@ def _bind_call(function: cst.FunctionDef, call: cst.Call) -> dict:
     return bindings
 
 
-def _classname_fragment(test) -> Optional[str]:
-    """'Conv' from `classname.find('Conv') != -1` or `'Conv' in classname` (DCGAN-style filters)."""
+def _string_filter(test):
+    """('Conv', classname) from `classname.find('Conv') != -1`, `'Conv' in classname`,
+    `name.startswith('head')`: a string test and the expression it is applied to."""
     for node in walk(test):
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "find":
+        if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in ("find", "startswith", "endswith", "__contains__")):
             values = positional(node)
             if values and isinstance(values[0], cst.SimpleString):
-                return values[0].evaluated_value
+                return values[0].evaluated_value, node.func.value
         if isinstance(node, cst.Comparison) and isinstance(node.left, cst.SimpleString):
-            if any(isinstance(t.operator, cst.In) for t in node.comparisons):
-                return node.left.evaluated_value
-    return None
+            for target in node.comparisons:
+                if isinstance(target.operator, (cst.In, cst.NotIn)):
+                    return node.left.evaluated_value, target.comparator
+    return None, None
 
 
 def _code(node) -> str:

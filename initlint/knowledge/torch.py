@@ -204,9 +204,10 @@ FUNCTIONAL_NORMS = {"layer_norm", "batch_norm", "group_norm", "instance_norm", "
 FUNCTIONAL_PASSTHROUGH = {
     "dropout", "dropout1d", "dropout2d", "dropout3d", "flatten", "reshape", "max_pool1d", "max_pool2d", "max_pool3d",
     "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-    "squeeze", "unsqueeze", "transpose", "permute", "interpolate", "pad",
+    "squeeze", "unsqueeze", "transpose", "permute", "interpolate", "pad", "chunk", "split",
 }
 TENSOR_PASSTHROUGH_METHODS = {
     "view", "reshape", "flatten", "mean", "sum", "transpose", "permute", "contiguous", "squeeze", "unsqueeze",
-    "float", "half", "to", "type_as", "clone", "detach", "max", "amax", "view_as", "reshape_as", "t",
+    "float", "half", "to", "type_as", "clone", "detach", "max", "amax", "view_as", "reshape_as", "t", "chunk", "split",
+    "unbind",
 }

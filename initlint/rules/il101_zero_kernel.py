@@ -113,6 +113,45 @@ class Gate(nn.Module):
         self.emb = nn.Embedding(100, 16)
         nn.init.zeros_(self.emb.weight)
 """,
+        """
+import keras
+class GatedSum(keras.layers.Layer):
+    def __init__(self, dim):
+        super().__init__()
+        self.gate = keras.layers.Dense(2 * dim, kernel_initializer="zeros")
+    def call(self, a, b):
+        gates = keras.ops.sigmoid(self.gate(keras.ops.concatenate([a, b], axis=-1)))
+        g1, g2 = keras.ops.split(gates, 2, axis=-1)
+        return g1 * a + g2 * b
+""",
+        """
+import torch
+import torch.nn as nn
+from transformers import initialization as init
+class Experts(nn.Module):
+    def __init__(self, n, d):
+        super().__init__()
+        self.gate_up = nn.Parameter(torch.zeros(n, d, d))
+    def forward(self, x):
+        return torch.bmm(x, self.gate_up)
+class PreTrained(nn.Module):
+    def _init_weights(self, module):
+        if isinstance(module, Experts):
+            init.normal_(module.gate_up, mean=0.0, std=0.02)
+""",
+        """
+import torch.nn as nn
+class BlockDiagonal(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(64, 256)
+        self.out = nn.Linear(256, 1)
+        self.linear.weight.data.zero_()
+        for i in range(4):
+            self.linear.weight.data[i * 64:(i + 1) * 64, :].normal_()
+    def forward(self, x):
+        return self.out(self.linear(x).relu())
+""",
     )
     INVALID = (
         """

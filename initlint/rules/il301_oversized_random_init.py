@@ -96,6 +96,25 @@ class Scaled(nn.Module):
     def forward(self, x):
         return (x @ self.w) @ self.frozen
 """,
+        """
+import math
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class EqualLinear(nn.Module):
+    def __init__(self, in_dim, out_dim):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(out_dim, in_dim))
+        self.scale = 1 / math.sqrt(in_dim)
+    def forward(self, x):
+        return F.linear(x, self.weight * self.scale)
+class CosineClassifier(nn.Module):
+    def __init__(self, d, n):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(d, n))
+    def forward(self, x):
+        return torch.mm(F.normalize(x, dim=1), F.normalize(self.weight, dim=0))
+""",
     )
     INVALID = (
         """
@@ -120,7 +139,7 @@ layer = layers.Dense(3, kernel_initializer=initializers.RandomNormal(stddev=1.0)
         init = site.init
         if vector_like(site) or nonzero_mean(init) is not None:
             return
-        layers = [layer for layer in site.layers if not (layer.frozen or layer.embedding)]
+        layers = [layer for layer in site.layers if not (layer.frozen or layer.embedding or layer.rescaled)]
         if site.layers and not layers:
             return
         if init.kind in (NORMAL, TRUNCATED_NORMAL, UNIFORM):
