@@ -98,6 +98,7 @@ class LayerContext:
     constant_neighbour: bool = False  # an adjacent kernel layer is zero or constant too
     partner_constant: bool = False  # its multiplicative partner is zero/constant (deadlock)
     first_layer: bool = False
+    fan_in_axis: Optional[int] = None  # raw parameters: which dimension of the shape is the fan-in
     rescaled: bool = False  # G7: weight normalization / runtime scale: the init's scale does not matter
 
 

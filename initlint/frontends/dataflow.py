@@ -554,13 +554,15 @@ class Interpreter:
         for node in left_params + right_params:
             node.applied = True
         for node in weights:
-            if node.shape and len(node.shape) == 2 and node.fan_in is None:
+            if node.shape and len(node.shape) == 2 and node.fan_in_axis is None:
                 if transposed:
-                    node.fan_in = node.shape[1]
+                    node.fan_in_axis = 1
                 elif right_params and isinstance(right, ParamRef):
-                    node.fan_in = node.shape[0]
+                    node.fan_in_axis = 0
                 elif left_params and isinstance(left, ParamRef) and not right_params:
-                    node.fan_in = node.shape[1]
+                    node.fan_in_axis = 1
+                if node.fan_in_axis is not None:
+                    node.fan_in = node.shape[node.fan_in_axis]
         data = _as_flow(left) if right_params else _as_flow(right)
         if data is not None:
             for tap in data.taps:

@@ -47,6 +47,7 @@ class Node:
         self.bias = bias
         self.width_out = width_out
         self.shape = shape  # raw parameters: the tensor's shape
+        self.fan_in_axis = None  # raw parameters: the shape index of the fan-in, from how it is used
         self.inits: List[InitRecord] = []
         self.activations: set = set()
         self.norm_after = False

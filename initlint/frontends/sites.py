@@ -30,6 +30,7 @@ def context(node: Node, predecessors: Dict[Node, set]) -> LayerContext:
         partner_constant=any(_is_constant(n) for n in partners if n is not node),
         first_layer=not predecessors.get(node),
         rescaled=node.rescaled,
+        fan_in_axis=node.fan_in_axis,
     )
 
 

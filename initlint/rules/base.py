@@ -12,6 +12,7 @@ class Finding:
     severity: str
     message: str
     hint: str  # the fix, in words
+    fix: Optional[object] = None  # a fixes.FixGoal: what the initializer should become
 
 
 class Rule:

@@ -1,6 +1,7 @@
 from ..diagnostics import ERROR, INFO, WARNING
 from ..facts import CONSTANT, RELU
 from ._variance import activation_text, describe_layers, exempt_constant, vector_like
+from ..fixes import DISPLAY_ONLY, FixGoal
 from .base import Finding, Rule
 
 
@@ -20,6 +21,14 @@ def constant_verdict(site, *, zero: bool):
         if dead_relu or layer.constant_neighbour or layer.partner_constant or (site.shared and len(judged) > 1):
             severity = ERROR
     return severity, judged
+
+
+def display_goal(layers) -> FixGoal:
+    """The initializer to suggest in place of a zero/constant one; never applied (display-only)."""
+    activation = layers[0].activation if len(layers) == 1 else None
+    family = activation.family if activation else None
+    goal = "lecun_normal" if family == "selu" else "glorot" if family in ("tanh", "sigmoid", "linear") else "he"
+    return FixGoal(goal, activation, applicability=DISPLAY_ONLY)
 
 
 def suggestion(layers) -> str:
@@ -196,7 +205,7 @@ class BothZero(nn.Module):
         if not judged:
             yield Finding(severity, f"zero-initialized kernel ({init.display}) of {where}: every unit starts "
                           "identical and receives the same gradient, so the units never become different",
-                          suggestion(judged))
+                          suggestion(judged), display_goal(judged))
             return
         layer = judged[0]
         followed = activation_text(layer.activation) if layer.activation else None
@@ -210,4 +219,4 @@ class BothZero(nn.Module):
         else:
             consequence = "every unit starts identical and the layer starts rank-deficient"
         role = "hidden " if layer.role == "hidden" else ""
-        yield Finding(severity, f"zero-initialized kernel of {role}{where}{detail}: {consequence}", suggestion(judged))
+        yield Finding(severity, f"zero-initialized kernel of {role}{where}{detail}: {consequence}", suggestion(judged), display_goal(judged))

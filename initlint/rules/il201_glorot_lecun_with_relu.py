@@ -10,6 +10,7 @@ from ._variance import (
     nominal_gain2,
     recommended_gain2,
 )
+from ..fixes import FixGoal
 from .base import Finding, Rule
 
 UNIT_GAIN_FAMILIES = ("glorot", "xavier", "lecun", "variance_scaling")
@@ -141,4 +142,5 @@ class Net(nn.Module):
         message = (f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)}{fans} feeding "
                    f"{activation_text(activation)}: it keeps {ratio:.2f} of the variance ReLU needs, so activations "
                    f"shrink by about x{ratio:.2f} per layer; harmless in shallow nets, a stall in deep ones")
-        yield Finding(severity, message, relu_fix(init))
+        yield Finding(severity, message, relu_fix(init),
+                      FixGoal("he", activation, layer.fan_in if len(layers) == 1 else None))

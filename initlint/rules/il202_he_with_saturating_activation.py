@@ -1,5 +1,6 @@
 from ..diagnostics import INFO, lower
 from ._variance import activation_text, describe_layers, is_saturating, judged_layers
+from ..fixes import FixGoal
 from .base import Finding, Rule
 
 
@@ -107,4 +108,4 @@ class Net(nn.Module):
         message = (f"He initializer ({init.display}) on {describe_layers(site, layers)} feeding {activation_text(activation)}: "
                    f"twice the variance {activation_text(activation)} is designed for; the effect is mild (slightly "
                    "more saturation, not a training failure)")
-        yield Finding(severity, message, hint)
+        yield Finding(severity, message, hint, FixGoal("glorot", activation))

@@ -1,6 +1,7 @@
 from ..diagnostics import INFO, WARNING
 from ..facts import SELU
 from ._variance import describe_layers, family_label, judged_layers
+from ..fixes import FixGoal
 from .base import Finding, Rule
 
 
@@ -85,4 +86,4 @@ b = layers.Dense(100, activation="selu", kernel_initializer="glorot_uniform")  #
         hint = ("use `nn.init.kaiming_normal_(w, nonlinearity='linear')` (LeCun normal)" if init.family == "kaiming"
                 else "use `lecun_normal` (LeCun normal), as the Keras docs of `selu` prescribe")
         yield Finding(severity, f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)} "
-                      f"feeding SELU: it {why}", hint)
+                      f"feeding SELU: it {why}", hint, FixGoal("lecun_normal", layers[0].activation))

@@ -12,6 +12,7 @@ from ._variance import (
     vector_like,
     weight_std,
 )
+from ..fixes import FixGoal
 from .base import Finding, Rule
 from .il303_nonzero_mean_init import nonzero_mean
 
@@ -175,7 +176,8 @@ layer = layers.Dense(3, kernel_initializer=initializers.RandomNormal(stddev=1.0)
                        f"weight std {fmt(std)} is {ratio_text(std / recommended)} the {name} std "
                        f"{fmt(recommended)} for {activation_text(layer.activation)} (variance x{fmt(ratio)}); "
                        f"pre-activations are ~{fmt(std * math.sqrt(layer.fan_in))}x the input scale")
-            yield Finding(severity, message, self._hint(site, layer, recommended))
+            goal = FixGoal("scaled", layer.activation, layer.fan_in, layer.fan_in_axis)
+            yield Finding(severity, message, self._hint(site, layer, recommended), goal)
             return
         if any(layer.fan_in is not None for layer in layers):
             return  # known fan-ins and none too large
@@ -190,7 +192,9 @@ layer = layers.Dense(3, kernel_initializer=initializers.RandomNormal(stddev=1.0)
             message = (f"{init.display} on {describe_layers(site, layers)}{reading}: weight std {fmt(std)} with an unknown "
                        f"fan-in; for any fan-in of 32 or more that is at least {ratio_text(std / he_std)} the He std "
                        f"(at least {ratio_text((std / he_std) ** 2)} its variance)")
-            yield Finding(severity, message, self._hint(site, layers[0] if len(layers) == 1 else None, None))
+            single = layers[0] if len(layers) == 1 else None
+            goal = FixGoal("scaled", single.activation if single else None, None, single.fan_in_axis if single else None)
+            yield Finding(severity, message, self._hint(site, single, None), goal)
 
     def _scaled(self, site, layers):
         init = site.init

@@ -1,6 +1,7 @@
 from ..diagnostics import ERROR, WARNING
 from ..facts import NORMAL, TRUNCATED_NORMAL, UNIFORM
 from ._variance import describe_layers, fmt, vector_like, weight_std
+from ..fixes import FixGoal
 from .base import Finding, Rule
 
 
@@ -109,7 +110,10 @@ class Net(nn.Module):
         if found is None or not applies(site):
             return
         severity, description = found
+        single = site.layers[0] if len(site.layers) == 1 else None
+        goal = FixGoal("scaled", single.activation if single else None, single.fan_in if single else None,
+                       single.fan_in_axis if single else None)
         yield Finding(severity, f"non-centred kernel init ({site.init.display}) on {describe_layers(site)}: "
                       f"{description}, so every unit gets the same common-mode input and the layer starts "
                       "nearly rank one", "draw the weights from a zero-mean distribution scaled by the fan-in: "
-                      "He uniform (`he_uniform` / `nn.init.kaiming_uniform_`) for ReLU, Glorot uniform otherwise")
+                      "He uniform (`he_uniform` / `nn.init.kaiming_uniform_`) for ReLU, Glorot uniform otherwise", goal)
