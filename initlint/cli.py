@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .config import ConfigError, Overrides, Settings, resolve_settings
-from .discovery import discover, display_path, read_source
+from .discovery import discover, display_path, is_force_excluded, read_source
 from .report import DEFAULT_FORMAT, FORMATS, Report, render, render_statistics, rule_url
 from .selection import SelectionError, split_selectors
 
@@ -194,6 +194,8 @@ class Run:
         data = sys.stdin.buffer.read()
         if stdin_filename:
             path = os.path.normpath(os.path.join(self.cwd, os.path.expanduser(stdin_filename)))
+            if self.settings.force_exclude and is_force_excluded(path, self.settings.excludes):
+                return  # --force-exclude: an excluded --stdin-filename is not linted (as ruff)
             self.lint(data, display_path(path, self.cwd), path)
         else:
             self.lint(data, STDIN, os.path.join(self.cwd, STDIN))
@@ -227,6 +229,7 @@ def lint_command(
     exclude: Tuple[str, ...] = (),
     extend_exclude: Tuple[str, ...] = (),
     stdin_filename: Optional[str] = None,
+    force_exclude: Optional[bool] = None,
 ) -> int:
     """Everything the command does; returns the exit status."""
     if list_rules_flag:
@@ -244,6 +247,7 @@ def lint_command(
         exclude=_globs(exclude) if exclude else None,
         extend_exclude=_globs(extend_exclude),
         respect_gitignore=respect_gitignore,
+        force_exclude=force_exclude,
         config=config_file,
         isolated=isolated,
     )
@@ -264,6 +268,7 @@ def lint_command(
         respect_gitignore=settings.respect_gitignore,
         project_root=settings.project_root,
         cwd=cwd,
+        force_exclude=settings.force_exclude,
     )
     for problem in found.problems:
         shown = display_path(problem.path, cwd)
@@ -285,6 +290,7 @@ def lint_command(
         sources=run.sources,
         color=use_color(color, to_file=output_file is not None),
         quiet=quiet,
+        cwd=cwd,
     )
     text = render_statistics(report, output_format) if statistics else render(report, output_format)
     if output_file is not None:
@@ -345,6 +351,8 @@ def _comma_help(what: str) -> str:
               help="Paths to skip in addition to the excludes (comma-separated).")
 @click.option("--stdin-filename", metavar="NAME",
               help="The file name to report for the source read from stdin ('-').")
+@click.option("--force-exclude/--no-force-exclude", default=None,
+              help="Apply the excludes to paths named on the command line too (for pre-commit).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics only: no summary, no warnings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: only on a terminal, never when NO_COLOR is set).")

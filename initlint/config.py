@@ -24,7 +24,10 @@ else:  # pragma: no cover - exercised on Python < 3.11
 
 CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore")
+KEYS = (
+    "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
+    "force-exclude",
+)
 RULE_KEYS = ("select", "ignore", "extend-select")
 
 
@@ -113,6 +116,7 @@ class FileConfig:
     exclude: Optional[Tuple[str, ...]] = None
     extend_exclude: Tuple[str, ...] = ()
     respect_gitignore: Optional[bool] = None
+    force_exclude: Optional[bool] = None
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -172,6 +176,9 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     respect = section.get("respect-gitignore")
     if respect is not None and not isinstance(respect, bool):
         raise ConfigError(f"{shown}: `respect-gitignore` must be true or false, not {_toml_type(respect)}")
+    force = section.get("force-exclude")
+    if force is not None and not isinstance(force, bool):
+        raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -182,6 +189,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         exclude=values.get("exclude"),
         extend_exclude=values.get("extend-exclude", ()),
         respect_gitignore=respect,
+        force_exclude=force,
     )
 
 
@@ -245,6 +253,7 @@ class Overrides:
     exclude: Optional[Tuple[str, ...]] = None
     extend_exclude: Tuple[str, ...] = ()
     respect_gitignore: Optional[bool] = None
+    force_exclude: Optional[bool] = None
     config: Optional[str] = None
     isolated: bool = False
 
@@ -257,6 +266,7 @@ class Settings:
     per_file_ignores: PerFileIgnores = field(default_factory=PerFileIgnores)
     excludes: Tuple[PathPattern, ...] = ()
     respect_gitignore: bool = True
+    force_exclude: bool = False  # apply the excludes to the files named on the command line too
 
     @property
     def config_path(self) -> Optional[str]:
@@ -324,6 +334,9 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
     respect = overrides.respect_gitignore
     if respect is None:
         respect = config.respect_gitignore if config.respect_gitignore is not None else True
+    force = overrides.force_exclude
+    if force is None:
+        force = bool(config.force_exclude)
     return Settings(
         config=config,
         project_root=root,
@@ -331,6 +344,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         per_file_ignores=PerFileIgnores.build(config.per_file_ignores, root, codes),
         excludes=tuple(excludes),
         respect_gitignore=respect,
+        force_exclude=force,
     )
 
 

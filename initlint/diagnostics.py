@@ -52,3 +52,4 @@ class FileResult:
     filename: str
     diagnostics: List[Diagnostic] = field(default_factory=list)
     skipped: bool = False  # not analyzed: nothing in it can initialize a kernel
+    internal_errors: List[str] = field(default_factory=list)  # crashes contained in the engine (exit 2)

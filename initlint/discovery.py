@@ -372,6 +372,15 @@ def is_excluded(path: str, is_dir: bool, excludes: Iterable[PathPattern]) -> boo
     return any(pattern.matches(path, is_dir) for pattern in excludes)
 
 
+def is_force_excluded(path: str, excludes: Sequence[PathPattern], is_dir: bool = False) -> bool:
+    """Whether an explicitly named `path` (absolute, normalized) is excluded: it matches an exclude,
+    or one of its parent directories inside the pattern's base does (as ruff's --force-exclude)."""
+    for pattern in excludes:
+        if pattern.matches(path, is_dir) or pattern.matches_path_or_parent(path, stop=pattern.base):
+            return True
+    return False
+
+
 def default_exclude_patterns(base: str) -> List[PathPattern]:
     return [PathPattern(name, base) for name in DEFAULT_EXCLUDES]
 
@@ -383,14 +392,19 @@ def discover(
     respect_gitignore: bool = True,
     project_root: Optional[str] = None,
     cwd: Optional[str] = None,
+    force_exclude: bool = False,
 ) -> Discovery:
-    """The Python files under `paths` (files named there are always included)."""
+    """The Python files under `paths`. Files named there are always included, unless
+    `force_exclude` is set: then the excludes apply to them too (pre-commit passes every changed
+    file explicitly)."""
     cwd = os.path.normpath(cwd or os.getcwd())
     project_root = os.path.normpath(os.path.abspath(project_root or cwd))
     found = Discovery()
     collected: List[str] = []
     for given in paths:
         path = os.path.normpath(os.path.join(cwd, os.path.expanduser(given)))
+        if force_exclude and is_force_excluded(path, excludes, os.path.isdir(path)):
+            continue
         if os.path.isdir(path):
             if is_python_file(path):
                 found.problems.append(Problem(path, "is a directory, not a Python file: searching it", "warning"))
@@ -505,6 +519,7 @@ __all__ = [
     "default_exclude_patterns",
     "discover",
     "display_path",
+    "is_force_excluded",
     "is_gitignored",
     "parse_gitignore",
     "read_source",

@@ -1,7 +1,9 @@
 """One file through the pipeline: decode -> parse -> frontends -> rules -> diagnostics."""
 from __future__ import annotations
 
+import ast
 import re
+import sys
 from typing import Dict, FrozenSet, Iterable, List, Optional
 
 import libcst as cst
@@ -15,6 +17,8 @@ from .rules import RULES_BY_CODE, default_codes
 from .sources import SourceError, decode
 
 PARSE_ERROR = "IL000"
+NESTED = "too deeply nested to analyze"
+MAX_DEPTH = 600  # syntax-tree depth beyond which libcst and the analysis would recurse too deep
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*initlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 
@@ -28,29 +32,48 @@ def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None)
     except SourceError as error:
         result.diagnostics.append(_file_error(filename, str(error), error.row, error.column))
         return _keep_enabled(result, enabled)
+    # CPython's parser first: it is much cheaper than libcst's, gives the messages users know, and
+    # rejects nesting that would overflow the native libcst parser's stack (a crash, not an error).
+    python_error = _python_syntax_error(text)
+    if python_error is not None and python_error[0] == NESTED:
+        result.diagnostics.append(_file_error(filename, NESTED, python_error[1], python_error[2]))
+        return _keep_enabled(result, enabled)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        message, row, column = _python_syntax_error(text) or (error.message, error.raw_line or 1, (error.raw_column or 0) + 1)
+        message, row, column = python_error or (error.message, error.raw_line or 1, (error.raw_column or 0) + 1)
         result.diagnostics.append(_file_error(filename, f"syntax error: {message}", row, column))
         return _keep_enabled(result, enabled)
     except RecursionError:
-        result.diagnostics.append(_file_error(filename, "too deeply nested to analyze", 1, 1))
+        result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
         return _keep_enabled(result, enabled)
 
     try:
         sites = run_frontends(module, text)
     except RecursionError:
-        result.diagnostics.append(_file_error(filename, "too deeply nested to analyze", 1, 1))
+        result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
+        return _keep_enabled(result, enabled)
+    except Exception as error:  # crash containment: report, never lose the rest of the run
+        result.internal_errors.append(f"frontend: {type(error).__name__}: {error}")
+        result.diagnostics.append(_file_error(filename, f"internal error in the analysis ({type(error).__name__})", 1, 1))
         return _keep_enabled(result, enabled)
     rules = [RULES_BY_CODE[code]() for code in sorted(enabled) if code in RULES_BY_CODE and code != PARSE_ERROR]
     pending = []  # (site, rule, finding)
+    failed = set()
     for site in sites:
         for rule in rules:
-            for found in rule.check(site) or ():
-                if found is not None:
-                    pending.append((site, rule, found))
-                    break  # one finding per rule and site
+            if rule.code in failed:
+                continue
+            try:
+                found = next((f for f in rule.check(site) or () if f is not None), None)
+            except Exception as error:  # crash containment: the other rules and files go on
+                failed.add(rule.code)
+                result.internal_errors.append(f"{rule.code}: {type(error).__name__}: {error}")
+                result.diagnostics.append(_file_error(
+                    filename, f"internal error in rule {rule.code} ({type(error).__name__})", 1, 1))
+                continue
+            if found is not None:
+                pending.append((site, rule, found))
     if not pending:
         return result
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
@@ -82,14 +105,33 @@ def _build_fix(site, goal, context, span):
 
 
 def _python_syntax_error(text: str):
-    """CPython's own message and position, which point where users look (libcst's may be a line later)."""
+    """CPython's message and position for a file it cannot parse (NESTED for nesting too deep), else None."""
     try:
-        compile(text, "<initlint>", "exec", dont_inherit=True)
+        tree = compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        if sys.version_info < (3, 11) and _depth(tree) > MAX_DEPTH:
+            return NESTED, 1, 1  # Python 3.11+ refuses such trees itself
     except SyntaxError as error:
+        if "too many nested" in (error.msg or ""):
+            return NESTED, error.lineno or 1, error.offset or 1
         return error.msg, error.lineno or 1, error.offset or 1
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
+        return NESTED, 1, 1
+    except ValueError:
         return None
     return None
+
+
+def _depth(tree) -> int:
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                break
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:

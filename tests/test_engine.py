@@ -68,3 +68,30 @@ def test_shadowed_name_is_not_keras():
 
 def test_files_without_framework_imports_give_nothing():
     assert lint_source("def zeros_(w):\n    w.fill_(0)\nx = zeros_(1)\n", "plain.py").diagnostics == []
+
+
+@pytest.mark.parametrize("expression", [
+    "(" * 3000 + "1" + ")" * 3000,  # the native libcst parser would overflow its stack here
+    "-" * 3000 + "1",
+    "1" + " + 1" * 5000,
+    "a if b else " * 3000 + "c",
+])
+def test_deep_nesting_is_il000_not_a_crash(expression):
+    result = lint_source("import torch\nx = " + expression + "\n", "deep.py")
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("IL000", "could not analyze the file: too deeply nested to analyze")]
+
+
+def test_a_rule_that_raises_is_contained(monkeypatch):
+    from initlint.rules.il101_zero_kernel import ZeroKernel
+
+    def explode(self, site):
+        raise KeyError("boom")
+        yield
+
+    monkeypatch.setattr(ZeroKernel, "check", explode)
+    source = ZERO + "\nother = layers.Dense(3, kernel_initializer=initializers.RandomUniform(0.0, 1.0))\n"
+    result = lint_source(source, "z.py")
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("IL000", "could not analyze the file: internal error in rule IL101 (KeyError)"), ("IL303", result.diagnostics[1].message)]
+    assert result.internal_errors == ["IL101: KeyError: 'boom'"]

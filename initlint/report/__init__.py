@@ -16,6 +16,11 @@ FORMATS: Dict[str, str] = {
     "concise": "initlint.report.text:render",
     "full": "initlint.report.text:render_full",
     "json": "initlint.report.json:render",
+    "json-lines": "initlint.report.json:render_lines",
+    "github": "initlint.report.github:render",
+    "gitlab": "initlint.report.gitlab:render",
+    "sarif": "initlint.report.sarif:render",
+    "junit": "initlint.report.junit:render",
 }
 DEFAULT_FORMAT = "text"
 
@@ -39,6 +44,9 @@ class Report:
     sources: Dict[str, bytes] = field(default_factory=dict)  # filename -> bytes, for `full`
     color: bool = False
     quiet: bool = False
+    # The directory the run started in: display filenames are relative to it. CI formats report
+    # paths relative to the repository root found from it (None: the current directory).
+    cwd: Optional[str] = None
 
     def __post_init__(self) -> None:
         self.diagnostics = sorted(self.diagnostics, key=sort_key)

@@ -2,6 +2,8 @@
 
 Rows and columns are 1-based and the end is exclusive; `filename` is the path as shown in the
 text output (relative to the current directory when inside it).
+
+`json-lines` writes the same objects, one per line, without the enclosing array.
 """
 from __future__ import annotations
 
@@ -52,3 +54,10 @@ def diagnostic_to_dict(diagnostic: Any) -> Dict[str, Any]:
 def render(report: Report) -> str:
     items = [diagnostic_to_dict(diagnostic) for diagnostic in report.diagnostics]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_lines(report: Report) -> str:
+    """The `json-lines` format: one diagnostic object (as in `json`) per line."""
+    return "".join(
+        json.dumps(diagnostic_to_dict(diagnostic), ensure_ascii=False) + "\n" for diagnostic in report.diagnostics
+    )
