@@ -71,15 +71,21 @@ class Interpreter:
         self.chains: List[ChainItem] = []  # Sequential models built in the code read
 
     # ----- entry points -----
-    def run_function(self, function: cst.FunctionDef, args: Optional[list] = None) -> object:
+    def run_function(self, function: cst.FunctionDef, args: Optional[list] = None,
+                     keywords: Optional[dict] = None) -> object:
         env: Dict[str, object] = {}
+        keywords = keywords or {}
         params = list(function.params.posonly_params) + list(function.params.params)
         if params and params[0].name.value in ("self", "cls"):
             params = params[1:]
         for index, param in enumerate(params):
-            env[param.name.value] = args[index] if args is not None and index < len(args) else input_flow()
+            name = param.name.value
+            if args is not None and index < len(args):
+                env[name] = args[index]
+            else:
+                env[name] = keywords.get(name, input_flow())
         for param in function.params.kwonly_params:
-            env[param.name.value] = input_flow()
+            env[param.name.value] = keywords.get(param.name.value, input_flow())
         self.resolver.push(function)
         try:
             returned = self.run_block(function.body, env)
@@ -297,13 +303,12 @@ class Interpreter:
         if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
                 and func.attr.value in self.methods and func.attr.value not in self.attrs):
             args = [self.eval(a.value, env) for a in call.args if a.keyword is None and not a.star]
+            keywords = {a.keyword.value: self.eval(a.value, env) for a in call.args if a.keyword is not None}
             if self.depth >= MAX_INLINE_DEPTH:
-                for value in args:
-                    self.consume_unknown(value)
-                return input_flow()
+                return self.opaque(args + list(keywords.values()))
             self.depth += 1
             try:
-                returned = self.run_function(self.methods[func.attr.value], args)
+                returned = self.run_function(self.methods[func.attr.value], args, keywords)
             finally:
                 self.depth -= 1
             return returned if returned is not None else input_flow()
@@ -328,10 +333,7 @@ class Interpreter:
                 args = [self.eval(a.value, env) for a in call.args]
                 if op is not None:
                     return self.apply_op(op, [receiver] + args)
-                self.consume_unknown(receiver)
-                for value in args:
-                    self.consume_unknown(value)
-                return input_flow()
+                return self.opaque([receiver] + args)
             if isinstance(receiver, (KernelItem, ChainItem, GroupItem)) and func.attr.value == "forward":
                 return self.apply(receiver, self._first_flow(call, env))
         callee = self.eval(func, env) if not isinstance(func, cst.Name) or func.value in env else None
@@ -340,10 +342,10 @@ class Interpreter:
                 values = [self.eval(a.value, env) for a in call.args]
                 return self.join(_flatten(values))
             return self.apply(callee, self._first_flow(call, env, others=True))
-        # An unknown function: whatever it receives is used in an unknown way.
-        for argument in call.args:
-            self.consume_unknown(self.eval(argument.value, env))
-        return input_flow()
+        # An unknown function: whatever it receives is used in an unknown way, and may come out again
+        # (a cache update, a helper): later joins and gates still count, activations do not.
+        values = [self.eval(argument.value, env) for argument in call.args]
+        return self.opaque(values)
 
     def _first_flow(self, call: cst.Call, env, others: bool = False) -> Flow:
         values = [self.eval(a.value, env) for a in call.args]
@@ -380,6 +382,8 @@ class Interpreter:
 
     def apply_op(self, op: tuple, values: list) -> object:
         kind = op[0]
+        if kind == "meta":
+            return input_flow()
         flows = [v for v in values if isinstance(v, (Flow, ParamRef, list))]
         if kind in ("act", "norm", "pass"):
             first = values[0] if values else None
@@ -470,6 +474,18 @@ class Interpreter:
         if tap.act is None and not tap.normed:
             source.activations.add(Activation("linear", "no activation"))
             node.fed_directly_by.add(source)
+
+    def opaque(self, values: list) -> Flow:
+        """The result of an unknown call: its tensor arguments, used in an unknown way."""
+        result = None
+        for value in values:
+            self.consume_unknown(value)
+            flow = _as_flow(value)
+            if flow is not None:
+                result = flow if result is None else result.union(flow)
+        if result is None:
+            return input_flow()
+        return Flow(result.taps | {INPUT_TAP}, None)
 
     def consume_unknown(self, value) -> None:
         if isinstance(value, Flow):

@@ -229,6 +229,8 @@ class TorchAdapter(Adapter):
             return ("act", Activation(family, qualified.replace("torch.nn.functional.", "F."), slope))
         if leaf in T.FUNCTIONAL_NORMS:
             return ("norm",)
+        if leaf in T.METADATA_METHODS:
+            return ("meta",)
         if leaf in T.FUNCTIONAL_PASSTHROUGH or leaf in ("cat", "stack", "flatten"):
             return ("pass",)
         if leaf == "clamp" and self.resolver.number(arg(call, 1, "min")) == 0:
@@ -253,6 +255,8 @@ class TorchAdapter(Adapter):
             return ("act", Activation("relu", f".{name}(min=0)")) if low == 0 else ("pass",)
         if name in T.TENSOR_PASSTHROUGH_METHODS:
             return ("pass",)
+        if name in T.METADATA_METHODS:
+            return ("meta",)
         if name in ("add", "add_"):
             return ("add",)
         if name in ("mul", "mul_"):

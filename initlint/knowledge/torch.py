@@ -198,7 +198,8 @@ FUNCTIONAL_ACTIVATIONS = {
     "selu": (SELU, None),
     "tanh": (TANH, None), "hardtanh": (TANH, None), "softsign": (TANH, None), "tanhshrink": (TANH, None),
     "sigmoid": (SIGMOID, None), "hardsigmoid": (SIGMOID, None), "logsigmoid": (SIGMOID, None),
-    "softmax": (SOFTMAX, None), "log_softmax": (SOFTMAX, None),
+    "softmax": (SOFTMAX, None), "log_softmax": (SOFTMAX, None), "gumbel_softmax": (SOFTMAX, None),
+    "argmax": (SOFTMAX, None),
 }
 FUNCTIONAL_NORMS = {"layer_norm", "batch_norm", "group_norm", "instance_norm", "rms_norm", "normalize"}
 FUNCTIONAL_PASSTHROUGH = {
@@ -206,6 +207,9 @@ FUNCTIONAL_PASSTHROUGH = {
     "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
     "squeeze", "unsqueeze", "transpose", "permute", "interpolate", "pad", "chunk", "split",
 }
+# Calls that read only a tensor's metadata (shape, dtype, device), never its values.
+METADATA_METHODS = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor", "size", "dim", "numel",
+                    "zeros_like", "ones_like", "empty_like", "full_like", "get_device", "is_contiguous"}
 TENSOR_PASSTHROUGH_METHODS = {
     "view", "reshape", "flatten", "mean", "sum", "transpose", "permute", "contiguous", "squeeze", "unsqueeze",
     "float", "half", "to", "type_as", "clone", "detach", "max", "amax", "view_as", "reshape_as", "t", "chunk", "split",

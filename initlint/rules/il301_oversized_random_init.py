@@ -1,7 +1,7 @@
 import math
 
 from ..diagnostics import ERROR, WARNING, lower
-from ..facts import NORMAL, ORTHOGONAL, OUTPUT, TRUNCATED_NORMAL, UNIFORM, VARIANCE_SCALING
+from ..facts import NORMAL, ORTHOGONAL, OUTPUT, SOFTMAX, TRUNCATED_NORMAL, UNIFORM, VARIANCE_SCALING
 from ._variance import (
     activation_text,
     describe_layers,
@@ -181,6 +181,8 @@ layer = layers.Dense(3, kernel_initializer=initializers.RandomNormal(stddev=1.0)
             return
         if any(layer.fan_in is not None for layer in layers):
             return  # known fan-ins and none too large
+        if layers and all(layer.activation is not None and layer.activation.family == SOFTMAX for layer in layers):
+            return  # logits of a categorical head: their scale is a temperature that needs the fan-in to judge
         if std >= UNKNOWN_FAN_IN_STD:
             reading = self._reading(init)
             severity = WARNING
