@@ -9,6 +9,7 @@ needed. When the rewrite would need a new import, the fix is display-only (messa
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -20,6 +21,7 @@ from .resolve import Resolver, dotted, keyword, positional
 
 SAFE, UNSAFE, DISPLAY_ONLY = "safe", "unsafe", "display-only"
 MAX_PASSES = 10
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def render(site: KernelSite, goal: FixGoal, context: FixContext) -> Tuple[Option
 
 def _uniform(site: KernelSite) -> bool:
     init = site.init
-    return init.kind == "uniform" or init.distribution == "uniform"
+    # Constants are replaced by the uniform family, Keras' default (init-knowledge §5.3).
+    return init.kind in ("uniform", "constant") or init.distribution == "uniform"
 
 
 _KERAS_NAMES = {
@@ -309,10 +312,9 @@ def _render_factory(site, goal, context):
 def offsets(text: str) -> List[int]:
     """Offset of the start of each 1-based row (index 0 unused)."""
     starts = [0, 0]
-    position = 0
-    for line in text.splitlines(keepends=True):
-        position += len(line)
-        starts.append(position)
+    # Only \r\n, \r and \n end lines for Python and libcst (str.splitlines also splits on \f, \x1c...).
+    for match in _NEWLINE.finditer(text):
+        starts.append(match.end())
     return starts
 
 

@@ -73,7 +73,7 @@ class Node:
         families = {a.family for a in self.activations}
         if len(families) == 1:
             return next(iter(self.activations))
-        if not self.activations and (self.next_kernels or self.residual or self.partners):
+        if not self.activations and (self.next_kernels or self.residual or self.partners or self.output):
             return Activation(LINEAR, "no activation")
         return None
 

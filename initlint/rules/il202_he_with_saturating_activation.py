@@ -1,5 +1,6 @@
 from ..diagnostics import INFO, lower
-from ._variance import activation_text, describe_layers, is_saturating, judged_layers
+from ..facts import OUTPUT
+from ._variance import activation_text, describe_layers, is_saturating, judged_layers, linear_or_output
 from ..fixes import FixGoal
 from .base import Finding, Rule
 
@@ -92,7 +93,10 @@ class Net(nn.Module):
         init = site.init
         if not he_type(init):
             return
-        layers = judged_layers(site, skip_roles=())
+        # Output layers are judged too (a He-initialized sigmoid gate is still the textbook mismatch),
+        # except a plain linear/softmax readout, which has no saturating unit.
+        layers = [layer for layer in judged_layers(site, skip_roles=())
+                  if not (layer.role == OUTPUT and linear_or_output(layer.activation))]
         if not layers or not all(is_saturating(layer.activation) for layer in layers):
             return
         severity = INFO if not all(layer.norm_after for layer in layers) else lower(INFO)

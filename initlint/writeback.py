@@ -1,0 +1,74 @@
+"""Writing fixed sources back: same encoding (coding cookie, BOM), same line endings, atomically."""
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from typing import Optional
+
+from .fixes import fix_text, parses
+from .sources import SourceError, decode, encoding_of
+
+
+@dataclass
+class FixOutcome:
+    original: str
+    fixed: str
+    applied: int
+    encoding: str
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def fix_source(data: bytes, filename: str, enabled, unsafe: bool) -> Optional[FixOutcome]:
+    """The fixed text of a file's bytes; None when the file cannot be decoded or does not parse."""
+    try:
+        text = decode(data)
+        encoding = encoding_of(data)
+    except SourceError:
+        return None
+    if not parses(text):
+        return None  # files with syntax errors are never touched
+    fixed, applied = fix_text(text, filename, enabled, unsafe)
+    if fixed != text and not parses(fixed):
+        return FixOutcome(text, text, 0, encoding)
+    return FixOutcome(text, fixed, applied, encoding)
+
+
+def encode(text: str, encoding: str) -> bytes:
+    # utf-8-sig writes the BOM back; a PEP 263 cookie names the codec, which round-trips the text.
+    return text.encode(encoding)
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write through a temporary file in the same directory and os.replace, keeping permissions."""
+    directory = os.path.dirname(os.path.abspath(path))
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    handle, temporary = tempfile.mkstemp(prefix=".initlint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def unified_diff(name: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{name}", tofile=f"b/{name}"
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
