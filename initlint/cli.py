@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .config import ConfigError, Overrides, Settings, resolve_settings
 from .discovery import discover, display_path, is_force_excluded, read_source
+from .runner import lint_files, progress_bar, show_progress
 from .report import DEFAULT_FORMAT, FORMATS, Report, render, render_statistics, rule_url
 from .selection import SelectionError, split_selectors
 
@@ -152,9 +153,6 @@ class Run:
         self.unreadable = 0
         self.failed_reads = 0  # unreadable files whose IL000 is enabled: they fail the run
         self.internal_errors = 0
-        from .engine import lint_source  # the analysis core is loaded only for a real run
-
-        self._lint_source = lint_source
 
     def file_error(self, path: str, shown: str, message: str) -> None:
         _err(f"{shown}:1:1: {FILE_ERROR_CODE} [error] could not read the file: {message}")
@@ -163,10 +161,13 @@ class Run:
             self.failed_reads += 1
 
     def lint(self, data: bytes, shown: str, path: str) -> None:
+        """One source in this process (stdin), through the same prefilter and engine as files."""
+        from .runner import analyze  # the analysis core is loaded only when something is analyzed
+
         enabled = self.settings.enabled_for(path)
         self.files_checked += 1
         try:
-            result = self._lint_source(data, shown, enabled)
+            result = analyze(data, shown, enabled)
         except Exception as error:  # a bug in the core: say so, go on with the other files
             if os.environ.get("INITLINT_DEBUG"):
                 import traceback
@@ -175,10 +176,32 @@ class Run:
             _err(f"{PROG}: internal error: {shown}: {type(error).__name__}: {_one_line(error)}")
             self.internal_errors += 1
             return
+        self._engine_errors(shown, getattr(result, "internal_errors", None) or ())
         found = [diagnostic for diagnostic in result.diagnostics if diagnostic.code in enabled]
         if found:
             self.sources[shown] = data
             self.diagnostics.extend(found)
+
+    def _engine_errors(self, shown: str, messages) -> None:
+        """Crashes the engine contained (it reports IL000 for them too): exit status 2."""
+        for message in messages:
+            _err(f"{PROG}: internal error: {shown}: {_one_line(message)}")
+            self.internal_errors += 1
+
+    def add(self, outcome: Any) -> None:
+        """The outcome of one file linted by `runner.lint_files`."""
+        if outcome.read_error is not None:
+            self.file_error(outcome.path, outcome.shown, outcome.read_error)
+            return
+        self.files_checked += 1
+        if outcome.internal_error is not None:
+            _err(f"{PROG}: internal error: {outcome.shown}: {_one_line(outcome.internal_error)}")
+            self.internal_errors += 1
+            return
+        self._engine_errors(outcome.shown, outcome.engine_errors)
+        if outcome.diagnostics:
+            self.sources[outcome.shown] = outcome.source
+            self.diagnostics.extend(outcome.diagnostics)
 
     def lint_path(self, path: str) -> None:
         shown = display_path(path, self.cwd)
@@ -199,6 +222,12 @@ class Run:
             self.lint(data, display_path(path, self.cwd), path)
         else:
             self.lint(data, STDIN, os.path.join(self.cwd, STDIN))
+
+
+def _open_cache(settings: Settings, cwd: str, cache_dir: Optional[str]) -> Any:
+    from .cache import Cache, default_directory
+
+    return Cache(default_directory(settings.project_root, cache_dir, cwd))
 
 
 def _selectors(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
@@ -230,6 +259,9 @@ def lint_command(
     extend_exclude: Tuple[str, ...] = (),
     stdin_filename: Optional[str] = None,
     force_exclude: Optional[bool] = None,
+    jobs: Optional[int] = None,
+    cache_dir: Optional[str] = None,
+    no_cache: bool = False,
 ) -> int:
     """Everything the command does; returns the exit status."""
     if list_rules_flag:
@@ -276,8 +308,12 @@ def lint_command(
             run.file_error(problem.path, shown, problem.message)
         elif not quiet:
             _err(f"{PROG}: warning: {shown}: {problem.message}")
-    for path in found.files:
-        run.lint_path(path)
+    cache = None if no_cache or not found.files else _open_cache(settings, cwd, cache_dir)
+    with progress_bar(len(found.files), show_progress(len(found.files), quiet)) as advance:
+        outcomes = lint_files(found.files, enabled_for=settings.enabled_for, cwd=cwd, jobs=jobs, cache=cache,
+                              progress=advance)
+    for outcome in outcomes:
+        run.add(outcome)
     if read_stdin:
         run.lint_stdin(stdin_filename)
     if not found.files and not read_stdin and not found.problems and not quiet:
@@ -353,6 +389,11 @@ def _comma_help(what: str) -> str:
               help="The file name to report for the source read from stdin ('-').")
 @click.option("--force-exclude/--no-force-exclude", default=None,
               help="Apply the excludes to paths named on the command line too (for pre-commit).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), metavar="N",
+              help="Worker processes to lint with (default: the number of CPUs; 1: none).")
+@click.option("--cache-dir", metavar="DIR", envvar="INITLINT_CACHE_DIR",
+              help="Where to cache results (default: .initlint_cache at the project root).")
+@click.option("--no-cache", is_flag=True, envvar="INITLINT_NO_CACHE", help="Neither read nor write the cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics only: no summary, no warnings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: only on a terminal, never when NO_COLOR is set).")

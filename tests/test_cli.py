@@ -86,7 +86,11 @@ def test_json_fields(run, tmp_path):
         assert set(item) == JSON_KEYS
         assert (tmp_path / item["filename"]).is_file()
         assert item["url"] == f"https://initlint.dev/rules/{item['code']}"
-        assert item["fix"] is None
+        if item["code"] == "IL000":
+            assert item["fix"] is None
+        else:  # a zero kernel's replacement is shown, never applied
+            assert item["fix"]["applicability"] == "display-only" and item["fix"]["edits"] == []
+            assert item["fix"]["message"].startswith("Use `")
         assert item["cell"] is None
         assert item["severity"] in ("error", "warning", "info")
         assert isinstance(item["message"], str) and item["message"]

@@ -373,6 +373,17 @@ class InitExtractor:
                 else:
                     self.targets[variable.value] = saved
                 return
+        container = self.attrs.get(_self_attr(iterable)) if _self_attr(iterable) else None
+        if isinstance(container, (ChainItem, GroupItem)) and isinstance(statement.target, cst.Name):
+            name = statement.target.value
+            saved = self.targets.get(name)
+            self.targets[name] = ("item", container)
+            self.run(statement.body.body, order, filters)
+            if saved is None:
+                self.targets.pop(name, None)
+            else:
+                self.targets[name] = saved
+            return
         self.run(statement.body.body, order, filters)
 
     def call(self, call: cst.Call, order, filters) -> None:
@@ -501,6 +512,14 @@ class InitExtractor:
                 if item is not None:
                     return self._item_nodes(item, expr.attr.value)
             return None
+        if isinstance(expr, cst.Attribute) and _self_attr(expr.value) is not None:
+            # self.net.fc1.weight: a named child of a Sequential/ModuleDict
+            container = self.attrs.get(_self_attr(expr.value))
+            wanted = f"{_self_attr(expr.value)}.{expr.attr.value}"
+            if isinstance(container, (ChainItem, GroupItem)):
+                nodes = [n for n in kernel_nodes(container) if n.name == wanted]
+                return ("nodes", nodes) if nodes else None
+            return None
         name = _self_attr(expr)
         if name is not None:
             item = self.attrs.get(name)
@@ -538,6 +557,10 @@ class InitExtractor:
     def _item_nodes(self, item, name):
         if isinstance(item, KernelItem):
             return None if item.node.embedding else ("nodes", [item.node])
+        if isinstance(item, (ChainItem, GroupItem)):
+            # `for layer in self.layers: init(layer.weight)`: one call for every layer of the container
+            nodes = [n for n in kernel_nodes(item) if not n.embedding]
+            return ("shared", (nodes, (id(item), id(self)))) if nodes else None
         if isinstance(item, (NormItem, ActivationItem, PassItem)):
             return None
         if isinstance(item, OpaqueItem):

@@ -191,6 +191,18 @@ class BothZero(nn.Module):
     def forward(self, x):
         return x @ (self.B @ self.A).T
 """,
+        """
+from collections import OrderedDict
+import torch.nn as nn
+class Named(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(OrderedDict([("fc1", nn.Linear(10, 10)), ("act", nn.Tanh()), ("fc2", nn.Linear(10, 1))]))
+        nn.init.kaiming_normal_(self.net[0].weight)
+        nn.init.zeros_(self.net.fc1.weight)  # expect: IL101
+    def forward(self, x):
+        return self.net(x)
+""",
     )
 
     def check(self, site):

@@ -120,6 +120,21 @@ class Net(nn.Module):
     def forward(self, x):
         return self.body(x)
 """,
+        """
+import torch.nn as nn
+import torch.nn.functional as F
+class Deep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(64, 64) for _ in range(8)])
+        self.head = nn.Linear(64, 1)
+        for layer in self.layers:
+            nn.init.xavier_uniform_(layer.weight)  # expect: IL201
+    def forward(self, x):
+        for layer in self.layers:
+            x = F.relu(layer(x))
+        return self.head(x)
+""",
     )
 
     def check(self, site):

@@ -1,0 +1,185 @@
+"""The result cache: one entry per analyzed file, keyed by everything its diagnostics depend on.
+
+The key of a file is a SHA-256 over:
+
+* its bytes (the content, not the path or the modification time: a checkout, a `git stash` or a
+  copy of the tree hits the same entries);
+* the codes enabled for it (the configuration after per-file-ignores) and its suffix;
+* the *salt*: initlint's version, a hash of the initlint package's own source files (an edited
+  checkout never serves results of the code it had before), the Python and libcst versions.
+
+An entry holds the file's diagnostics, with or without findings. Entries are written to a
+temporary file in the entry's directory and renamed into place, so concurrent runs (pre-commit and
+an editor, two CI jobs on one volume) only ever see whole entries; a reader that finds a damaged,
+truncated or foreign entry treats it as a miss. Nothing about the cache is ever fatal: when it
+cannot be written (read-only checkout, full disk) the run goes on without it.
+
+Entries are pickles. The cache directory is trusted as `__pycache__` is: whoever can write
+there can already write the code being linted.
+
+Location: `--cache-dir`, else `INITLINT_CACHE_DIR`, else `.initlint_cache/` at the project root
+(the directory of the configuration file, or the current directory). The directory carries a
+`CACHEDIR.TAG` and a `.gitignore` of `*`, as ruff's does, so backups and git leave it alone.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from typing import FrozenSet, Iterable, List, Optional
+
+from . import __version__
+
+CACHE_DIR_NAME = ".initlint_cache"
+ENV_CACHE_DIR = "INITLINT_CACHE_DIR"
+FORMAT = 1  # bump when the entry layout changes
+_MAGIC = b"initlint-cache"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by initlint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+
+def default_directory(project_root: str, override: Optional[str] = None, cwd: Optional[str] = None) -> str:
+    """`override` (--cache-dir), else $INITLINT_CACHE_DIR, else <project root>/.initlint_cache."""
+    cwd = cwd or os.getcwd()
+    chosen = override or os.environ.get(ENV_CACHE_DIR) or None
+    if chosen:
+        return os.path.normpath(os.path.join(cwd, os.path.expanduser(chosen)))
+    return os.path.join(project_root, CACHE_DIR_NAME)
+
+
+def package_digest() -> str:
+    """A hash of the initlint package's source files (names and contents)."""
+    root = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+        for name in sorted(files):
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(directory, name)
+            digest.update(os.path.relpath(path, root).replace(os.sep, "/").encode("utf-8") + b"\0")
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+            except OSError:
+                digest.update(b"<unreadable>")
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _libcst_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("libcst")
+    except Exception:  # not installed as a distribution: the package hash still guards the key
+        return "?"
+
+
+def salt() -> str:
+    """Everything besides the file and its enabled codes that the diagnostics depend on."""
+    parts = (
+        f"format={FORMAT}",
+        f"initlint={__version__}",
+        f"source={package_digest()}",
+        f"python={sys.version_info[0]}.{sys.version_info[1]}",
+        f"libcst={_libcst_version()}",
+    )
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def entry_key(data: bytes, enabled: Iterable[str], suffix: str, salt_value: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(salt_value.encode("ascii"))
+    digest.update(b"\0" + ",".join(sorted(enabled)).encode("ascii", "replace"))
+    digest.update(b"\0" + suffix.encode("utf-8", "replace") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class Cache:
+    """Entries under `directory`; `salt` as returned by `salt()` (computed once per run)."""
+
+    def __init__(self, directory: str, salt_value: Optional[str] = None) -> None:
+        self.directory = directory
+        self.salt = salt_value if salt_value is not None else salt()
+        self._prepared = False
+        self.writable = True
+        self.hits = 0
+        self.misses = 0
+
+    def __getstate__(self):  # sent to worker processes
+        return {"directory": self.directory, "salt": self.salt}
+
+    def __setstate__(self, state) -> None:
+        self.__init__(state["directory"], state["salt"])
+
+    def key(self, data: bytes, enabled: FrozenSet[str], filename: str) -> str:
+        return entry_key(data, enabled, os.path.splitext(filename)[1], self.salt)
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.directory, f"v{FORMAT}", key[:2], key)
+
+    def get(self, key: str, filename: str) -> Optional[List[object]]:
+        """The diagnostics stored under `key`, renamed to `filename`; None on a miss."""
+        try:
+            with open(self._path(key), "rb") as handle:
+                payload = handle.read()
+            magic, stored_key, diagnostics = pickle.loads(payload)
+            if magic != _MAGIC or stored_key != key or not isinstance(diagnostics, list):
+                raise ValueError("not an entry of this key")
+            found = [dataclasses.replace(d, filename=filename) if d.filename != filename else d
+                     for d in diagnostics]
+        except Exception:  # missing, unreadable, truncated, corrupt, from another version: a miss
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, diagnostics: List[object]) -> None:
+        if not self.writable:
+            return
+        try:
+            self._prepare()
+            directory = os.path.dirname(self._path(key))
+            os.makedirs(directory, exist_ok=True)
+            payload = pickle.dumps((_MAGIC, key, list(diagnostics)), protocol=4)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(payload)
+                os.replace(temporary, self._path(key))
+            except BaseException:
+                try:
+                    os.unlink(temporary)
+                except OSError:
+                    pass
+                raise
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            self.writable = False  # read-only or full: go on without writing
+
+    def _prepare(self) -> None:
+        """Create the directory with its CACHEDIR.TAG and .gitignore (once per process)."""
+        if self._prepared:
+            return
+        os.makedirs(self.directory, exist_ok=True)
+        for name, content in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "# Created by initlint.\n*\n")):
+            path = os.path.join(self.directory, name)
+            if not os.path.exists(path):
+                try:
+                    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+                    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                        stream.write(content)
+                    os.replace(temporary, path)
+                except OSError:
+                    pass
+        self._prepared = True
+
+
+__all__ = ["CACHE_DIR_NAME", "Cache", "ENV_CACHE_DIR", "default_directory", "entry_key", "package_digest", "salt"]

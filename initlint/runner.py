@@ -1,0 +1,336 @@
+"""Running the analysis over many files: prefilter, cache, worker processes, progress.
+
+Per file (`analyze`): decode (IL000 for binary or undecodable bytes), the byte prefilter
+(`prefilter.py`), and only for files that pass it the full analysis (`engine.lint_source`). A file
+that fails the prefilter is still checked for syntax errors with CPython's own compiler, which is
+several times cheaper than libcst; only when that fails does the file go through the engine, which
+then reports IL000 exactly as for any other file.
+
+Over files (`lint_files`): with a cache, the main process reads and hashes every file and answers
+what it can from the cache without importing the analysis core at all; the misses are analyzed in
+`--jobs` worker processes, in chunks (the biggest files first, so that the last chunk is small),
+or in this process when one worker would do (a single file, little work, `--jobs 1`). Outcomes
+come back in the order of the paths given, so the report is the same for any number of jobs.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
+
+from .discovery import display_path, read_source
+from .sources import SourceError, decode
+
+PARSE_ERROR = "IL000"
+# Below this much source to analyze, worker processes cost more than they save.
+PARALLEL_MIN_BYTES = 128 * 1024
+# Chunks: about this many per worker (the first ones hold the biggest files), at most this many files.
+CHUNKS_PER_WORKER = 8
+MAX_CHUNK_FILES = 32
+# A progress bar is shown from this many files on (on a terminal, outside CI, without -q).
+PROGRESS_MIN_FILES = 300
+# Garbage-collector thresholds while analyzing: libcst builds large, long-lived trees, and the
+# default thresholds make the collector rescan them over and over (~15% of the analysis time).
+ANALYSIS_GC_THRESHOLDS = (50000, 20, 1000)
+
+
+@dataclass
+class Outcome:
+    """What happened to one file."""
+
+    path: str  # absolute
+    shown: str  # as displayed (the diagnostics' filename)
+    diagnostics: List[object] = field(default_factory=list)  # only the enabled codes
+    source: Optional[bytes] = None  # the file's bytes, kept only when it has diagnostics
+    read_error: Optional[str] = None  # the file could not be read: why
+    internal_error: Optional[str] = None  # the analysis crashed: "TypeName: message"
+    engine_errors: List[str] = field(default_factory=list)  # crashes the engine contained
+    skipped: bool = False  # the prefilter showed that nothing in it can initialize a kernel
+    cached: bool = False  # answered from the cache
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------------------------
+# One file
+
+
+def _compiles(text: str) -> bool:
+    """Whether CPython accepts the file (warnings about its content are not ours to print)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<initlint>", "exec", dont_inherit=True)
+    except Exception:  # SyntaxError, RecursionError, MemoryError, ValueError...
+        return False
+    return True
+
+
+def analyze(data: bytes, filename: str, enabled: FrozenSet[str]):
+    """The diagnostics of one file (a FileResult), skipping the analysis when it cannot matter."""
+    from .diagnostics import FileResult
+
+    try:
+        text = decode(data)
+    except SourceError:
+        return _engine().lint_source(data, filename, enabled)  # IL000, without parsing
+    from . import prefilter
+
+    rules = set(enabled) - {PARSE_ERROR}
+    if prefilter.applies_to(filename) and (not rules or not prefilter.may_initialize(data, text)):
+        if PARSE_ERROR in enabled and not _compiles(text):
+            return _engine().lint_source(data, filename, enabled)  # the engine words the IL000
+        return FileResult(filename, skipped=True)
+    return _engine().lint_source(data, filename, enabled)
+
+
+def _engine():
+    from . import engine  # looked up at each call: tests replace engine.lint_source
+
+    return engine
+
+
+def _read_error(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return reason[:1].lower() + reason[1:]
+
+
+def _internal_error(error: BaseException) -> str:
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
+
+
+def _lint_one(path: str, shown: str, enabled: FrozenSet[str], cache) -> Tuple:
+    """(diagnostics, source, read_error, internal_error, engine_errors, skipped) for one file."""
+    try:
+        data = read_source(path)
+    except OSError as error:
+        return [], None, _read_error(error), None, [], False
+    try:
+        result = analyze(data, shown, enabled)
+    except Exception as error:  # a bug in the core: say so, go on with the other files
+        if os.environ.get("INITLINT_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        return [], None, None, _internal_error(error), [], False
+    found = [diagnostic for diagnostic in result.diagnostics if diagnostic.code in enabled]
+    engine_errors = list(getattr(result, "internal_errors", None) or ())
+    if cache is not None and not engine_errors:
+        cache.put(cache.key(data, enabled, path), found)
+    return found, data if found else None, None, None, engine_errors, bool(result.skipped)
+
+
+@contextmanager
+def analysis_gc() -> Iterator[None]:
+    """Raise the garbage collector's thresholds for the duration (restored afterwards)."""
+    saved = gc.get_threshold()
+    gc.set_threshold(*ANALYSIS_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
+# --------------------------------------------------------------------------------------------
+# Worker processes
+
+_WORKER_CACHE = None
+
+
+def _worker_start(cache) -> None:
+    global _WORKER_CACHE
+    import signal
+
+    _WORKER_CACHE = cache
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles ^C
+    except (ValueError, OSError):
+        pass
+    gc.freeze()  # what was imported before the fork stays out of every collection
+    gc.set_threshold(*ANALYSIS_GC_THRESHOLDS)
+
+
+def _worker_chunk(chunk: List[Tuple[int, str, str, FrozenSet[str]]]) -> List[Tuple[int, Tuple]]:
+    return [(index, _lint_one(path, shown, enabled, _WORKER_CACHE)) for index, path, shown, enabled in chunk]
+
+
+def _context():
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")  # cheap, and the workers inherit the loaded core
+    return multiprocessing.get_context()
+
+
+def _chunks(tasks: List[Tuple[int, str, str, FrozenSet[str], int]], workers: int) -> List[list]:
+    """Tasks (index, path, shown, enabled, size) in chunks: biggest files first, chunks of similar work."""
+    ordered = sorted(tasks, key=lambda task: (-task[4], task[0]))
+    total = sum(task[4] for task in ordered) or 1
+    target = max(1, total // (workers * CHUNKS_PER_WORKER))
+    chunks: List[list] = []
+    current: list = []
+    weight = 0
+    for index, path, shown, enabled, size in ordered:
+        current.append((index, path, shown, enabled))
+        weight += size
+        if weight >= target or len(current) >= MAX_CHUNK_FILES:
+            chunks.append(current)
+            current, weight = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _run_parallel(tasks, workers: int, cache, advance: Callable[[int], None]) -> Dict[int, Tuple]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    _engine()  # load the core once, before the fork: every worker shares it
+    from . import prefilter
+
+    prefilter.filters()
+    results: Dict[int, Tuple] = {}
+    chunks = _chunks(tasks, workers)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start,
+                                   initargs=(cache,))
+    try:
+        futures = {executor.submit(_worker_chunk, chunk): chunk for chunk in chunks}
+        for future in as_completed(futures):
+            chunk = futures[future]
+            try:
+                for index, result in future.result():
+                    results[index] = result
+            except BrokenProcessPool as error:
+                message = f"worker process died ({_internal_error(error)})"
+                for index, _path, _shown, _enabled in chunk:
+                    results.setdefault(index, ([], None, None, message, [], False))
+            advance(len(chunk))
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True) if sys.version_info >= (3, 9) else executor.shutdown(False)
+        _terminate(executor)
+        raise
+    executor.shutdown(wait=True)
+    return results
+
+
+def _terminate(executor) -> None:
+    for process in list(getattr(executor, "_processes", {}).values()):
+        try:
+            process.terminate()
+        except Exception:
+            pass
+
+
+# --------------------------------------------------------------------------------------------
+# Many files
+
+
+def lint_files(
+    paths: Sequence[str],
+    *,
+    enabled_for: Callable[[str], FrozenSet[str]],
+    cwd: Optional[str] = None,
+    jobs: Optional[int] = None,
+    cache=None,
+    progress: Optional[Callable[[int], None]] = None,
+    parallel_min_bytes: Optional[int] = None,
+) -> List[Outcome]:
+    """Lint `paths` (absolute file paths); outcomes in the order of `paths`.
+
+    `enabled_for(path)` gives the codes for a file (per-file-ignores applied); `cache` is a
+    `cache.Cache` or None; `progress(n)` is called as n more files are done.
+    """
+    cwd = cwd or os.getcwd()
+    jobs = default_jobs() if not jobs or jobs < 1 else jobs
+    threshold = PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes
+    advance = progress or (lambda count: None)
+    outcomes: List[Outcome] = []
+    tasks: List[Tuple[int, str, str, FrozenSet[str], int]] = []
+    for index, path in enumerate(paths):
+        shown = display_path(path, cwd)
+        enabled = frozenset(enabled_for(path))
+        outcome = Outcome(path, shown)
+        outcomes.append(outcome)
+        if cache is not None:
+            try:
+                data = read_source(path)
+            except OSError as error:
+                outcome.read_error = _read_error(error)
+                advance(1)
+                continue
+            found = cache.get(cache.key(data, enabled, path), shown)
+            if found is not None:
+                outcome.diagnostics = [d for d in found if d.code in enabled]
+                outcome.source = data if outcome.diagnostics else None
+                outcome.cached = True
+                advance(1)
+                continue
+            size = len(data)
+        else:
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                size = 0  # the read in the analysis will say why
+        tasks.append((index, path, shown, enabled, size))
+
+    workers = min(jobs, len(tasks))
+    if workers > 1 and sum(task[4] for task in tasks) < threshold:
+        workers = 1
+    if workers > 1:
+        results = _run_parallel(tasks, workers, cache, advance)
+    else:
+        results = {}
+        with analysis_gc():
+            for index, path, shown, enabled, _size in tasks:
+                results[index] = _lint_one(path, shown, enabled, cache)
+                advance(1)
+    for index, (found, source, read_error, internal_error, engine_errors, skipped) in sorted(results.items()):
+        outcome = outcomes[index]
+        outcome.diagnostics = found
+        outcome.source = source
+        outcome.read_error = read_error
+        outcome.internal_error = internal_error
+        outcome.engine_errors = engine_errors
+        outcome.skipped = skipped
+    return outcomes
+
+
+# --------------------------------------------------------------------------------------------
+# Progress
+
+
+def show_progress(count: int, quiet: bool = False, stream=None) -> bool:
+    """A bar only for many files, on a terminal, outside CI, and without -q."""
+    stream = stream or sys.stderr
+    if quiet or count < PROGRESS_MIN_FILES or os.environ.get("CI"):
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextmanager
+def progress_bar(count: int, enabled: bool, label: str = "Linting") -> Iterator[Optional[Callable[[int], None]]]:
+    """An `advance(n)` function drawing a click progress bar on stderr (None when not shown)."""
+    if not enabled:
+        yield None
+        return
+    import click
+
+    with click.progressbar(length=count, label=label, file=sys.stderr, show_pos=True, show_eta=True,
+                           show_percent=False, width=30) as bar:
+        yield bar.update
+
+
+__all__ = ["Outcome", "analyze", "analysis_gc", "default_jobs", "lint_files", "progress_bar", "show_progress"]
