@@ -24,6 +24,7 @@ from .graph import (
     Node,
     NormItem,
     OpaqueItem,
+    ParamProduct,
     ParamRef,
     PassItem,
     Tap,
@@ -260,7 +261,7 @@ class Interpreter:
             if node.attr.value in ("T", "mT", "data"):
                 return base
             return None  # x.shape, x.dtype...
-        if isinstance(base, ParamRef) and node.attr.value in ("T", "mT", "data"):
+        if isinstance(base, (ParamRef, ParamProduct)) and node.attr.value in ("T", "mT", "data"):
             return base
         if isinstance(base, list) and len(base) == 1:
             return base[0]
@@ -328,6 +329,15 @@ class Interpreter:
                 for argument in call.args:
                     self.eval(argument.value, env)
                 return None
+            if isinstance(receiver, (ParamRef, ParamProduct)):
+                op = self.adapter.method_op(func.attr.value, call)
+                args = [self.eval(a.value, env) for a in call.args]
+                if op is not None and op[0] in ("pass", "norm"):
+                    return self.apply_op(op, [receiver] + args)  # w.t(), w.view(...): still the weight
+                if op is not None and op[0] == "meta":
+                    return input_flow()
+                receiver = _as_flow(receiver)
+                return self.apply_op(op, [receiver] + args) if op is not None else self.opaque([receiver] + args)
             if isinstance(receiver, Flow):
                 op = self.adapter.method_op(func.attr.value, call)
                 args = [self.eval(a.value, env) for a in call.args]
@@ -389,8 +399,8 @@ class Interpreter:
             first = values[0] if values else None
             if isinstance(first, list):
                 first = _merge_all(first)
-            if isinstance(first, ParamRef):
-                if kind == "norm":
+            if isinstance(first, (ParamRef, ParamProduct)):
+                if kind == "norm" and isinstance(first, ParamRef):
                     first.node.rescaled = True  # F.normalize(self.weight): weight normalization (G7)
                     return first
                 if kind == "pass":
@@ -480,14 +490,14 @@ class Interpreter:
         result = None
         for value in values:
             self.consume_unknown(value)
-            flow = _as_flow(value)
+            flow = _as_flow(value) if not isinstance(value, (ParamRef, ParamProduct)) else None
             if flow is not None:
                 result = flow if result is None else result.union(flow)
         if result is None:
             return input_flow()
         return Flow(result.taps | {INPUT_TAP}, None)
 
-    def consume_unknown(self, value) -> None:
+    def consume_unknown(self, value) -> None:  # noqa: C901
         if isinstance(value, Flow):
             for tap in value.taps:
                 if tap.node is not None and tap.act is None:
@@ -566,6 +576,10 @@ class Interpreter:
                     if a is not b:
                         a.partners.add(b)
                         b.partners.add(a)
+        if left_params and right_params:
+            for node in left_params + right_params:
+                node.applied = True
+            return ParamProduct(left_params + right_params)  # B @ A: used as one kernel later
         weights = right_params or left_params
         for node in left_params + right_params:
             node.applied = True
@@ -592,9 +606,8 @@ class Interpreter:
 def _params(value) -> list:
     if isinstance(value, ParamRef):
         return [value.node]
-    if isinstance(value, Flow):
-        return [t.node for t in value.taps if t.node is not None and t.node.kind == "Parameter" and t.act is None
-                and not t.node.next_kernels]
+    if isinstance(value, ParamProduct):
+        return list(value.nodes)
     return []
 
 
@@ -631,6 +644,8 @@ def _merge(a, b):
         return a
     if isinstance(a, Flow) and isinstance(b, Flow):
         return a.union(b)
+    if isinstance(b, (ParamRef, ParamProduct)) and isinstance(a, Flow):
+        return b  # `w[idx] if c else w`: what matters downstream is that it is the weight
     return a
 
 

@@ -152,6 +152,13 @@ class ParamRef:
     node: Node
 
 
+@dataclass(eq=False)
+class ParamProduct:
+    """A product of raw weight parameters (`self.B @ self.A`): a factored kernel."""
+
+    nodes: list
+
+
 @dataclass(frozen=True)
 class Tap:
     node: Optional[Node]  # None: a tensor from elsewhere (an input)
@@ -193,6 +200,6 @@ def kernel_nodes(item, seen=None) -> List[Node]:
 
 __all__ = [
     "InitRecord", "Node", "Item", "KernelItem", "ActivationItem", "NormItem", "PassItem", "ChainItem", "GroupItem",
-    "AddItem", "OpaqueItem", "ParamRef", "Tap", "Flow", "INPUT_TAP", "input_flow", "kernel_nodes",
+    "AddItem", "OpaqueItem", "ParamRef", "ParamProduct", "Tap", "Flow", "INPUT_TAP", "input_flow", "kernel_nodes",
     "HIDDEN", "OUTPUT", "PARTNER", "RESIDUAL", "UNKNOWN",
 ]

@@ -793,7 +793,10 @@ def _shape_of(adapter: TorchAdapter, call: cst.Call) -> Optional[tuple]:
         size = keyword(call, "size")
         return adapter.resolver.shape(size) if size is not None else None
     if len(values) == 1:
-        return adapter.resolver.shape(values[0])
+        shape = adapter.resolver.shape(values[0])
+        if shape is None and isinstance(adapter.resolver.deref(values[0]), (cst.BinaryOperation, cst.Integer)):
+            return (None,)  # torch.empty(n + 1): one integer, a vector
+        return shape
     dims = []
     for value in values:
         number = adapter.resolver.number(value)

@@ -205,7 +205,7 @@ FUNCTIONAL_NORMS = {"layer_norm", "batch_norm", "group_norm", "instance_norm", "
 FUNCTIONAL_PASSTHROUGH = {
     "dropout", "dropout1d", "dropout2d", "dropout3d", "flatten", "reshape", "max_pool1d", "max_pool2d", "max_pool3d",
     "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-    "squeeze", "unsqueeze", "transpose", "permute", "interpolate", "pad", "chunk", "split",
+    "squeeze", "unsqueeze", "transpose", "permute", "interpolate", "pad", "chunk", "split", "index_select",
 }
 # Calls that read only a tensor's metadata (shape, dtype, device), never its values.
 METADATA_METHODS = {"new_zeros", "new_ones", "new_empty", "new_full", "new_tensor", "size", "dim", "numel",

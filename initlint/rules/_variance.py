@@ -149,6 +149,8 @@ def exempt_constant(layer: LayerContext) -> bool:
         return True
     if layer.role in (OUTPUT, RESIDUAL):
         return True
+    if layer.activation is not None and layer.activation.family == SOFTMAX:
+        return True  # G2: fed to a softmax, it is a head (or the uniform start of attention/mixture weights)
     if layer.role == PARTNER and not layer.partner_constant:
         return True
     return False

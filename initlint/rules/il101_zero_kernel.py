@@ -162,6 +162,21 @@ class BlockDiagonal(nn.Module):
         return self.out(self.linear(x).relu())
 """,
     )
+    # Deformable attention: zero weights before a softmax start as uniform attention (G2).
+    VALID = VALID + (
+        """
+import torch.nn as nn
+import torch.nn.functional as F
+class DeformableAttention(nn.Module):
+    def __init__(self, d, points):
+        super().__init__()
+        self.attention_weights = nn.Linear(d, points)
+        nn.init.constant_(self.attention_weights.weight, 0.0)
+    def forward(self, query, values):
+        weights = F.softmax(self.attention_weights(query), -1)
+        return sample(values, weights)
+""",
+    )
     INVALID = (
         """
 from tensorflow.keras import initializers, layers

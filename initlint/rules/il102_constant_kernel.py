@@ -61,6 +61,17 @@ from tensorflow.keras import layers
 norm = layers.BatchNormalization(gamma_initializer="ones")
 dense = layers.Dense(8, bias_initializer="ones")
 """,
+        """
+import torch
+import torch.nn as nn
+class FilterWeights(nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(k + 1))
+        self.weight.data.fill_(0.5)
+    def forward(self, x, adj):
+        return (x @ adj) * self.weight[0]
+""",
     )
     INVALID = (
         """

@@ -134,6 +134,17 @@ class Net(nn.Module):
 from tensorflow.keras import initializers, layers
 layer = layers.Dense(3, kernel_initializer=initializers.RandomNormal(stddev=1.0))  # expect: IL301
 """,
+        """
+import torch
+import torch.nn as nn
+class FlexibleLinear(nn.Module):
+    def __init__(self, n_in, n_out, layers):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(layers, n_out, n_in))  # expect: IL301
+    def forward(self, x, idx=None):
+        selected = torch.index_select(self.weight, 0, idx) if idx is not None else self.weight
+        return torch.matmul(x[:, :, None, :], selected.transpose(1, 2)[None]).squeeze(2)
+""",
     )
 
     def check(self, site):
