@@ -44,6 +44,37 @@ CACHEDIR_TAG = (
 )
 
 
+_UMASK: Optional[int] = None
+
+
+def _file_mode() -> int:
+    """What `open()` would give a new file (mkstemp's files are private): 0o666 less the umask."""
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return 0o666 & ~_UMASK
+
+
+def _write_atomically(directory: str, path: str, payload: bytes) -> None:
+    """Write to a temporary file in `directory`, then rename it to `path`: readers see all or nothing."""
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+        try:
+            os.chmod(temporary, _file_mode())
+        except OSError:
+            pass
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
 def default_directory(project_root: str, override: Optional[str] = None, cwd: Optional[str] = None) -> str:
     """`override` (--cache-dir), else $INITLINT_CACHE_DIR, else <project root>/.initlint_cache."""
     cwd = cwd or os.getcwd()
@@ -150,17 +181,7 @@ class Cache:
             directory = os.path.dirname(self._path(key))
             os.makedirs(directory, exist_ok=True)
             payload = pickle.dumps((_MAGIC, key, list(diagnostics)), protocol=4)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(payload)
-                os.replace(temporary, self._path(key))
-            except BaseException:
-                try:
-                    os.unlink(temporary)
-                except OSError:
-                    pass
-                raise
+            _write_atomically(directory, self._path(key), payload)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             self.writable = False  # read-only or full: go on without writing
 
@@ -173,10 +194,7 @@ class Cache:
             path = os.path.join(self.directory, name)
             if not os.path.exists(path):
                 try:
-                    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
-                    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                        stream.write(content)
-                    os.replace(temporary, path)
+                    _write_atomically(self.directory, path, content.encode("utf-8"))
                 except OSError:
                     pass
         self._prepared = True

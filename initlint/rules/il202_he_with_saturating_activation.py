@@ -106,7 +106,8 @@ class Net(nn.Module):
         uniform = init.distribution == "uniform"
         if init.family == "kaiming":
             name = "xavier_uniform_" if uniform else "xavier_normal_"
-            hint = f"use `nn.init.{name}(w, gain=nn.init.calculate_gain('{activation.family}'))` (Glorot)"
+            gain = ", gain=nn.init.calculate_gain('tanh')" if activation.family == "tanh" else ""
+            hint = f"use `nn.init.{name}(w{gain})` (Glorot)"
         else:
             hint = f"use `{'glorot_uniform' if uniform else 'glorot_normal'}` (Glorot), designed for {activation_text(activation)}"
         message = (f"He initializer ({init.display}) on {describe_layers(site, layers)} feeding {activation_text(activation)}: "
