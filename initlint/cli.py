@@ -17,7 +17,7 @@ from . import __version__
 from .config import ConfigError, Overrides, Settings, resolve_settings
 from .discovery import discover, display_path, is_force_excluded, read_source
 from .runner import lint_files, progress_bar, show_progress
-from .report import DEFAULT_FORMAT, FORMATS, Report, render, render_statistics, rule_url
+from .report import DEFAULT_FORMAT, FORMATS, Report, printable, render, render_statistics, rule_url
 from .selection import SelectionError, split_selectors
 
 PROG = "initlint"
@@ -44,7 +44,8 @@ def _write(stream: Any, text: str) -> None:
 
 
 def _err(text: str) -> None:
-    _write(sys.stderr, text.rstrip("\n") + "\n")
+    # One line, whatever the file names and messages in it hold: no control sequence reaches the terminal.
+    _write(sys.stderr, printable(text.rstrip("\n"), keep="\t") + "\n")
 
 
 def _one_line(value: Any) -> str:
@@ -155,7 +156,8 @@ class Run:
         self.internal_errors = 0
 
     def file_error(self, path: str, shown: str, message: str) -> None:
-        _err(f"{shown}:1:1: {FILE_ERROR_CODE} [error] could not read the file: {message}")
+        what = message if message.startswith("could not read") else f"could not read the file: {message}"
+        _err(f"{shown}:1:1: {FILE_ERROR_CODE} [error] {what}")
         self.unreadable += 1
         if FILE_ERROR_CODE in self.settings.enabled_for(path):
             self.failed_reads += 1
@@ -262,6 +264,10 @@ def lint_command(
     jobs: Optional[int] = None,
     cache_dir: Optional[str] = None,
     no_cache: bool = False,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
+    exit_non_zero_on_fix: bool = False,
 ) -> int:
     """Everything the command does; returns the exit status."""
     if list_rules_flag:
@@ -308,6 +314,20 @@ def lint_command(
             run.file_error(problem.path, shown, problem.message)
         elif not quiet:
             _err(f"{PROG}: warning: {shown}: {problem.message}")
+    fixing = None
+    if (fix or diff) and found.files:
+        from .writeback import fix_files
+
+        fixing = fix_files(found.files, settings.enabled_for, unsafe_fixes, diff, lambda p: display_path(p, cwd),
+                           read_source, run.file_error)
+        if diff:
+            for patch in fixing.diffs:
+                _write(sys.stdout, patch)
+            if not quiet:
+                _err(f"Would fix {fixing.fixed} {'diagnostic' if fixing.fixed == 1 else 'diagnostics'}.")
+            return 1 if fixing.diffs else (2 if run.internal_errors else 0)
+    if read_stdin and (fix or diff):
+        return _fix_stdin(run, settings, stdin_filename, cwd, unsafe_fixes, diff, quiet, exit_non_zero_on_fix)
     cache = None if no_cache or not found.files else _open_cache(settings, cwd, cache_dir)
     with progress_bar(len(found.files), show_progress(len(found.files), quiet)) as advance:
         outcomes = lint_files(found.files, enabled_for=settings.enabled_for, cwd=cwd, jobs=jobs, cache=cache,
@@ -327,6 +347,8 @@ def lint_command(
         color=use_color(color, to_file=output_file is not None),
         quiet=quiet,
         cwd=cwd,
+        unsafe_fixes=unsafe_fixes,
+        fixed=fixing.fixed if fixing is not None else 0,
     )
     text = render_statistics(report, output_format) if statistics else render(report, output_format)
     if output_file is not None:
@@ -345,6 +367,49 @@ def lint_command(
     if run.internal_errors:
         return 2
     if (run.diagnostics or run.failed_reads) and not exit_zero:
+        return 1
+    if exit_non_zero_on_fix and fixing is not None and fixing.fixed:
+        return 1
+    return 0
+
+
+def _fix_stdin(run, settings, stdin_filename, cwd, unsafe, diff, quiet, exit_non_zero_on_fix) -> int:
+    """`--fix -`: the fixed source goes to stdout; `--diff -`: the diff. What remains goes to stderr."""
+    from .writeback import fix_source, unified_diff
+
+    data = sys.stdin.buffer.read()
+    path = os.path.join(cwd, stdin_filename or STDIN)
+    shown = display_path(path, cwd) if stdin_filename else STDIN
+    enabled = settings.enabled_for(path)
+    outcome = fix_source(data, shown, enabled, unsafe)
+    if outcome is None:  # undecodable or does not parse: passed through unchanged
+        if not diff:
+            sys.stdout.buffer.write(data)
+        run.lint(data, shown, path)
+        remaining = run.diagnostics
+        applied = 0
+    else:
+        if diff:
+            _write(sys.stdout, unified_diff(shown, outcome.original, outcome.fixed) if outcome.changed else "")
+        else:
+            sys.stdout.buffer.write(outcome.fixed.encode(outcome.encoding))
+        run.lint(outcome.fixed.encode(outcome.encoding), shown, path)
+        remaining = run.diagnostics
+        applied = outcome.applied
+    sys.stdout.flush()
+    if not quiet:
+        for diagnostic in remaining:
+            _err(f"{diagnostic.filename}:{diagnostic.span.row}:{diagnostic.span.column}: {diagnostic.code} "
+                 f"[{diagnostic.severity}] {diagnostic.message}")
+        if diff:
+            _err(f"Would fix {applied} {'diagnostic' if applied == 1 else 'diagnostics'}.")
+        else:
+            _err(f"Fixed {applied} {'diagnostic' if applied == 1 else 'diagnostics'}, {len(remaining)} remaining.")
+    if run.internal_errors:
+        return 2
+    if diff:
+        return 1 if outcome is not None and outcome.changed else 0
+    if remaining or (exit_non_zero_on_fix and applied):
         return 1
     return 0
 
@@ -390,10 +455,15 @@ def _comma_help(what: str) -> str:
 @click.option("--force-exclude/--no-force-exclude", default=None,
               help="Apply the excludes to paths named on the command line too (for pre-commit).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), metavar="N",
-              help="Worker processes to lint with (default: the number of CPUs; 1: none).")
+              help="Worker processes to lint with (default or 0: the number of CPUs; 1: lint in this process).")
 @click.option("--cache-dir", metavar="DIR", envvar="INITLINT_CACHE_DIR",
               help="Where to cache results (default: .initlint_cache at the project root).")
 @click.option("--no-cache", is_flag=True, envvar="INITLINT_NO_CACHE", help="Neither read nor write the cache.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (with --unsafe-fixes, unsafe ones too).")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply (with --fix) and show as available the fixes that change training numerics.")
+@click.option("--diff", is_flag=True, help="Print the diff --fix would make and change nothing; exit 1 if any.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit with status 1 when a fix was applied.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics only: no summary, no warnings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: only on a terminal, never when NO_COLOR is set).")

@@ -7,6 +7,7 @@ package stays cheap to import.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -27,11 +28,53 @@ DEFAULT_FORMAT = "text"
 # Where a rule's documentation lives; the single place that knows the address.
 RULE_URL = "https://initlint.dev/rules/{code}"
 
+# What a terminal (or a log viewer) could act on, in file names, messages and source lines: C0
+# controls (ESC starts a control sequence, CR rewrites the line), DEL, C1 controls (U+009B is a
+# one-character CSI), lone surrogates (file names that are not valid UTF-8, as Python reads them)
+# and the bidirectional overrides that reorder how a line reads ("Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
 SEVERITY_ORDER = ("error", "warning", "info")
 
 
 def rule_url(code: str) -> str:
     return RULE_URL.format(code=code)
+
+
+def _escape(match: "re.Match[str]") -> str:
+    char = match.group()
+    point = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= point <= 0xDCFF:  # a byte that is not UTF-8, as surrogateescape keeps it
+        return f"\\x{point - 0xDC00:02x}"
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` safe to write to a terminal: every control character (but those in `keep`), lone
+    surrogate and bidirectional override written as a visible escape (`\\x1b`, `\\n`, `\\u202e`)."""
+    text = str(text)
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
+
+
+def json_safe(text: str) -> str:
+    """A JSON document (from json.dumps(..., ensure_ascii=False)) that is valid UTF-8 and writes
+    no control sequence to a terminal: DEL, C1 controls and bidirectional overrides (raw in
+    json.dumps' output, and only ever inside strings) become `\\uXXXX` escapes, which decode to the
+    same characters; lone surrogates, which no UTF-8 document can hold, become U+FFFD."""
+    text = _SURROGATE.sub("\ufffd", text)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def valid_unicode(text: str) -> str:
+    """`text` without lone surrogates (U+FFFD instead): encodable as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass
@@ -47,6 +90,8 @@ class Report:
     # The directory the run started in: display filenames are relative to it. CI formats report
     # paths relative to the repository root found from it (None: the current directory).
     cwd: Optional[str] = None
+    unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as available
+    fixed: int = 0  # fixes applied by --fix in this run
 
     def __post_init__(self) -> None:
         self.diagnostics = sorted(self.diagnostics, key=sort_key)
@@ -55,13 +100,13 @@ class Report:
         data = self.sources.get(filename)
         if data is None:
             return None
-        try:
-            from ..sources import decode
+        from ..sources import decode, split_lines
 
+        try:
             text = decode(data)
         except Exception:  # undecodable: show what can be shown
             text = data.decode("utf-8", "replace")
-        return text.splitlines()
+        return split_lines(text)  # rows as the diagnostics count them
 
 
 def sort_key(diagnostic: Any) -> Tuple[str, int, int, int, str]:
@@ -78,7 +123,8 @@ def get_renderer(name: str) -> Callable[[Report], str]:
 
 
 def render(report: Report, name: str = DEFAULT_FORMAT) -> str:
-    return get_renderer(name)(report)
+    # Every format escapes what it must; this only guarantees text that can be written as UTF-8.
+    return valid_unicode(get_renderer(name)(report))
 
 
 def severity_counts(diagnostics: Sequence[Any]) -> Dict[str, int]:
@@ -106,6 +152,25 @@ def summary_line(report: Report) -> str:
     parts = ", ".join(_plural(n, severity) for severity, n in counts.items() if n)
     line = f"Found {_plural(count, 'diagnostic')} ({parts})."
     return f"{line} {unreadable}" if unreadable else line
+
+
+def fix_applicable(diagnostic: Any, unsafe: bool) -> bool:
+    """Would `--fix` (with `unsafe`: `--fix --unsafe-fixes`) apply this diagnostic's fix?"""
+    fix = getattr(diagnostic, "fix", None)
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")
+
+
+def fix_summary(report: Report) -> Optional[str]:
+    """'[*] 2 fixable with --fix (3 more with --unsafe-fixes).', or None when nothing is fixable."""
+    fixable = sum(1 for d in report.diagnostics if fix_applicable(d, report.unsafe_fixes))
+    hidden = 0 if report.unsafe_fixes else sum(
+        1 for d in report.diagnostics if fix_applicable(d, True) and not fix_applicable(d, False))
+    if not fixable and not hidden:
+        return None
+    more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
+    return f"[*] {fixable} fixable with --fix{more}."
 
 
 def rule_name(code: str) -> str:
@@ -158,7 +223,7 @@ def render_statistics(report: Report, name: str = DEFAULT_FORMAT) -> str:
             lines.append(f"{row['count']:>{count_width}}\t{row['code']:<{code_width}}\t{row['name']}")
     if not report.quiet:
         lines.append(summary_line(report))
-    return "".join(line + "\n" for line in lines)
+    return valid_unicode("".join(line + "\n" for line in lines))
 
 
 __all__ = [
@@ -167,6 +232,8 @@ __all__ = [
     "RULE_URL",
     "Report",
     "get_renderer",
+    "json_safe",
+    "printable",
     "render",
     "render_statistics",
     "rule_url",
@@ -174,4 +241,5 @@ __all__ = [
     "sort_key",
     "statistics",
     "summary_line",
+    "valid_unicode",
 ]

@@ -22,13 +22,13 @@ def _read_lines(path: str) -> Optional[List[str]]:
             data = handle.read()
     except OSError:
         return None
-    try:
-        from ..sources import decode
+    from ..sources import decode, split_lines
 
+    try:
         text = decode(data)
     except Exception:
         text = data.decode("utf-8", "replace")
-    return text.splitlines()
+    return split_lines(text)  # rows as the diagnostics count them
 
 
 class SourceLines:

@@ -7,19 +7,22 @@ One line per diagnostic:
 `file` is relative to the repository root. `col`/`endColumn` are left out when the range spans
 several lines (GitHub rejects column ranges across lines). Severity maps to error / warning /
 notice. Data is escaped as the Actions toolkit does (`%`, CR, LF); property values also escape `:`
-and `,`, so no file name or message can end the command early or inject another one.
+and `,`, so no file name or message can end the command early or inject another one. Other
+control characters (an ESC sequence in a file name) are written as visible escapes (`\x1b`), so
+nothing reaches the log as a terminal control sequence.
 """
 from __future__ import annotations
 
 from typing import Any, List, Tuple
 
-from . import Report
+from . import Report, printable
 from .paths import RepoPaths
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
+    text = printable(text, keep="\r\n\t")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

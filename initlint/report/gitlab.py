@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
-from . import Report, rule_name
+from . import Report, json_safe, rule_name
 from .fingerprints import SourceLines, issue_fingerprint, occurrences
 from .paths import RepoPaths
 
@@ -40,4 +40,4 @@ def render(report: Report) -> str:
                 },
             }
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Optional
 
-from . import Report, rule_url
+from . import Report, json_safe, rule_url
 
 
 def _location(row: int, column: int) -> Dict[str, int]:
@@ -53,11 +53,12 @@ def diagnostic_to_dict(diagnostic: Any) -> Dict[str, Any]:
 
 def render(report: Report) -> str:
     items = [diagnostic_to_dict(diagnostic) for diagnostic in report.diagnostics]
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(items, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_lines(report: Report) -> str:
     """The `json-lines` format: one diagnostic object (as in `json`) per line."""
     return "".join(
-        json.dumps(diagnostic_to_dict(diagnostic), ensure_ascii=False) + "\n" for diagnostic in report.diagnostics
+        json_safe(json.dumps(diagnostic_to_dict(diagnostic), ensure_ascii=False)) + "\n"
+        for diagnostic in report.diagnostics
     )

@@ -13,8 +13,12 @@ from xml.etree import ElementTree
 
 from . import Report, rule_name
 
-# Characters XML 1.0 forbids (everything below 0x20 except tab, LF, CR; surrogates; U+FFFE/FFFF).
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 forbids (everything below 0x20 except tab, LF, CR; surrogates; U+FFFE/FFFF),
+# and those a terminal or a viewer would act on (CR, which XML parsers turn into LF anyway; DEL; the
+# C1 controls; bidirectional overrides).
+_INVALID_XML = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def clean(text: str) -> str:

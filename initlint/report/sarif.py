@@ -14,7 +14,7 @@ import re
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
-from . import Report, rule_url
+from . import Report, json_safe, rule_url
 from .fingerprints import SourceLines, line_hash, occurrences
 from .paths import RepoPaths
 
@@ -191,4 +191,4 @@ def sarif_log(report: Report) -> Dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(sarif_log(report), indent=2, ensure_ascii=False)) + "\n"

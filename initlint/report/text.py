@@ -3,13 +3,17 @@
 `text` (alias `concise`): one line per diagnostic, `path:row:col: CODE [severity] message`, then an
 indented `help:` line with the fix in words, then the summary line.
 `full`: the same, plus the source line with carets under the reported columns.
+
+File names, messages and source lines are written through `printable`: a control character in
+them (a file named with an ESC sequence, a string literal holding one) is shown as `\x1b`, never
+sent to the terminal.
 """
 from __future__ import annotations
 
 import unicodedata
 from typing import Any, List, Optional
 
-from . import Report, summary_line
+from . import Report, fix_applicable, fix_summary, printable, summary_line
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -27,23 +31,24 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{RESET}" if color and text else text
 
 
-def header(diagnostic: Any, color: bool = False) -> str:
-    """`path:row:col: CODE [severity] message`."""
+def header(diagnostic: Any, color: bool = False, unsafe: bool = False) -> str:
+    """`path:row:col: CODE [severity] message` (`CODE [*]` when --fix would fix it)."""
     span = diagnostic.span
     cell = getattr(diagnostic, "cell", None)  # notebooks: `path:cell 3:row:col:` as ruff prints it
     where = f"cell {cell}:" if cell else ""
-    location = f"{_paint(diagnostic.filename, BOLD, color)}:{where}{span.row}:{span.column}:"
+    location = f"{_paint(printable(diagnostic.filename), BOLD, color)}:{where}{span.row}:{span.column}:"
     severity_color = SEVERITY_COLORS.get(diagnostic.severity, "")
-    code = _paint(diagnostic.code, BOLD + severity_color, color)
-    severity = _paint(f"[{diagnostic.severity}]", severity_color, color)
-    return f"{location} {code} {severity} {diagnostic.message}"
+    code = _paint(printable(diagnostic.code), BOLD + severity_color, color)
+    severity = _paint(f"[{printable(diagnostic.severity)}]", severity_color, color)
+    marker = " [*]" if fix_applicable(diagnostic, unsafe) else ""
+    return f"{location} {code}{marker} {severity} {printable(diagnostic.message)}"
 
 
 def help_lines(diagnostic: Any, color: bool = False) -> List[str]:
     hint = (diagnostic.hint or "").strip()
     if not hint:
         return []
-    lines = hint.splitlines()
+    lines = [printable(line) for line in hint.splitlines()]
     label = _paint("help:", BOLD + CYAN, color)
     out = [f"{HELP_INDENT}{label} {lines[0]}"]
     out.extend(f"{HELP_INDENT}      {line}" for line in lines[1:])
@@ -66,14 +71,17 @@ def snippet(diagnostic: Any, lines: Optional[List[str]], color: bool = False) ->
     span = diagnostic.span
     if not lines or not 1 <= span.row <= len(lines):
         return []
-    source = lines[span.row - 1].rstrip("\r\n")
+    raw = lines[span.row - 1].rstrip("\r\n")
     start = max(span.column - 1, 0)
-    start = min(start, len(source))
+    start = min(start, len(raw))
     if span.end_row == span.row:
-        end = max(min(span.end_column - 1, len(source)), start)
+        end = max(min(span.end_column - 1, len(raw)), start)
     else:
-        end = len(source)
-    marked = source[start:end]
+        end = len(raw)
+    # Escaped piece by piece, so that the carets stay under the (escaped) reported text.
+    before, marked, after = (printable(part, keep="\t") for part in (raw[:start], raw[start:end], raw[end:]))
+    source = before + marked + after
+    start = len(before)
     carets = "^" * max(sum(_width(char) if char != "\t" else 1 for char in marked), 1)
     number = str(span.row)
     gutter = " " * len(number)
@@ -93,13 +101,19 @@ def _summary(report: Report) -> List[str]:
     line = summary_line(report)
     if report.color:
         line = _paint(line, GREEN if not report.diagnostics and not report.unreadable else BOLD, True)
-    return [line]
+    lines = [line]
+    if report.fixed:
+        lines.insert(0, f"Fixed {report.fixed} {'diagnostic' if report.fixed == 1 else 'diagnostics'}.")
+    fixable = fix_summary(report)
+    if fixable:
+        lines.append(fixable)
+    return lines
 
 
 def render(report: Report) -> str:
     lines: List[str] = []
     for diagnostic in report.diagnostics:
-        lines.append(header(diagnostic, report.color))
+        lines.append(header(diagnostic, report.color, report.unsafe_fixes))
         lines.extend(help_lines(diagnostic, report.color))
     lines.extend(_summary(report))
     return "".join(line + "\n" for line in lines)
@@ -111,7 +125,7 @@ def render_full(report: Report) -> str:
     for diagnostic in report.diagnostics:
         if diagnostic.filename not in cache:
             cache[diagnostic.filename] = report.source_lines(diagnostic.filename)
-        lines.append(header(diagnostic, report.color))
+        lines.append(header(diagnostic, report.color, report.unsafe_fixes))
         lines.extend(snippet(diagnostic, cache[diagnostic.filename], report.color))
         lines.extend(help_lines(diagnostic, report.color))
         lines.append("")
