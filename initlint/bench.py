@@ -62,16 +62,21 @@ def _measure_once(name: str, command: Sequence[str], cwd: str, note: str, env: O
     process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env=env)
     stderr = process.stderr.read() if process.stderr is not None else b""
-    _pid, status, usage = os.wait4(process.pid, 0)
+    if hasattr(os, "wait4"):
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        cpu = usage.ru_utime + usage.ru_stime
+        peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    else:  # no rusage of one child here (Windows): time only
+        process.wait()
+        cpu = peak = float("nan")
     seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8
     if process.stderr is not None:
         process.stderr.close()
     if process.returncode not in (0, 1):
         tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         note = (note + " " if note else "") + f"(exit {process.returncode}: {' / '.join(tail)})"
-    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Measure(name, seconds, usage.ru_utime + usage.ru_stime, peak, process.returncode, note)
+    return Measure(name, seconds, cpu, peak, process.returncode, note)
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,7 +106,7 @@ def corpus_stats(files: Sequence[str]):
             keep = prefilter.may_initialize(data)
         except Exception:
             keep = True
-        if keep:
+        if keep and not os.path.islink(path):
             analyzed.append((len(data), path))
         else:
             skipped += 1
@@ -185,7 +190,11 @@ def run(corpus: str, jobs: Optional[int], tools: bool, floor: bool, keep: bool, 
         shutil.copytree(corpus, root, symlinks=True)
         cache = os.path.join(work, "cache")
         files = corpus_files(root)
+        inside = os.path.realpath(root) + os.sep
+        changeable = [path for path in files if os.path.realpath(path).startswith(inside)]
         lines, skipped, changed = corpus_stats(files)
+        if changed is not None and changed not in changeable:  # never write through a link to the original
+            changed = changeable[len(changeable) // 2] if changeable else None
         list_file = os.path.join(work, "files.txt")
         with open(list_file, "w", encoding="utf-8") as handle:
             handle.write("".join(path + "\n" for path in files))
@@ -251,6 +260,9 @@ def run(corpus: str, jobs: Optional[int], tools: bool, floor: bool, keep: bool, 
                   file=out)
         print(f"warm/cold: {warm.seconds / cold.seconds:.3f}", file=out)
         print(f"jobs-1/jobs-default: {cold1.seconds / cold.seconds:.2f}", file=out)
+        for m in results:
+            if not m.name.startswith(("initlint", "  ", "libcst")):
+                print(f"{m.name}/initlint cold: {m.seconds / cold.seconds:.1f}", file=out)
         print(f"peak memory, largest process: {max(m.peak_mb for m in results if m.name.startswith(('initlint', '  '))):.0f} MB",
               file=out)
         same = outputs["jobs1"] is not None and outputs["jobs1"] == outputs["default"] == outputs["fill"] == outputs["warm"]

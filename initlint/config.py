@@ -64,6 +64,8 @@ def read_toml(path: str) -> Dict[str, Any]:
         raise ConfigError(f"{shown}: invalid TOML: {_one_line(str(error))}") from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"{shown}: invalid TOML: not valid UTF-8 ({_one_line(str(error))})") from None
+    except RecursionError:  # tomllib's parser recurses into nested arrays and inline tables
+        raise ConfigError(f"{shown}: invalid TOML: arrays or tables nested too deeply") from None
     except IsADirectoryError:
         raise ConfigError(f"{shown}: is a directory, not a configuration file") from None
     except OSError as error:

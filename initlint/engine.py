@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import warnings
 from typing import Dict, FrozenSet, Iterable, List, Optional
 
 import libcst as cst
@@ -14,7 +15,7 @@ from .facts import Span
 from .fixes import DISPLAY_ONLY, FixContext, make_fix, render
 from .frontends import run_frontends
 from .rules import RULES_BY_CODE, default_codes
-from .sources import SourceError, decode
+from .sources import SourceError, checked_text, decode, split_lines
 
 PARSE_ERROR = "IL000"
 NESTED = "too deeply nested to analyze"
@@ -28,7 +29,7 @@ def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None)
     enabled = default_codes() if enabled is None else enabled
     result = FileResult(filename)
     try:
-        text = decode(source) if isinstance(source, bytes) else source
+        text = decode(source) if isinstance(source, bytes) else checked_text(source)
     except SourceError as error:
         result.diagnostics.append(_file_error(filename, str(error), error.row, error.column))
         return _keep_enabled(result, enabled)
@@ -41,8 +42,13 @@ def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        message, row, column = python_error or (error.message, error.raw_line or 1, (error.raw_column or 0) + 1)
-        result.diagnostics.append(_file_error(filename, f"syntax error: {message}", row, column))
+        if python_error is not None:
+            message, row, column = python_error
+            message = f"syntax error: {message}"
+        else:  # valid Python that libcst cannot read (e.g. thousands of implicitly joined strings)
+            message = f"the analysis parser (libcst) cannot read it: {' '.join(error.message.split())}"
+            row, column = _clamp(text, error.raw_line or 1, (error.raw_column or 0) + 1)
+        result.diagnostics.append(_file_error(filename, message, row, column))
         return _keep_enabled(result, enabled)
     except RecursionError:
         result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
@@ -77,7 +83,7 @@ def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None)
     if not pending:
         return result
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    lines = text.splitlines()
+    lines = split_lines(text)  # rows as libcst counts them (not str.splitlines: \f, \u2028...)
     context = None
     for site, rule, found in pending:
         position = positions[site.anchor]
@@ -107,7 +113,11 @@ def _build_fix(site, goal, context, span):
 def _python_syntax_error(text: str):
     """CPython's message and position for a file it cannot parse (NESTED for nesting too deep), else None."""
     try:
-        tree = compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            # SyntaxWarnings about the linted code are not ours to print, and `-W error` must not
+            # turn them into syntax errors.
+            warnings.simplefilter("ignore")
+            tree = compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         if sys.version_info < (3, 11) and _depth(tree) > MAX_DEPTH:
             return NESTED, 1, 1  # Python 3.11+ refuses such trees itself
     except SyntaxError as error:
@@ -119,6 +129,13 @@ def _python_syntax_error(text: str):
     except ValueError:
         return None
     return None
+
+
+def _clamp(text: str, row: int, column: int):
+    """A position inside the file (parsers may point one line past its end)."""
+    lines = split_lines(text) or [""]
+    row = min(max(row, 1), len(lines))
+    return row, min(max(column, 1), len(lines[row - 1]) + 1)
 
 
 def _depth(tree) -> int:

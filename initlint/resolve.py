@@ -14,6 +14,9 @@ import libcst as cst
 
 from .syntax import statements
 
+# Beyond this magnitude a number is taken as unknown: squared and multiplied by a fan-in it stays finite.
+MAX_MAGNITUDE = 1e100
+
 
 def dotted(node: cst.CSTNode) -> Optional[str]:
     """'a.b.c' for a Name/Attribute chain, else None."""
@@ -171,7 +174,17 @@ class Resolver:
         return None
 
     def number(self, node: Optional[cst.BaseExpression], depth: int = 8) -> Optional[float]:
-        """The value of a numeric expression built from literals, known names and math.sqrt."""
+        """The value of a numeric expression built from literals, known names and math.sqrt.
+
+        None when unknown, and for values no model uses (infinite, NaN, beyond MAX_MAGNITUDE):
+        the rules square and multiply these numbers, which must neither overflow nor reach 0.
+        """
+        value = self._number(node, depth)
+        if value is None or not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            return None
+        return value
+
+    def _number(self, node: Optional[cst.BaseExpression], depth: int) -> Optional[float]:
         if node is None or depth <= 0:
             return None
         node = self.deref(node)

@@ -216,7 +216,7 @@ def _run_parallel(tasks, workers: int, cache, advance: Callable[[int], None]) ->
                     results.setdefault(index, ([], None, None, message, [], False))
             advance(len(chunk))
     except BaseException:
-        executor.shutdown(wait=False, cancel_futures=True) if sys.version_info >= (3, 9) else executor.shutdown(False)
+        executor.shutdown(wait=False, cancel_futures=True)
         _terminate(executor)
         raise
     executor.shutdown(wait=True)

@@ -24,6 +24,23 @@ CLEAN = "x = 1\n"
 BROKEN = "def f(:\n"  # IL000
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache_outside_the_repository(tmp_path_factory):
+    """The same for module- and session-scoped fixtures, which run before the per-test one."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("INITLINT_CACHE_DIR", str(tmp_path_factory.mktemp("initlint-cache-session")))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _cache_outside_the_repository(tmp_path_factory, monkeypatch):
+    """initlint caches results at the project root by default: every test gets its own cache
+    directory in a temporary place instead (subprocesses inherit the variable)."""
+    monkeypatch.setenv("INITLINT_CACHE_DIR", str(tmp_path_factory.mktemp("initlint-cache")))
+    monkeypatch.delenv("INITLINT_NO_CACHE", raising=False)
+
+
 def initlint_command() -> List[str]:
     found = shutil.which("initlint")
     return [found] if found else [sys.executable, "-m", "initlint"]

@@ -366,7 +366,8 @@ def test_internal_error_in_one_file_is_one_line_and_exit_two(tmp_path, monkeypat
     import initlint.cli
     import initlint.engine
 
-    write(tmp_path, {"a.py": CLEAN, "b.py": ZERO_KERNEL})
+    # a.py must reach the engine: a file without any initialization is skipped by the prefilter.
+    write(tmp_path, {"a.py": ZERO_KERNEL, "b.py": ZERO_KERNEL})
     real = initlint.engine.lint_source
 
     def flaky(source, filename, enabled=None):
@@ -482,6 +483,7 @@ def test_text_renderers_in_process():
         "pkg/m.py:4:7: IL201 [info] Glorot kernel feeding a ReLU\n"
         "  help: use He initialization\n"
         "Found 1 diagnostic (1 info).\n"
+        "[*] 0 fixable with --fix (1 more with --unsafe-fixes).\n"
     )
     # the double-width character before the span takes two columns on a terminal
     assert render(report, "full") == (
@@ -493,6 +495,7 @@ def test_text_renderers_in_process():
         "  help: use He initialization\n"
         "\n"
         "Found 1 diagnostic (1 info).\n"
+        "[*] 0 fixable with --fix (1 more with --unsafe-fixes).\n"
     )
     assert set(FORMATS) >= {"text", "concise", "full", "json"}
     assert get_renderer("concise") is get_renderer("text")

@@ -18,6 +18,10 @@ class InitSpec:
 
 
 _FIELDS = set(Initializer.__dataclass_fields__)
+# Fields whose static value must have this type; a value of another type (`std="he_normal"`,
+# `mode=3`, `a="x"`) is as unknown as a non-literal one: None.
+_NUMBERS = ("value", "mean", "stddev", "minval", "maxval", "scale", "gain", "alternative_stddev")
+_STRINGS = ("family", "mode", "distribution", "nonlinearity")
 
 
 def build(spec: InitSpec, display: str, given: Dict[str, object]) -> Initializer:
@@ -29,6 +33,15 @@ def build(spec: InitSpec, display: str, given: Dict[str, object]) -> Initializer
         target = spec.rename.get(name, name)
         if target not in spec.fixed:
             fields[target] = value
+    for name, value in fields.items():
+        if name in _STRINGS:
+            wrong = not isinstance(value, str)
+        elif name in _NUMBERS:
+            wrong = isinstance(value, bool) or not isinstance(value, (int, float))
+        else:  # the API's other parameters (torch's `a`...) are never strings either
+            wrong = isinstance(value, str)
+        if wrong:
+            fields[name] = None
     if spec.adjust is not None:
         fields = spec.adjust(fields)
     fields = {k: v for k, v in fields.items() if k in _FIELDS}
