@@ -19,21 +19,9 @@ from .diagnostics import Edit, Fix
 from .facts import LEAKY, RELU, RELU_LIKE, SELU, SIGMOID, TANH, Activation, KernelSite, Span
 from .resolve import Resolver, dotted, keyword, positional
 
-SAFE, UNSAFE, DISPLAY_ONLY = "safe", "unsafe", "display-only"
+from .fixgoal import DISPLAY_ONLY, SAFE, UNSAFE, FixGoal
 MAX_PASSES = 10
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-@dataclass(frozen=True)
-class FixGoal:
-    """What the initializer should become. `goal`: "he", "glorot", "lecun_normal" or "scaled"
-    (a fixed-scale init corrected for its fan-in and activation)."""
-
-    goal: str
-    activation: Optional[Activation] = None
-    fan_in: Optional[int] = None
-    fan_in_axis: Optional[int] = None  # raw tensor factories: which shape argument is the fan-in
-    applicability: str = UNSAFE
 
 
 class FixContext:

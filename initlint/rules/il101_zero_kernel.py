@@ -1,7 +1,7 @@
 from ..diagnostics import ERROR, INFO, WARNING
 from ..facts import CONSTANT, RELU
 from ._variance import activation_text, describe_layers, exempt_constant, vector_like
-from ..fixes import DISPLAY_ONLY, FixGoal
+from ..fixgoal import DISPLAY_ONLY, FixGoal
 from .base import Finding, Rule
 
 

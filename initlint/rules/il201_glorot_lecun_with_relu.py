@@ -10,7 +10,7 @@ from ._variance import (
     nominal_gain2,
     recommended_gain2,
 )
-from ..fixes import FixGoal
+from ..fixgoal import FixGoal
 from .base import Finding, Rule
 
 UNIT_GAIN_FAMILIES = ("glorot", "xavier", "lecun", "variance_scaling")

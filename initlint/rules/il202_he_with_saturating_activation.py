@@ -1,7 +1,7 @@
 from ..diagnostics import INFO, lower
 from ..facts import OUTPUT
 from ._variance import activation_text, describe_layers, is_saturating, judged_layers, linear_or_output
-from ..fixes import FixGoal
+from ..fixgoal import FixGoal
 from .base import Finding, Rule
 
 

@@ -1,7 +1,7 @@
 from ..diagnostics import INFO, WARNING
 from ..facts import SELU
 from ._variance import describe_layers, family_label, judged_layers
-from ..fixes import FixGoal
+from ..fixgoal import FixGoal
 from .base import Finding, Rule
 
 

@@ -12,7 +12,7 @@ from ._variance import (
     vector_like,
     weight_std,
 )
-from ..fixes import FixGoal
+from ..fixgoal import FixGoal
 from .base import Finding, Rule
 from .il303_nonzero_mean_init import nonzero_mean
 

@@ -1,7 +1,7 @@
 from ..diagnostics import ERROR, WARNING
 from ..facts import NORMAL, TRUNCATED_NORMAL, UNIFORM
 from ._variance import describe_layers, fmt, vector_like, weight_std
-from ..fixes import FixGoal
+from ..fixgoal import FixGoal
 from .base import Finding, Rule
 
 
