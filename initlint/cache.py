@@ -28,10 +28,10 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from typing import FrozenSet, Iterable, List, Optional
 
 from . import __version__
+from .atomic import replace_atomically
 
 CACHE_DIR_NAME = ".initlint_cache"
 ENV_CACHE_DIR = "INITLINT_CACHE_DIR"
@@ -57,22 +57,8 @@ def _file_mode() -> int:
 
 
 def _write_atomically(directory: str, path: str, payload: bytes) -> None:
-    """Write to a temporary file in `directory`, then rename it to `path`: readers see all or nothing."""
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        try:
-            os.chmod(temporary, _file_mode())
-        except OSError:
-            pass
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    """Readers (other runs, other workers) see a whole entry or none."""
+    replace_atomically(path, payload, _file_mode())
 
 
 def default_directory(project_root: str, override: Optional[str] = None, cwd: Optional[str] = None) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from typing import Optional
 
+from .atomic import replace_atomically
 from .fixes import fix_text, parses
 from .sources import SourceError, decode, encoding_of, split_lines
 
@@ -46,22 +46,7 @@ def encode(text: str, encoding: str) -> bytes:
 
 def write_atomic(path: str, data: bytes) -> None:
     """Write through a temporary file in the same directory and os.replace, keeping permissions."""
-    directory = os.path.dirname(os.path.abspath(path))
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    handle, temporary = tempfile.mkstemp(prefix=".initlint-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    replace_atomically(path, data, stat.S_IMODE(os.stat(path).st_mode), durable=True)
 
 
 def unified_diff(name: str, before: str, after: str) -> str:
