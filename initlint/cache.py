@@ -4,7 +4,8 @@ The key of a file is a SHA-256 over:
 
 * its bytes (the content, not the path or the modification time: a checkout, a `git stash` or a
   copy of the tree hits the same entries);
-* the codes enabled for it (the configuration after per-file-ignores) and its suffix;
+* its analysis options (`AnalysisOptions.cache_token()`: the codes enabled for it after
+  per-file-ignores, the TF version...) and its suffix;
 * the *salt*: initlint's version, a hash of the initlint package's own source files (an edited
   checkout never serves results of the code it had before), the Python and libcst versions.
 
@@ -28,10 +29,13 @@ import hashlib
 import os
 import pickle
 import sys
-from typing import FrozenSet, Iterable, List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 from . import __version__
 from .atomic import replace_atomically
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .options import AnalysisOptions
 
 CACHE_DIR_NAME = ".initlint_cache"
 ENV_CACHE_DIR = "INITLINT_CACHE_DIR"
@@ -100,7 +104,7 @@ def _libcst_version() -> str:
 
 
 def salt() -> str:
-    """Everything besides the file and its enabled codes that the diagnostics depend on."""
+    """Everything besides the file and its options that the diagnostics depend on."""
     parts = (
         f"format={FORMAT}",
         f"initlint={__version__}",
@@ -111,10 +115,11 @@ def salt() -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def entry_key(data: bytes, enabled: Iterable[str], suffix: str, salt_value: str) -> str:
+def entry_key(data: bytes, options_token: str, suffix: str, salt_value: str) -> str:
+    """`options_token`: the file's `AnalysisOptions.cache_token()`."""
     digest = hashlib.sha256()
     digest.update(salt_value.encode("ascii"))
-    digest.update(b"\0" + ",".join(sorted(enabled)).encode("ascii", "replace"))
+    digest.update(b"\0" + options_token.encode("ascii", "replace"))
     digest.update(b"\0" + suffix.encode("utf-8", "replace") + b"\0")
     digest.update(data)
     return digest.hexdigest()
@@ -137,8 +142,8 @@ class Cache:
     def __setstate__(self, state) -> None:
         self.__init__(state["directory"], state["salt"])
 
-    def key(self, data: bytes, enabled: FrozenSet[str], filename: str) -> str:
-        return entry_key(data, enabled, os.path.splitext(filename)[1], self.salt)
+    def key(self, data: bytes, options: "AnalysisOptions", filename: str) -> str:
+        return entry_key(data, options.cache_token(), os.path.splitext(filename)[1], self.salt)
 
     def _path(self, key: str) -> str:
         return os.path.join(self.directory, f"v{FORMAT}", key[:2], key)

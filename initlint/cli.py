@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import click
 
 from . import __version__
 from .config import ConfigError, Overrides, Settings, resolve_settings
-from .discovery import discover, display_path, is_force_excluded, read_source
-from .runner import lint_files, progress_bar, show_progress
+from .discovery import display_path, is_force_excluded
+from .runner import progress_bar, show_progress
 from .report import DEFAULT_FORMAT, FORMATS, Report, printable, render, render_statistics, rule_url
 from .selection import SelectionError, split_selectors
 
@@ -139,97 +139,37 @@ def explain(code: str, output_format: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# The run
+# The run: settings -> api -> report -> exit status
 
 
-class Run:
-    """One lint run over files (and possibly stdin); collects everything for the report."""
+def _notifier(quiet: bool) -> Callable[[Any], None]:
+    """Notices from the api as one line each on stderr (warnings dropped with -q)."""
+    from .api import INTERNAL, UNREADABLE
 
-    def __init__(self, settings: Settings, cwd: str) -> None:
-        self.settings = settings
-        self.cwd = cwd
-        self.diagnostics: List[Any] = []
-        self.sources: Dict[str, bytes] = {}
-        self.files_checked = 0
-        self.unreadable = 0
-        self.failed_reads = 0  # unreadable files whose IL000 is enabled: they fail the run
-        self.internal_errors = 0
+    def notify(notice: Any) -> None:
+        if notice.level == UNREADABLE:
+            _err(f"{notice.shown}:1:1: {FILE_ERROR_CODE} [error] {notice.message}")
+        elif notice.level == INTERNAL:
+            _err(f"{PROG}: internal error: {notice.shown}: {_one_line(notice.message)}")
+        elif not quiet:
+            _err(f"{PROG}: warning: {notice.shown}: {notice.message}")
 
-    def file_error(self, path: str, shown: str, message: str) -> None:
-        what = message if message.startswith("could not read") else f"could not read the file: {message}"
-        _err(f"{shown}:1:1: {FILE_ERROR_CODE} [error] {what}")
-        self.unreadable += 1
-        if FILE_ERROR_CODE in self.settings.enabled_for(path):
-            self.failed_reads += 1
-
-    def lint(self, data: bytes, shown: str, path: str) -> None:
-        """One source in this process (stdin), through the same prefilter and engine as files."""
-        from .runner import analyze  # the analysis core is loaded only when something is analyzed
-
-        enabled = self.settings.enabled_for(path)
-        self.files_checked += 1
-        try:
-            result = analyze(data, shown, enabled)
-        except Exception as error:  # a bug in the core: say so, go on with the other files
-            if os.environ.get("INITLINT_DEBUG"):
-                import traceback
-
-                traceback.print_exc()
-            _err(f"{PROG}: internal error: {shown}: {type(error).__name__}: {_one_line(error)}")
-            self.internal_errors += 1
-            return
-        self._engine_errors(shown, getattr(result, "internal_errors", None) or ())
-        found = [diagnostic for diagnostic in result.diagnostics if diagnostic.code in enabled]
-        if found:
-            self.sources[shown] = data
-            self.diagnostics.extend(found)
-
-    def _engine_errors(self, shown: str, messages) -> None:
-        """Crashes the engine contained (it reports IL000 for them too): exit status 2."""
-        for message in messages:
-            _err(f"{PROG}: internal error: {shown}: {_one_line(message)}")
-            self.internal_errors += 1
-
-    def add(self, outcome: Any) -> None:
-        """The outcome of one file linted by `runner.lint_files`."""
-        if outcome.read_error is not None:
-            self.file_error(outcome.path, outcome.shown, outcome.read_error)
-            return
-        self.files_checked += 1
-        if outcome.internal_error is not None:
-            _err(f"{PROG}: internal error: {outcome.shown}: {_one_line(outcome.internal_error)}")
-            self.internal_errors += 1
-            return
-        self._engine_errors(outcome.shown, outcome.engine_errors)
-        if outcome.diagnostics:
-            self.sources[outcome.shown] = outcome.source
-            self.diagnostics.extend(outcome.diagnostics)
-
-    def lint_path(self, path: str) -> None:
-        shown = display_path(path, self.cwd)
-        try:
-            data = read_source(path)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            self.file_error(path, shown, reason[:1].lower() + reason[1:])
-            return
-        self.lint(data, shown, path)
-
-    def lint_stdin(self, stdin_filename: Optional[str]) -> None:
-        data = sys.stdin.buffer.read()
-        if stdin_filename:
-            path = os.path.normpath(os.path.join(self.cwd, os.path.expanduser(stdin_filename)))
-            if self.settings.force_exclude and is_force_excluded(path, self.settings.excludes):
-                return  # --force-exclude: an excluded --stdin-filename is not linted (as ruff)
-            self.lint(data, display_path(path, self.cwd), path)
-        else:
-            self.lint(data, STDIN, os.path.join(self.cwd, STDIN))
+    return notify
 
 
-def _open_cache(settings: Settings, cwd: str, cache_dir: Optional[str]) -> Any:
-    from .cache import Cache, default_directory
+def _stdin_document(settings: Settings, stdin_filename: Optional[str], cwd: str) -> Optional[Tuple[Any, str]]:
+    """(the document read from stdin, its path for the settings); None when --force-exclude excludes it."""
+    from . import documents
 
-    return Cache(default_directory(settings.project_root, cache_dir, cwd))
+    data = sys.stdin.buffer.read()
+    if stdin_filename:
+        path = os.path.normpath(os.path.join(cwd, os.path.expanduser(stdin_filename)))
+        if settings.force_exclude and is_force_excluded(path, settings.excludes):
+            return None  # --force-exclude: an excluded --stdin-filename is not linted (as ruff)
+        shown = display_path(path, cwd)
+    else:
+        path, shown = os.path.join(cwd, STDIN), STDIN
+    return documents.from_bytes(data, shown), path
 
 
 def _selectors(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
@@ -299,44 +239,27 @@ def lint_command(
     if not file_paths and not read_stdin:
         file_paths = ["."]
 
-    run = Run(settings, cwd)
-    found = discover(
-        file_paths,
-        excludes=settings.excludes,
-        respect_gitignore=settings.respect_gitignore,
-        project_root=settings.project_root,
-        cwd=cwd,
-        force_exclude=settings.force_exclude,
-    )
-    for problem in found.problems:
-        shown = display_path(problem.path, cwd)
-        if problem.level == "error":
-            run.file_error(problem.path, shown, problem.message)
-        elif not quiet:
-            _err(f"{PROG}: warning: {shown}: {problem.message}")
-    fixing = None
-    if (fix or diff) and found.files:
-        from .writeback import fix_files
+    from . import api
 
-        fixing = fix_files(found.files, settings.enabled_for, unsafe_fixes, diff, lambda p: display_path(p, cwd),
-                           read_source, run.file_error)
-        if diff:
-            for patch in fixing.diffs:
-                _write(sys.stdout, patch)
-            if not quiet:
-                _err(f"Would fix {fixing.fixed} {'diagnostic' if fixing.fixed == 1 else 'diagnostics'}.")
-            return 1 if fixing.diffs else (2 if run.internal_errors else 0)
+    run = api.lint_paths(
+        file_paths, settings, cwd=cwd, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache,
+        fix=fix or diff, unsafe=unsafe_fixes, diff=diff, lint=not (read_stdin and fix),
+        progress=lambda count: progress_bar(count, show_progress(count, quiet)), notify=_notifier(quiet),
+    )
+    if diff and run.files:
+        for patch in run.fixing.diffs:
+            _write(sys.stdout, patch)
+        if not quiet:
+            _err(f"Would fix {run.fixed} {'diagnostic' if run.fixed == 1 else 'diagnostics'}.")
+        return 1 if run.fixing.diffs else (2 if run.internal_errors else 0)
     if read_stdin and (fix or diff):
         return _fix_stdin(run, settings, stdin_filename, cwd, unsafe_fixes, diff, quiet, exit_non_zero_on_fix)
-    cache = None if no_cache or not found.files else _open_cache(settings, cwd, cache_dir)
-    with progress_bar(len(found.files), show_progress(len(found.files), quiet)) as advance:
-        outcomes = lint_files(found.files, enabled_for=settings.enabled_for, cwd=cwd, jobs=jobs, cache=cache,
-                              progress=advance)
-    for outcome in outcomes:
-        run.add(outcome)
     if read_stdin:
-        run.lint_stdin(stdin_filename)
-    if not found.files and not read_stdin and not found.problems and not quiet:
+        stdin = _stdin_document(settings, stdin_filename, cwd)
+        if stdin is not None:
+            document, path = stdin
+            run.add_document(document, api.lint_document(document, settings.options_for(path)))
+    if not run.files and not read_stdin and not run.problems and not quiet:
         _err(f"{PROG}: warning: no Python files found under the given paths")
 
     report = Report(
@@ -348,7 +271,7 @@ def lint_command(
         quiet=quiet,
         cwd=cwd,
         unsafe_fixes=unsafe_fixes,
-        fixed=fixing.fixed if fixing is not None else 0,
+        fixed=run.fixed,
     )
     text = render_statistics(report, output_format) if statistics else render(report, output_format)
     if output_file is not None:
@@ -368,48 +291,40 @@ def lint_command(
         return 2
     if (run.diagnostics or run.failed_reads) and not exit_zero:
         return 1
-    if exit_non_zero_on_fix and fixing is not None and fixing.fixed:
+    if exit_non_zero_on_fix and run.fixing is not None and run.fixed:
         return 1
     return 0
 
 
 def _fix_stdin(run, settings, stdin_filename, cwd, unsafe, diff, quiet, exit_non_zero_on_fix) -> int:
     """`--fix -`: the fixed source goes to stdout; `--diff -`: the diff. What remains goes to stderr."""
-    from .writeback import fix_source, unified_diff
+    from . import api, documents
 
     data = sys.stdin.buffer.read()
     path = os.path.join(cwd, stdin_filename or STDIN)
     shown = display_path(path, cwd) if stdin_filename else STDIN
-    enabled = settings.enabled_for(path)
-    outcome = fix_source(data, shown, enabled, unsafe)
-    if outcome is None:  # undecodable or does not parse: passed through unchanged
-        if not diff:
-            sys.stdout.buffer.write(data)
-        run.lint(data, shown, path)
-        remaining = run.diagnostics
-        applied = 0
+    fixed = api.fix_document(documents.from_bytes(data, shown), settings.options_for(path), unsafe)
+    if diff:
+        _write(sys.stdout, fixed.diff())
     else:
-        if diff:
-            _write(sys.stdout, unified_diff(shown, outcome.original, outcome.fixed) if outcome.changed else "")
-        else:
-            sys.stdout.buffer.write(outcome.fixed.encode(outcome.encoding))
-        run.lint(outcome.fixed.encode(outcome.encoding), shown, path)
-        remaining = run.diagnostics
-        applied = outcome.applied
+        sys.stdout.buffer.write(fixed.document.to_bytes())
     sys.stdout.flush()
+    run.internal(shown, fixed.internal_errors)
+    remaining = fixed.diagnostics
     if not quiet:
         for diagnostic in remaining:
             _err(f"{diagnostic.filename}:{diagnostic.span.row}:{diagnostic.span.column}: {diagnostic.code} "
                  f"[{diagnostic.severity}] {diagnostic.message}")
         if diff:
-            _err(f"Would fix {applied} {'diagnostic' if applied == 1 else 'diagnostics'}.")
+            _err(f"Would fix {fixed.applied} {'diagnostic' if fixed.applied == 1 else 'diagnostics'}.")
         else:
-            _err(f"Fixed {applied} {'diagnostic' if applied == 1 else 'diagnostics'}, {len(remaining)} remaining.")
+            _err(f"Fixed {fixed.applied} {'diagnostic' if fixed.applied == 1 else 'diagnostics'}, "
+                 f"{len(remaining)} remaining.")
     if run.internal_errors:
         return 2
     if diff:
-        return 1 if outcome is not None and outcome.changed else 0
-    if remaining or (exit_non_zero_on_fix and applied):
+        return 1 if fixed.changed else 0
+    if remaining or (exit_non_zero_on_fix and fixed.applied):
         return 1
     return 0
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .discovery import DEFAULT_EXCLUDES, GlobError, PathPattern, display_path
+from .options import TF_VERSIONS, AnalysisOptions
 from .selection import RuleSelection, SelectionError, check_selectors, codes_for, registry_codes, resolve
 
 if sys.version_info >= (3, 11):
@@ -26,7 +27,7 @@ CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude",
+    "force-exclude", "tf-version",
 )
 RULE_KEYS = ("select", "ignore", "extend-select")
 
@@ -119,6 +120,7 @@ class FileConfig:
     extend_exclude: Tuple[str, ...] = ()
     respect_gitignore: Optional[bool] = None
     force_exclude: Optional[bool] = None
+    tf_version: Optional[int] = None  # 1 or 2: how TensorFlow code is read (None: from each file's imports)
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -181,6 +183,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     force = section.get("force-exclude")
     if force is not None and not isinstance(force, bool):
         raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
+    tf_version = _tf_version(shown, section.get("tf-version"))
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -192,7 +195,18 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         extend_exclude=values.get("extend-exclude", ()),
         respect_gitignore=respect,
         force_exclude=force,
+        tf_version=tf_version,
     )
+
+
+def _tf_version(shown: str, value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{shown}: `tf-version` must be the integer 1 or 2, not {_toml_type(value)}")
+    if value not in TF_VERSIONS:
+        raise ConfigError(f"{shown}: `tf-version` must be 1 or 2, not {value}")
+    return value
 
 
 def load_config(path: str, codes: Optional[Sequence[str]] = None) -> FileConfig:
@@ -269,6 +283,11 @@ class Settings:
     excludes: Tuple[PathPattern, ...] = ()
     respect_gitignore: bool = True
     force_exclude: bool = False  # apply the excludes to the files named on the command line too
+    tf_version: Optional[int] = None
+
+    def __post_init__(self) -> None:
+        # The options of a file without per-file-ignores, made once (options_for is called per file).
+        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version))
 
     @property
     def config_path(self) -> Optional[str]:
@@ -277,6 +296,17 @@ class Settings:
     def enabled_for(self, path: str) -> FrozenSet[str]:
         """The codes to run on the file at `path`, after per-file-ignores."""
         return self.enabled - self.per_file_ignores.ignored(path)
+
+    @property
+    def options(self) -> AnalysisOptions:
+        """The analysis options of a file no per-file-ignore applies to."""
+        return self._options  # type: ignore[attr-defined]
+
+    def options_for(self, path: str) -> AnalysisOptions:
+        """The analysis options of the file at `path`: its enabled codes (per-file-ignores applied)."""
+        if not self.per_file_ignores.entries:
+            return self._options  # type: ignore[attr-defined]
+        return self._options.with_enabled(self.enabled_for(path))  # type: ignore[attr-defined]
 
 
 def _option_globs(option: str, patterns: Sequence[str], base: str) -> List[PathPattern]:
@@ -347,6 +377,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         excludes=tuple(excludes),
         respect_gitignore=respect,
         force_exclude=force,
+        tf_version=config.tf_version,
     )
 
 

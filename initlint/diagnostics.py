@@ -42,9 +42,12 @@ class Diagnostic:
     hint: str = ""  # the fix, in words
     fix: Optional[Fix] = None
     noqa_row: Optional[int] = None
+    # The 1-based cell of a notebook the span is in (its rows counted inside that cell); None for
+    # a Python file. Set by the document layer (documents/), never by rules.
+    cell: Optional[int] = None
 
     def sort_key(self):
-        return (self.filename, self.span.row, self.span.column, self.code)
+        return (self.filename, self.cell or 0, self.span.row, self.span.column, self.code)
 
 
 @dataclass

@@ -1,4 +1,9 @@
-"""One file through the pipeline: decode -> parse -> frontends -> rules -> diagnostics."""
+"""One file through the pipeline: (decode) -> parse -> frontends -> rules -> diagnostics.
+
+Entry points: `lint_text(text, filename, options)` for decoded text (the document layer decodes,
+and maps the diagnostics back into the document); `lint_source(source, filename, enabled=None,
+options=None)` for bytes or text, decoding bytes as Python does.
+"""
 from __future__ import annotations
 
 import ast
@@ -14,6 +19,7 @@ from .diagnostics import Diagnostic, FileResult, INFO
 from .facts import Span
 from .fixes import DISPLAY_ONLY, FixContext, make_fix, render
 from .frontends import run_frontends
+from .options import AnalysisOptions
 from .rules import RULES_BY_CODE, default_codes
 from .sources import SourceError, checked_text, decode, split_lines
 
@@ -24,15 +30,30 @@ _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)
 _IGNORE = re.compile(r"#\s*initlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 
 
-def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None) -> FileResult:
-    """Analyze one file's bytes or text. `enabled` is the set of rule codes to run (None: defaults)."""
-    enabled = default_codes() if enabled is None else enabled
-    result = FileResult(filename)
+def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None,
+                options: Optional[AnalysisOptions] = None) -> FileResult:
+    """Analyze one file's bytes or text. `options` says what to run; without options, `enabled` is
+    the set of rule codes to run (None: the defaults)."""
+    if options is None:
+        options = AnalysisOptions(frozenset(default_codes() if enabled is None else enabled))
     try:
         text = decode(source) if isinstance(source, bytes) else checked_text(source)
     except SourceError as error:
-        result.diagnostics.append(_file_error(filename, str(error), error.row, error.column))
-        return _keep_enabled(result, enabled)
+        return source_error(filename, error, options)
+    return lint_text(text, filename, options)
+
+
+def source_error(filename: str, error: SourceError, options: AnalysisOptions) -> FileResult:
+    """The result of a file that could not be read as text: IL000 (when enabled) at the error."""
+    result = FileResult(filename)
+    result.diagnostics.append(_file_error(filename, str(error), error.row, error.column))
+    return _keep_enabled(result, options.enabled)
+
+
+def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
+    """Analyze one file's decoded text with these options."""
+    enabled = options.enabled
+    result = FileResult(filename)
     # CPython's parser first: it is much cheaper than libcst's, gives the messages users know, and
     # rejects nesting that would overflow the native libcst parser's stack (a crash, not an error).
     python_error = _python_syntax_error(text)
@@ -55,7 +76,7 @@ def lint_source(source, filename: str, enabled: Optional[FrozenSet[str]] = None)
         return _keep_enabled(result, enabled)
 
     try:
-        sites = run_frontends(module, text)
+        sites = run_frontends(module, text, options)
     except RecursionError:
         result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
         return _keep_enabled(result, enabled)
@@ -196,4 +217,4 @@ def _suppressed(lines: List[str], row: int, code: str) -> bool:
     return not codes or code in codes or any(code.startswith(c) for c in codes)
 
 
-__all__ = ["lint_source", "suppressed_codes", "PARSE_ERROR", "INFO"]
+__all__ = ["lint_source", "lint_text", "source_error", "suppressed_codes", "PARSE_ERROR", "INFO"]

@@ -1,7 +1,8 @@
 """Running the analysis over many files: prefilter, cache, worker processes, progress.
 
-Per file (`analyze`): decode (IL000 for binary or undecodable bytes), the byte prefilter
-(`prefilter.py`), and only for files that pass it the full analysis (`engine.lint_source`). A file
+Per file (`analyze_document`): the document (`documents/`: decoded; IL000 for binary or
+undecodable bytes), the byte prefilter (`prefilter.py`), and only for files that pass it the full
+analysis (`engine.lint_text`), its diagnostics placed in the document (cells). A file
 that fails the prefilter is still checked for syntax errors with CPython's own compiler, which is
 several times cheaper than libcst; only when that fails does the file go through the engine, which
 then reports IL000 exactly as for any other file.
@@ -22,8 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
+from . import documents
 from .discovery import display_path, read_source
-from .sources import SourceError, decode
+from .options import AnalysisOptions
 
 PARSE_ERROR = "IL000"
 # Below this much source to analyze, worker processes cost more than they save.
@@ -76,26 +78,33 @@ def _compiles(text: str) -> bool:
     return True
 
 
-def analyze(data: bytes, filename: str, enabled: FrozenSet[str]):
-    """The diagnostics of one file (a FileResult), skipping the analysis when it cannot matter."""
+def analyze(data: bytes, filename: str, options):
+    """The diagnostics of one file's bytes (a FileResult); `options`: AnalysisOptions (or a set of codes)."""
+    return analyze_document(documents.from_bytes(data, filename), AnalysisOptions.of(options))
+
+
+def analyze_document(document, options: AnalysisOptions):
+    """The diagnostics of one document (a FileResult, all codes the engine gave: filter them by
+    `options.enabled`), skipping the analysis when it cannot matter."""
     from .diagnostics import FileResult
 
-    try:
-        text = decode(data)
-    except SourceError:
-        return _engine().lint_source(data, filename, enabled)  # IL000, without parsing
+    filename = document.filename
+    if document.error is not None:
+        return document.map_result(_engine().source_error(filename, document.error, options))  # IL000
     from . import prefilter
 
+    enabled = options.enabled
+    text = document.text
     rules = set(enabled) - {PARSE_ERROR}
-    if prefilter.applies_to(filename) and (not rules or not prefilter.may_initialize(data, text)):
+    if prefilter.applies_to(filename) and (not rules or not prefilter.may_initialize(document.searchable(), text)):
         if PARSE_ERROR in enabled and not _compiles(text):
-            return _engine().lint_source(data, filename, enabled)  # the engine words the IL000
+            return document.map_result(_engine().lint_text(text, filename, options))  # the engine words the IL000
         return FileResult(filename, skipped=True)
-    return _engine().lint_source(data, filename, enabled)
+    return document.map_result(_engine().lint_text(text, filename, options))
 
 
 def _engine():
-    from . import engine  # looked up at each call: tests replace engine.lint_source
+    from . import engine  # looked up at each call: tests replace engine.lint_text
 
     return engine
 
@@ -109,14 +118,15 @@ def _internal_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {' '.join(str(error).split())}"
 
 
-def _lint_one(path: str, shown: str, enabled: FrozenSet[str], cache) -> Tuple:
+def _lint_one(path: str, shown: str, options: AnalysisOptions, cache) -> Tuple:
     """(diagnostics, source, read_error, internal_error, engine_errors, skipped) for one file."""
     try:
         data = read_source(path)
     except OSError as error:
         return [], None, _read_error(error), None, [], False
+    enabled = options.enabled
     try:
-        result = analyze(data, shown, enabled)
+        result = analyze_document(documents.from_bytes(data, shown), options)
     except Exception as error:  # a bug in the core: say so, go on with the other files
         if os.environ.get("INITLINT_DEBUG"):
             import traceback
@@ -126,7 +136,7 @@ def _lint_one(path: str, shown: str, enabled: FrozenSet[str], cache) -> Tuple:
     found = [diagnostic for diagnostic in result.diagnostics if diagnostic.code in enabled]
     engine_errors = list(getattr(result, "internal_errors", None) or ())
     if cache is not None and not engine_errors:
-        cache.put(cache.key(data, enabled, path), found)
+        cache.put(cache.key(data, options, path), found)
     return found, data if found else None, None, None, engine_errors, bool(result.skipped)
 
 
@@ -160,8 +170,8 @@ def _worker_start(cache) -> None:
     gc.set_threshold(*ANALYSIS_GC_THRESHOLDS)
 
 
-def _worker_chunk(chunk: List[Tuple[int, str, str, FrozenSet[str]]]) -> List[Tuple[int, Tuple]]:
-    return [(index, _lint_one(path, shown, enabled, _WORKER_CACHE)) for index, path, shown, enabled in chunk]
+def _worker_chunk(chunk: List[Tuple[int, str, str, AnalysisOptions]]) -> List[Tuple[int, Tuple]]:
+    return [(index, _lint_one(path, shown, options, _WORKER_CACHE)) for index, path, shown, options in chunk]
 
 
 def _context():
@@ -172,16 +182,16 @@ def _context():
     return multiprocessing.get_context()
 
 
-def _chunks(tasks: List[Tuple[int, str, str, FrozenSet[str], int]], workers: int) -> List[list]:
-    """Tasks (index, path, shown, enabled, size) in chunks: biggest files first, chunks of similar work."""
+def _chunks(tasks: List[Tuple[int, str, str, AnalysisOptions, int]], workers: int) -> List[list]:
+    """Tasks (index, path, shown, options, size) in chunks: biggest files first, chunks of similar work."""
     ordered = sorted(tasks, key=lambda task: (-task[4], task[0]))
     total = sum(task[4] for task in ordered) or 1
     target = max(1, total // (workers * CHUNKS_PER_WORKER))
     chunks: List[list] = []
     current: list = []
     weight = 0
-    for index, path, shown, enabled, size in ordered:
-        current.append((index, path, shown, enabled))
+    for index, path, shown, options, size in ordered:
+        current.append((index, path, shown, options))
         weight += size
         if weight >= target or len(current) >= MAX_CHUNK_FILES:
             chunks.append(current)
@@ -212,7 +222,7 @@ def _run_parallel(tasks, workers: int, cache, advance: Callable[[int], None]) ->
                     results[index] = result
             except BrokenProcessPool as error:
                 message = f"worker process died ({_internal_error(error)})"
-                for index, _path, _shown, _enabled in chunk:
+                for index, _path, _shown, _options in chunk:
                     results.setdefault(index, ([], None, None, message, [], False))
             advance(len(chunk))
     except BaseException:
@@ -238,7 +248,8 @@ def _terminate(executor) -> None:
 def lint_files(
     paths: Sequence[str],
     *,
-    enabled_for: Callable[[str], FrozenSet[str]],
+    options_for: Optional[Callable[[str], AnalysisOptions]] = None,
+    enabled_for: Optional[Callable[[str], FrozenSet[str]]] = None,
     cwd: Optional[str] = None,
     jobs: Optional[int] = None,
     cache=None,
@@ -247,18 +258,23 @@ def lint_files(
 ) -> List[Outcome]:
     """Lint `paths` (absolute file paths); outcomes in the order of `paths`.
 
-    `enabled_for(path)` gives the codes for a file (per-file-ignores applied); `cache` is a
-    `cache.Cache` or None; `progress(n)` is called as n more files are done.
+    `options_for(path)` gives the analysis options of a file (`Settings.options_for`: its codes
+    after per-file-ignores); `enabled_for(path)`, the codes only, is the older spelling of it.
+    `cache` is a `cache.Cache` or None; `progress(n)` is called as n more files are done.
     """
+    if options_for is None:
+        if enabled_for is None:
+            raise TypeError("lint_files() needs options_for (or enabled_for)")
+        options_for = _codes_only(enabled_for)
     cwd = cwd or os.getcwd()
     jobs = default_jobs() if not jobs or jobs < 1 else jobs
     threshold = PARALLEL_MIN_BYTES if parallel_min_bytes is None else parallel_min_bytes
     advance = progress or (lambda count: None)
     outcomes: List[Outcome] = []
-    tasks: List[Tuple[int, str, str, FrozenSet[str], int]] = []
+    tasks: List[Tuple[int, str, str, AnalysisOptions, int]] = []
     for index, path in enumerate(paths):
         shown = display_path(path, cwd)
-        enabled = frozenset(enabled_for(path))
+        options = options_for(path)
         outcome = Outcome(path, shown)
         outcomes.append(outcome)
         if cache is not None:
@@ -268,9 +284,9 @@ def lint_files(
                 outcome.read_error = _read_error(error)
                 advance(1)
                 continue
-            found = cache.get(cache.key(data, enabled, path), shown)
+            found = cache.get(cache.key(data, options, path), shown)
             if found is not None:
-                outcome.diagnostics = [d for d in found if d.code in enabled]
+                outcome.diagnostics = [d for d in found if d.code in options.enabled]
                 outcome.source = data if outcome.diagnostics else None
                 outcome.cached = True
                 advance(1)
@@ -281,7 +297,7 @@ def lint_files(
                 size = os.stat(path).st_size
             except OSError:
                 size = 0  # the read in the analysis will say why
-        tasks.append((index, path, shown, enabled, size))
+        tasks.append((index, path, shown, options, size))
 
     workers = min(jobs, len(tasks))
     if workers > 1 and sum(task[4] for task in tasks) < threshold:
@@ -291,8 +307,8 @@ def lint_files(
     else:
         results = {}
         with analysis_gc():
-            for index, path, shown, enabled, _size in tasks:
-                results[index] = _lint_one(path, shown, enabled, cache)
+            for index, path, shown, options, _size in tasks:
+                results[index] = _lint_one(path, shown, options, cache)
                 advance(1)
     for index, (found, source, read_error, internal_error, engine_errors, skipped) in sorted(results.items()):
         outcome = outcomes[index]
@@ -303,6 +319,19 @@ def lint_files(
         outcome.engine_errors = engine_errors
         outcome.skipped = skipped
     return outcomes
+
+
+def _codes_only(enabled_for: Callable[[str], FrozenSet[str]]) -> Callable[[str], AnalysisOptions]:
+    made: Dict[FrozenSet[str], AnalysisOptions] = {}
+
+    def options_for(path: str) -> AnalysisOptions:
+        enabled = frozenset(enabled_for(path))
+        options = made.get(enabled)
+        if options is None:
+            options = made[enabled] = AnalysisOptions(enabled)
+        return options
+
+    return options_for
 
 
 # --------------------------------------------------------------------------------------------
@@ -333,4 +362,4 @@ def progress_bar(count: int, enabled: bool, label: str = "Linting") -> Iterator[
         yield bar.update
 
 
-__all__ = ["Outcome", "analyze", "analysis_gc", "default_jobs", "lint_files", "progress_bar", "show_progress"]
+__all__ = ["Outcome", "analyze", "analyze_document", "analysis_gc", "default_jobs", "lint_files", "progress_bar", "show_progress"]

@@ -1,15 +1,42 @@
-"""Writing fixed sources back: same encoding (coding cookie, BOM), same line endings, atomically."""
+"""Fixing documents and writing them back: same format (for Python: encoding, coding cookie, BOM,
+line endings, final newline), atomically. The only module that imports the fix loop."""
 from __future__ import annotations
 
-import difflib
+import inspect
 import os
 import stat
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, List, Optional, Tuple
 
+from . import documents
 from .atomic import replace_atomically
+from .documents import Document
+from .documents.python import unified_diff
 from .fixes import fix_text, parses
-from .sources import SourceError, decode, encoding_of, split_lines
+from .options import AnalysisOptions
+
+# The fix loop takes the options once it is `fixing.fix_text(text, filename, enabled, unsafe, options=None)`.
+_FIX_TAKES_OPTIONS = "options" in inspect.signature(fix_text).parameters
+
+
+def _fix_text(text: str, filename: str, options: AnalysisOptions, unsafe: bool) -> Tuple[str, int]:
+    if _FIX_TAKES_OPTIONS:
+        return fix_text(text, filename, options.enabled, unsafe, options=options)
+    return fix_text(text, filename, options.enabled, unsafe)
+
+
+def fix(document: Document, options: AnalysisOptions, unsafe: bool) -> Tuple[Document, int]:
+    """(the fixed document, fixes applied). A document that cannot be read or does not parse, or
+    whose fixed text would not parse, comes back as it is, with 0."""
+    text = document.text
+    if document.error is not None or text is None or not parses(text):
+        return document, 0  # files with syntax errors are never touched
+    fixed, applied = _fix_text(text, document.filename, options, unsafe)
+    if fixed == text:
+        return document, applied
+    if not parses(fixed):
+        return document, 0
+    return document.with_text(fixed), applied
 
 
 @dataclass
@@ -26,17 +53,11 @@ class FixOutcome:
 
 def fix_source(data: bytes, filename: str, enabled, unsafe: bool) -> Optional[FixOutcome]:
     """The fixed text of a file's bytes; None when the file cannot be decoded or does not parse."""
-    try:
-        text = decode(data)
-        encoding = encoding_of(data)
-    except SourceError:
+    document = documents.from_bytes(data, filename)
+    if document.error is not None or not parses(document.text):
         return None
-    if not parses(text):
-        return None  # files with syntax errors are never touched
-    fixed, applied = fix_text(text, filename, enabled, unsafe)
-    if fixed != text and not parses(fixed):
-        return FixOutcome(text, text, 0, encoding)
-    return FixOutcome(text, fixed, applied, encoding)
+    fixed, applied = fix(document, AnalysisOptions.of(enabled), unsafe)
+    return FixOutcome(document.text, fixed.text, applied, getattr(document, "encoding", "utf-8"))
 
 
 def encode(text: str, encoding: str) -> bytes:
@@ -47,16 +68,6 @@ def encode(text: str, encoding: str) -> bytes:
 def write_atomic(path: str, data: bytes) -> None:
     """Write through a temporary file in the same directory and os.replace, keeping permissions."""
     replace_atomically(path, data, stat.S_IMODE(os.stat(path).st_mode), durable=True)
-
-
-def unified_diff(name: str, before: str, after: str) -> str:
-    lines = difflib.unified_diff(  # Python's lines: a form feed or U+2028 inside a line does not end it
-        split_lines(before, keepends=True), split_lines(after, keepends=True), fromfile=f"a/{name}", tofile=f"b/{name}"
-    )
-    out = []
-    for line in lines:
-        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
-    return "".join(out)
 
 
 @dataclass
@@ -71,7 +82,9 @@ class FixRun:
         self.diffs = [] if self.diffs is None else self.diffs
 
 
-def fix_files(files, enabled_for, unsafe: bool, diff_only: bool, shown_name, read_source, on_error) -> FixRun:
+def fix_files(files: List[str], options_for: Callable[[str], AnalysisOptions], unsafe: bool, diff_only: bool,
+              shown_name: Callable[[str], str], read_source: Callable[[str], bytes],
+              on_error: Callable[[str, str, str], None]) -> FixRun:
     """Fix every file in place (or collect the diffs), in a stable order, one file at a time."""
     run = FixRun()
     for path in files:
@@ -80,16 +93,20 @@ def fix_files(files, enabled_for, unsafe: bool, diff_only: bool, shown_name, rea
         except OSError:
             continue  # reported by the lint pass that follows
         shown = shown_name(path)
-        outcome = fix_source(data, shown, enabled_for(path), unsafe)
-        if outcome is None or not outcome.changed:
+        document = documents.from_bytes(data, shown)
+        fixed, applied = fix(document, options_for(path), unsafe)
+        if fixed is document:
             continue
-        run.fixed += outcome.applied
+        run.fixed += applied
         run.files_changed += 1
         if diff_only:
-            run.diffs.append(unified_diff(shown, outcome.original, outcome.fixed))
+            run.diffs.append(document.diff(fixed))
             continue
         try:
-            write_atomic(path, encode(outcome.fixed, outcome.encoding))
+            write_atomic(path, fixed.to_bytes())
         except (OSError, UnicodeEncodeError) as error:
             on_error(path, shown, f"could not write the fixed file: {error}")
     return run
+
+
+__all__ = ["FixOutcome", "FixRun", "encode", "fix", "fix_files", "fix_source", "unified_diff", "write_atomic"]

@@ -368,14 +368,14 @@ def test_internal_error_in_one_file_is_one_line_and_exit_two(tmp_path, monkeypat
 
     # a.py must reach the engine: a file without any initialization is skipped by the prefilter.
     write(tmp_path, {"a.py": ZERO_KERNEL, "b.py": ZERO_KERNEL})
-    real = initlint.engine.lint_source
+    real = initlint.engine.lint_text
 
-    def flaky(source, filename, enabled=None):
+    def flaky(text, filename, options):
         if filename == "a.py":
             raise RuntimeError("boom\nsecond line")
-        return real(source, filename, enabled)
+        return real(text, filename, options)
 
-    monkeypatch.setattr(initlint.engine, "lint_source", flaky)
+    monkeypatch.setattr(initlint.engine, "lint_text", flaky)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("INITLINT_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exit_:

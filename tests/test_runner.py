@@ -12,6 +12,7 @@ import pytest
 from initlint import cache as cache_module
 from initlint import runner
 from initlint.cache import Cache
+from initlint.options import AnalysisOptions
 from initlint.rules import default_codes
 
 from .conftest import BROKEN, CLEAN, ZERO_KERNEL, codes_by_file, initlint_command, write
@@ -73,14 +74,14 @@ def test_internal_error_in_a_worker_is_reported_and_the_rest_goes_on(tmp_path, m
     import initlint.engine
 
     paths = make_tree(tmp_path, copies=2)
-    real = initlint.engine.lint_source
+    real = initlint.engine.lint_text
 
-    def flaky(source, filename, enabled=None):
+    def flaky(text, filename, options):
         if filename.endswith("torch_mlp.py") and filename.startswith("pkg1"):
             raise RuntimeError("boom\nsecond line")
-        return real(source, filename, enabled)
+        return real(text, filename, options)
 
-    monkeypatch.setattr(initlint.engine, "lint_source", flaky)
+    monkeypatch.setattr(initlint.engine, "lint_text", flaky)
     outcomes = lint(paths, tmp_path, jobs=2, parallel_min_bytes=0)
     broken = [o for o in outcomes if o.internal_error]
     assert [o.shown for o in broken] == [os.path.join("pkg1", "torch_mlp.py")]
@@ -154,14 +155,20 @@ def test_findings_are_cached_with_the_displayed_name_of_each_run(tmp_path):
     assert [d.filename for d in second[0].diagnostics] == [os.path.join("b", "m.py")]
 
 
-def test_the_key_depends_on_content_codes_suffix_and_the_package():
+def test_the_key_depends_on_content_options_suffix_and_the_package():
     salt = cache_module.salt()
-    base = cache_module.entry_key(b"x = 1\n", {"IL101", "IL000"}, ".py", salt)
-    assert base == cache_module.entry_key(b"x = 1\n", {"IL000", "IL101"}, ".py", salt)
-    assert base != cache_module.entry_key(b"x = 2\n", {"IL101", "IL000"}, ".py", salt)
-    assert base != cache_module.entry_key(b"x = 1\n", {"IL101"}, ".py", salt)
-    assert base != cache_module.entry_key(b"x = 1\n", {"IL101", "IL000"}, ".pyi", salt)
-    assert base != cache_module.entry_key(b"x = 1\n", {"IL101", "IL000"}, ".py", salt + "0")
+
+    def token(codes, tf_version=None):
+        return AnalysisOptions(frozenset(codes), tf_version).cache_token()
+
+    base = cache_module.entry_key(b"x = 1\n", token({"IL101", "IL000"}), ".py", salt)
+    assert base == cache_module.entry_key(b"x = 1\n", token({"IL000", "IL101"}), ".py", salt)
+    assert base != cache_module.entry_key(b"x = 2\n", token({"IL101", "IL000"}), ".py", salt)
+    assert base != cache_module.entry_key(b"x = 1\n", token({"IL101"}), ".py", salt)
+    assert base != cache_module.entry_key(b"x = 1\n", token({"IL101", "IL000"}, 1), ".py", salt)
+    assert token({"IL101"}, 1) != token({"IL101"}, 2) != token({"IL101"})
+    assert base != cache_module.entry_key(b"x = 1\n", token({"IL101", "IL000"}), ".pyi", salt)
+    assert base != cache_module.entry_key(b"x = 1\n", token({"IL101", "IL000"}), ".py", salt + "0")
 
 
 def test_an_edited_package_changes_the_salt(monkeypatch, tmp_path):

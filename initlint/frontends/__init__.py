@@ -12,7 +12,7 @@ from . import keras, torch
 FRONTENDS = (keras, torch)
 
 
-def run_frontends(module: cst.Module, text: str = "") -> List[KernelSite]:
+def run_frontends(module: cst.Module, text: str = "", options=None) -> List[KernelSite]:
     resolver = Resolver(module)
     roots = {name.split(".")[0] for name in resolver.aliases.values()}
     roots.update(name.split(".")[0] for name in resolver.star_modules)

@@ -111,7 +111,7 @@ class Report:
 
 def sort_key(diagnostic: Any) -> Tuple[str, int, int, int, str]:
     span = diagnostic.span
-    return (diagnostic.filename, getattr(diagnostic, "cell", None) or 0, span.row, span.column, diagnostic.code)
+    return (diagnostic.filename, diagnostic.cell or 0, span.row, span.column, diagnostic.code)
 
 
 def get_renderer(name: str) -> Callable[[Report], str]:

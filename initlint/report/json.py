@@ -37,7 +37,7 @@ def _fix(fix: Optional[Any]) -> Optional[Dict[str, Any]]:
 def diagnostic_to_dict(diagnostic: Any) -> Dict[str, Any]:
     span = diagnostic.span
     return {
-        "cell": getattr(diagnostic, "cell", None),  # notebooks: the 1-based cell
+        "cell": diagnostic.cell,  # notebooks: the 1-based cell
         "code": diagnostic.code,
         "end_location": _location(span.end_row, span.end_column),
         "filename": diagnostic.filename,

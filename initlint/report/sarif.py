@@ -147,7 +147,7 @@ def result(diagnostic: Any, paths: RepoPaths, rule_index: Dict[str, int], finger
     }
     if diagnostic.code in rule_index:
         out["ruleIndex"] = rule_index[diagnostic.code]
-    cell = getattr(diagnostic, "cell", None)
+    cell = diagnostic.cell
     if cell:
         out["properties"] = {"cell": cell}
     fixes = _fixes(diagnostic, location)

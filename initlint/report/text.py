@@ -34,7 +34,7 @@ def _paint(text: str, style: str, color: bool) -> str:
 def header(diagnostic: Any, color: bool = False, unsafe: bool = False) -> str:
     """`path:row:col: CODE [severity] message` (`CODE [*]` when --fix would fix it)."""
     span = diagnostic.span
-    cell = getattr(diagnostic, "cell", None)  # notebooks: `path:cell 3:row:col:` as ruff prints it
+    cell = diagnostic.cell  # notebooks: `path:cell 3:row:col:` as ruff prints it
     where = f"cell {cell}:" if cell else ""
     location = f"{_paint(printable(diagnostic.filename), BOLD, color)}:{where}{span.row}:{span.column}:"
     severity_color = SEVERITY_COLORS.get(diagnostic.severity, "")
