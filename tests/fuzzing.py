@@ -18,8 +18,10 @@ from initlint.knowledge import activations as A
 from initlint.knowledge import keras as K
 from initlint.knowledge import torch as T
 
+from .shared import shared_path
+
 REPO = Path(__file__).resolve().parent.parent
-ACCEPTANCE = REPO.parent / "shared" / "acceptance"
+ACCEPTANCE = shared_path("acceptance")
 
 
 # --------------------------------------------------------------------------------------------
@@ -27,13 +29,12 @@ ACCEPTANCE = REPO.parent / "shared" / "acceptance"
 
 
 def corpus() -> List[Tuple[str, str]]:
-    """(name, text) of the fixtures, the fix pairs, the acceptance examples (when present) and
-    every rule's VALID / INVALID example."""
+    """(name, text) of the fixtures, the fix pairs, the acceptance examples and every rule's
+    VALID / INVALID example."""
     from initlint.rules import ALL_RULES
 
     paths = sorted((REPO / "fixtures").rglob("*.py")) + sorted((REPO / "tests" / "fixes").glob("*.py"))
-    if ACCEPTANCE.is_dir():
-        paths += sorted(ACCEPTANCE.rglob("*.py"))
+    paths += sorted(ACCEPTANCE.rglob("*.py"))
     out = [(path.name, path.read_text(encoding="utf-8")) for path in paths]
     for rule in sorted(ALL_RULES, key=lambda r: r.code):
         for index, code in enumerate(list(rule.VALID) + list(rule.INVALID)):

@@ -91,7 +91,7 @@ def test_json_fields(run, tmp_path):
         else:  # a zero kernel's replacement is shown, never applied
             assert item["fix"]["applicability"] == "display-only" and item["fix"]["edits"] == []
             assert item["fix"]["message"].startswith("Use `")
-        assert item["cell"] is None
+        assert item["cell"] is None  # a Python file: no cell (Diagnostic.cell; see the test below)
         assert item["severity"] in ("error", "warning", "info")
         assert isinstance(item["message"], str) and item["message"]
         assert isinstance(item["hint"], str) and item["hint"]
@@ -470,6 +470,24 @@ def test_json_renderer_with_a_fix():
         "message": "Glorot kernel feeding a ReLU", "noqa_row": 4, "severity": "info",
         "url": "https://initlint.dev/rules/IL201",
     }
+
+
+def test_a_diagnostic_has_a_cell_that_every_reporter_shows():
+    """`Diagnostic.cell` exists (None for Python files, as the JSON of a .py file says above) and
+    the reporters print it when set: text `path:cell 3:4:5:`, JSON `"cell": 3`, SARIF properties."""
+    import dataclasses
+
+    from initlint.diagnostics import Diagnostic
+    from initlint.report import Report, render
+
+    assert "cell" in {f.name for f in dataclasses.fields(Diagnostic)}
+    assert _diagnostic().cell is None
+    in_cell = _diagnostic(cell=3)
+    assert render(Report([in_cell]), "concise").splitlines()[0].startswith("pkg/m.py:cell 3:4:5: IL201 ")
+    assert render(Report([_diagnostic()]), "concise").splitlines()[0].startswith("pkg/m.py:4:5: IL201 ")
+    assert [item["cell"] for item in json.loads(render(Report([in_cell, _diagnostic()]), "json"))] == [None, 3]
+    results = json.loads(render(Report([in_cell]), "sarif"))["runs"][0]["results"]
+    assert [result.get("properties") for result in results] == [{"cell": 3}]
 
 
 def test_text_renderers_in_process():

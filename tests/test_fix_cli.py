@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 
 from .conftest import write
+from .shared import shared_path
 
 GLOROT = (
     "from tensorflow.keras import layers\n"
@@ -104,9 +105,7 @@ def test_fix_on_a_copy_of_the_acceptance_examples(run, tmp_path):
 
     import pytest
 
-    acceptance = Path(__file__).resolve().parent.parent.parent / "shared" / "acceptance"
-    if not acceptance.is_dir():
-        pytest.skip("../shared/acceptance is not beside this checkout")
+    acceptance = shared_path("acceptance")
     copy = tmp_path / "acceptance"
     shutil.copytree(acceptance, copy, ignore=shutil.ignore_patterns("check"))
 

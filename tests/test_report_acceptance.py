@@ -14,9 +14,10 @@ from xml.etree import ElementTree
 import pytest
 
 from .conftest import REPO, Result, _environment, initlint_command
+from .shared import shared_path
 from .test_report_formats import parse_github
 
-ACCEPTANCE = REPO.parent / "shared" / "acceptance"
+ACCEPTANCE = shared_path("acceptance")
 
 # (path, row, column, end row, end column, code); columns None where a format cannot carry them.
 Key = Tuple[str, int, Any, int, Any, str]
@@ -24,8 +25,6 @@ Key = Tuple[str, int, Any, int, Any, str]
 
 @pytest.fixture(scope="module")
 def acceptance_run(tmp_path_factory):
-    if not ACCEPTANCE.is_dir():
-        pytest.skip(f"no acceptance examples at {ACCEPTANCE}")
     root = tmp_path_factory.mktemp("acceptance") / "acceptance"
     shutil.copytree(ACCEPTANCE, root)
     (root / ".git").mkdir()  # the repository root: paths are relative to it

@@ -20,6 +20,7 @@ from initlint.report.paths import RepoPaths, repository_root
 from initlint.rules import ALL_RULES
 
 from .conftest import BROKEN, CLEAN, REPO, ZERO_KERNEL, write
+from .shared import shared_path
 
 SCHEMA_PATH = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 CI_FORMATS = ("github", "sarif", "gitlab", "junit", "json-lines")
@@ -329,9 +330,8 @@ def _assert_valid(validator, log) -> None:
 def test_sarif_schema_copy_is_the_official_one():
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert schema["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-    shared = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-    if shared.exists():
-        assert json.loads(shared.read_text(encoding="utf-8")) == schema
+    shared = shared_path("schemas", "sarif-schema-2.1.0.json")
+    assert json.loads(shared.read_text(encoding="utf-8")) == schema
 
 
 def test_sarif_validates_and_describes_every_rule(run, tmp_path, sarif_validator):
