@@ -10,7 +10,7 @@ import ast
 import re
 import sys
 import warnings
-from typing import Dict, FrozenSet, Iterable, List, Optional
+from typing import FrozenSet, Iterable, List, Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -19,9 +19,9 @@ from .diagnostics import Diagnostic, FileResult, INFO
 from .facts import Span
 from .fixes import DISPLAY_ONLY, FixContext, make_fix, render
 from .frontends import run_frontends
-from .options import AnalysisOptions
 from .rules import RULES_BY_CODE, default_codes
 from .sources import SourceError, checked_text, decode, split_lines
+from .options import AnalysisOptions
 
 PARSE_ERROR = "IL000"
 NESTED = "too deeply nested to analyze"

@@ -101,9 +101,6 @@ def test_json_carries_the_fix(run, tmp_path):
 
 def test_fix_on_a_copy_of_the_acceptance_examples(run, tmp_path):
     import shutil
-    from pathlib import Path
-
-    import pytest
 
     acceptance = shared_path("acceptance")
     copy = tmp_path / "acceptance"

@@ -31,7 +31,6 @@ from .expectations import expected
 from .shared import shared_path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 ALL_CODES = frozenset(RULES_BY_CODE)
 
 

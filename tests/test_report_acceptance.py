@@ -7,13 +7,12 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 from xml.etree import ElementTree
 
 import pytest
 
-from .conftest import REPO, Result, _environment, initlint_command
+from .conftest import Result, _environment, initlint_command
 from .shared import shared_path
 from .test_report_formats import parse_github
 
