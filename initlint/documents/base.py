@@ -96,6 +96,11 @@ class Document:
             return self.data
         return (self.text or "").encode("utf-8", "surrogatepass")
 
+    def lines(self, cell: Optional[int] = None) -> Optional[List[str]]:  # pragma: no cover - interface
+        """The lines of a cell (None: of the document's text), numbered as its diagnostics count
+        rows; None when the document could not be read (or has no such cell)."""
+        raise NotImplementedError
+
     # --- positions
     def map_diagnostics(self, diagnostics: List) -> List:
         if self.source_map.identity:

@@ -5,7 +5,7 @@ newline are the text's own, so they stay as they were."""
 from __future__ import annotations
 
 import difflib
-from typing import Optional
+from typing import List, Optional
 
 from ..sources import SourceError, checked_text, decode, encoding_of, split_lines
 from .base import Document
@@ -15,9 +15,21 @@ class PythonDocument(Document):
     kind = "python"
 
     def __init__(self, filename: str, text: Optional[str], data: Optional[bytes] = None,
-                 error: Optional[SourceError] = None, encoding: str = "utf-8") -> None:
+                 error: Optional[SourceError] = None, encoding: Optional[str] = None) -> None:
         super().__init__(filename, text, data, error)
-        self.encoding = encoding
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:
+        """The encoding to write the text in: the file's (BOM: utf-8-sig, coding cookie, utf-8), or
+        for a document made from text, the one its cookie names. Found only when asked for: the
+        runner reads every file, and writes back hardly any."""
+        if self._encoding is None:
+            if self.data is not None and self.error is None:
+                self._encoding = encoding_of(self.data)
+            else:
+                self._encoding = _cookie_encoding(self.text or "")
+        return self._encoding
 
     @classmethod
     def from_bytes(cls, data: bytes, filename: str) -> "PythonDocument":
@@ -25,7 +37,7 @@ class PythonDocument(Document):
             text = decode(data)
         except SourceError as error:
             return cls(filename, None, data, error)
-        return cls(filename, text, data, encoding=encoding_of(data))
+        return cls(filename, text, data)
 
     @classmethod
     def from_text(cls, text: str, filename: str) -> "PythonDocument":
@@ -33,7 +45,12 @@ class PythonDocument(Document):
             checked_text(text)
         except SourceError as error:
             return cls(filename, None, None, error)
-        return cls(filename, text, encoding=_cookie_encoding(text))
+        return cls(filename, text)
+
+    def lines(self, cell: Optional[int] = None) -> Optional[List[str]]:
+        if self.text is None or cell is not None:
+            return None
+        return split_lines(self.text)
 
     def searchable(self) -> bytes:
         if self.data is not None:
@@ -63,9 +80,10 @@ def _cookie_encoding(text: str) -> str:
     """The encoding a text's own coding cookie names (utf-8 without one, or with an unknown one)."""
     head = "".join(split_lines(text[:2048], keepends=True)[:2])
     try:
-        return encoding_of(head.encode("utf-8", "surrogatepass"))
+        encoding = encoding_of(head.lstrip("\ufeff").encode("utf-8", "surrogatepass"))
     except SourceError:
         return "utf-8"
+    return "utf-8" if encoding == "utf-8-sig" else encoding  # a BOM in the text is written as it is
 
 
 def unified_diff(name: str, before: str, after: str) -> str:

@@ -96,17 +96,18 @@ class Report:
     def __post_init__(self) -> None:
         self.diagnostics = sorted(self.diagnostics, key=sort_key)
 
-    def source_lines(self, filename: str) -> Optional[List[str]]:
+    def source_lines(self, filename: str, cell: Optional[int] = None) -> Optional[List[str]]:
+        """The lines of a reported file (of one of its cells), rows as its diagnostics count them."""
         data = self.sources.get(filename)
         if data is None:
             return None
-        from ..sources import decode, split_lines
+        from .. import documents
+        from ..sources import split_lines
 
-        try:
-            text = decode(data)
-        except Exception:  # undecodable: show what can be shown
-            text = data.decode("utf-8", "replace")
-        return split_lines(text)  # rows as the diagnostics count them
+        lines = documents.from_bytes(data, filename).lines(cell)
+        if lines is None and cell is None:  # undecodable: show what can be shown
+            lines = split_lines(data.decode("utf-8", "replace"))
+        return lines
 
 
 def sort_key(diagnostic: Any) -> Tuple[str, int, int, int, str]:

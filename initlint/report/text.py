@@ -123,10 +123,11 @@ def render_full(report: Report) -> str:
     lines: List[str] = []
     cache = {}
     for diagnostic in report.diagnostics:
-        if diagnostic.filename not in cache:
-            cache[diagnostic.filename] = report.source_lines(diagnostic.filename)
+        where = (diagnostic.filename, diagnostic.cell)
+        if where not in cache:
+            cache[where] = report.source_lines(*where)
         lines.append(header(diagnostic, report.color, report.unsafe_fixes))
-        lines.extend(snippet(diagnostic, cache[diagnostic.filename], report.color))
+        lines.extend(snippet(diagnostic, cache[where], report.color))
         lines.extend(help_lines(diagnostic, report.color))
         lines.append("")
     lines.extend(_summary(report))
