@@ -48,6 +48,7 @@ class LintRun:
 
     files: List[str] = field(default_factory=list)  # the files discovery found (absolute)
     problems: List[Problem] = field(default_factory=list)  # discovery's
+    outcomes: List[Any] = field(default_factory=list)  # runner.Outcome per file (cached, skipped...)
     diagnostics: List[Diagnostic] = field(default_factory=list)
     sources: Dict[str, bytes] = field(default_factory=dict)  # shown name -> bytes, files with diagnostics
     notices: List[Notice] = field(default_factory=list)
@@ -169,6 +170,7 @@ def lint_paths(
     with (progress or _no_progress)(len(found.files)) as advance:
         outcomes = lint_files(found.files, options_for=settings.options_for, cwd=cwd, jobs=jobs, cache=cache,
                               progress=advance)
+    run.outcomes = outcomes
     for outcome in outcomes:
         run.add_outcome(outcome, settings.enabled_for(outcome.path) if outcome.read_error is not None else ())
     return run

@@ -232,6 +232,8 @@ def test_lint_paths_returns_what_the_report_needs(tmp_path):
     heard = []
     done = api.lint_paths(["."], settings, cwd=str(tmp_path), jobs=1, use_cache=False, notify=heard.append)
     assert done.files_checked == 3 and done.unreadable == 0 and done.internal_errors == 0
+    assert [outcome.shown for outcome in done.outcomes] == ["a.py", "b.py", "c.py"]
+    assert [outcome.skipped for outcome in done.outcomes] == [False, False, True]
     assert sorted((d.filename, d.code) for d in done.diagnostics) == [("a.py", "IL101"), ("b.py", "IL000")]
     assert set(done.sources) == {"a.py", "b.py"} and done.fixing is None and heard == done.notices == []
     missing = api.lint_paths(["gone.py"], settings, cwd=str(tmp_path), use_cache=False, notify=heard.append)
