@@ -55,6 +55,7 @@ class Interpreter:
         self.methods = methods or {}
         self.depth = 0
         self.chains: List[ChainItem] = []  # Sequential models built in the code read
+        self.receiver: Optional[str] = None  # what the method being read calls its instance
 
     # ----- entry points -----
     def run_function(self, function: cst.FunctionDef, args: Optional[list] = None,
@@ -62,7 +63,9 @@ class Interpreter:
         env: Dict[str, object] = {}
         keywords = keywords or {}
         params = list(function.params.posonly_params) + list(function.params.params)
-        if params and params[0].name.value in ("self", "cls"):
+        outer = self.receiver
+        if params and (params[0].name.value in ("self", "cls") or (self.methods and function in self.methods.values())):
+            self.receiver = params[0].name.value  # a method: its first parameter is the instance
             params = params[1:]
         for index, param in enumerate(params):
             name = param.name.value
@@ -77,7 +80,11 @@ class Interpreter:
             returned = self.run_block(function.body, env)
         finally:
             self.resolver.pop()
+            self.receiver = outer
         return returned
+
+    def is_receiver(self, node) -> bool:
+        return self.receiver is not None and isinstance(node, cst.Name) and node.value == self.receiver
 
     def run_module(self, module: cst.Module) -> None:
         env: Dict[str, object] = {}
@@ -236,7 +243,7 @@ class Interpreter:
 
     def eval_attribute(self, node: cst.Attribute, env) -> object:
         receiver = node.value
-        if isinstance(receiver, cst.Name) and receiver.value == "self":
+        if self.is_receiver(receiver):
             value = self.attrs.get(node.attr.value)
             if value is not None:
                 return value
@@ -286,7 +293,7 @@ class Interpreter:
         if op is not None:
             return self.eval_op(op, call, env)
         # self.method(...) of the class being read: inline it.
-        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
+        if (isinstance(func, cst.Attribute) and self.is_receiver(func.value)
                 and func.attr.value in self.methods and func.attr.value not in self.attrs):
             args = [self.eval(a.value, env) for a in call.args if a.keyword is None and not a.star]
             keywords = {a.keyword.value: self.eval(a.value, env) for a in call.args if a.keyword is not None}
@@ -298,8 +305,7 @@ class Interpreter:
             finally:
                 self.depth -= 1
             return returned if returned is not None else input_flow()
-        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
-                and func.attr.value in self.attrs):
+        if isinstance(func, cst.Attribute) and self.is_receiver(func.value) and func.attr.value in self.attrs:
             callee = self.attrs[func.attr.value]
             if isinstance(callee, ParamRef):
                 return input_flow()
