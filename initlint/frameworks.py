@@ -43,6 +43,10 @@ class Framework:
         """The top-level packages its prefixes live in (what a file must import)."""
         return tuple(sorted({prefix.split(".")[0] for prefix in self.prefixes}))
 
+    def prefilter_clauses(self):
+        """The words its frontend needs (None: the import roots alone decide)."""
+        return getattr(self.tables(), "PREFILTER_CLAUSES", None)
+
     def claims(self, qualified: str) -> bool:
         """Whether an imported name could lead to this framework's names (`tensorflow` leads to
         `tensorflow.keras.`; `torchvision` does not lead to `torch.`)."""

@@ -1,7 +1,7 @@
 """Skip a file without parsing it when its bytes cannot contain a kernel initialization.
 
 Every diagnostic except IL000 comes from a rule judging a `KernelSite`, and a frontend makes
-sites only (a) when the file imports one of its `IMPORT_ROOTS` and (b) from a few spellings it
+sites only (a) when the file imports a package its framework claims and (b) from a few spellings it
 recognises: for Keras the `kernel_initializer=` family of keyword arguments, for PyTorch
 `nn.Parameter(...)`, the in-place tensor methods (`w.data.normal_()`, `fill_`, `zero_`,
 `uniform_`) and the `torch.nn.init` functions. The leaf names of those spellings always appear
@@ -11,13 +11,11 @@ over-approximate: a file that fails it gives no diagnostics when analyzed fully.
 `tests/test_prefilter.py` proves it on the fixtures, the acceptance examples and the rule
 examples (and by deleting the trigger words from them).
 
-The words are derived from the frontends and their knowledge tables, not listed twice:
-
-* import roots: `IMPORT_ROOTS` of every frontend in `initlint.frontends.FRONTENDS`;
-* trigger words: `_keras_clauses` / `_torch_clauses` below, from `knowledge/keras.py` and
-  `knowledge/torch.py`. A frontend module may declare its own `PREFILTER_CLAUSES` (same shape:
-  a tuple of clauses, each a tuple of word groups); a frontend known here by neither is filtered
-  on its import roots alone (any file importing it is analyzed), so a new frontend never misses.
+The words are derived from the framework registry (`frameworks.py`), not listed twice: each
+framework's import roots (the top-level packages of the name prefixes its frontend claims) and
+the `PREFILTER_CLAUSES` of its knowledge table (a tuple of clauses, each a tuple of word groups).
+A framework whose table declares no clauses is filtered on its import roots alone (any file
+importing it is analyzed), so a new frontend never misses.
 
 A word matches only as a whole ASCII identifier (`torch` does not match `torchvision`, `init`
 does not match `__init__`). Non-ASCII bytes count as separators, which can only add matches.
@@ -25,7 +23,7 @@ Files whose coding cookie names an encoding other than UTF-8 are searched after 
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 # The suffixes the filter understands; anything else (notebooks...) is always analyzed.
 FILTERED_SUFFIXES = (".py", ".pyi")
@@ -55,35 +53,6 @@ def _words(names: Iterable[str]) -> Group:
 
 # --------------------------------------------------------------------------------------------
 # What each frontend recognises
-
-
-def _keras_clauses() -> Tuple[Clause, ...]:
-    """Keras sites come only from the kernel-initializer keywords of the kernel layers."""
-    from .knowledge import keras as K
-
-    arguments = {argument for arguments in K.KERNEL_LAYERS.values() for argument in arguments}
-    return ((_words(arguments),),)
-
-
-# The module whose functions the torch frontend reads as init calls (`torch.nn.init.normal_`);
-# its deprecated aliases without the trailing underscore (`normal`, `constant`) are common
-# words, so they count only next to the word `init` (the module name in an import or attribute).
-TORCH_INIT_MODULE = "init"
-
-
-def _torch_clauses() -> Tuple[Clause, ...]:
-    """PyTorch sites: raw parameters, in-place tensor methods, torch.nn.init functions."""
-    from .knowledge import torch as T
-
-    return (
-        (_words(["Parameter"]),),  # nn.Parameter(torch.randn(...)): a raw weight and its factory
-        (_words(T.TENSOR_METHODS),),  # w.data.normal_(), fill_, zero_, uniform_
-        (_words(T.INIT_FUNCTIONS),),  # nn.init.kaiming_normal_(w) and friends, however imported
-        (_words([TORCH_INIT_MODULE]), _words(T.DEPRECATED_ALIASES)),  # nn.init.normal(w) (deprecated)
-    )
-
-
-DERIVED: Dict[str, Callable[[], Tuple[Clause, ...]]] = {"keras": _keras_clauses, "torch": _torch_clauses}
 
 
 class FrontendFilter:
@@ -122,23 +91,20 @@ def _any(data: bytes, group: Group, memo: Dict[bytes, bool]) -> bool:
     return False
 
 
-def build_filters(frontends: Optional[Sequence[object]] = None) -> List[FrontendFilter]:
-    """One filter per frontend (default: `initlint.frontends.FRONTENDS`)."""
-    if frontends is None:
-        from .frontends import FRONTENDS
+def build_filters(frameworks: Optional[Sequence[object]] = None) -> List[FrontendFilter]:
+    """One filter per framework (default: `initlint.frameworks.FRAMEWORKS`): objects with a `name`,
+    `import_roots` and `prefilter_clauses()`."""
+    if frameworks is None:
+        from .frameworks import FRAMEWORKS
 
-        frontends = FRONTENDS
+        frameworks = FRAMEWORKS
     filters = []
-    for frontend in frontends:
-        name = getattr(frontend, "FRAMEWORK", None) or getattr(frontend, "__name__", "?").rsplit(".", 1)[-1]
-        roots = _words(getattr(frontend, "IMPORT_ROOTS", ()))
-        clauses = getattr(frontend, "PREFILTER_CLAUSES", None)
+    for framework in frameworks:
+        clauses = framework.prefilter_clauses()
         if clauses is not None:
             clauses = tuple(tuple(_words(group) if _textual(group) else tuple(group) for group in clause)
                             for clause in clauses)
-        elif name in DERIVED:
-            clauses = DERIVED[name]()
-        filters.append(FrontendFilter(name, roots, clauses))
+        filters.append(FrontendFilter(framework.name, _words(framework.import_roots), clauses))
     return filters
 
 

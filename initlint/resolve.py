@@ -122,6 +122,10 @@ class Resolver:
     def pop(self) -> None:
         self._scopes.pop()
 
+    def bind(self, values: Dict[str, Optional[cst.BaseExpression]]) -> None:
+        """Bind names in the innermost scope (a helper's parameters to the arguments of one call)."""
+        self._scopes[-1].update(values)
+
     def binding(self, name: str) -> Optional[cst.BaseExpression]:
         """The single value assigned to `name`, looking outward; None when unknown or rebound."""
         for scope in reversed(self._scopes):

@@ -83,7 +83,7 @@ WITH_FINDINGS = [(name, data) for name, data in SOURCES if findings(data, name)]
 def test_a_file_with_findings_passes(name, data):
     assert prefilter.may_initialize(data), (
         f"{name} has findings but the prefilter would skip it: a frontend recognises a spelling the "
-        "prefilter does not know; add its words to initlint/prefilter.py (or PREFILTER_CLAUSES)")
+        "prefilter does not know; add its words to the PREFILTER_CLAUSES of its knowledge table")
 
 
 def test_the_expected_findings_are_the_files_with_findings():
@@ -248,19 +248,19 @@ def test_other_suffixes_are_always_analyzed():
 
 
 def test_the_words_come_from_the_frontends_and_tables():
-    from initlint.frontends import FRONTENDS
+    from initlint.frameworks import FRAMEWORKS
 
     words = prefilter.trigger_words()
-    for frontend in FRONTENDS:
-        assert {root.encode() for root in frontend.IMPORT_ROOTS} <= words
+    for framework in FRAMEWORKS:
+        assert {root.encode() for root in framework.import_roots} <= words
     assert {argument.encode() for arguments in K.KERNEL_LAYERS.values() for argument in arguments} <= words
     assert {name.encode() for name in list(T.INIT_FUNCTIONS) + list(T.TENSOR_METHODS)} <= words
     assert {b"Parameter", b"init"} <= words
 
 
 def test_a_frontend_without_clauses_is_filtered_on_its_roots_alone():
-    jax = types.SimpleNamespace(FRAMEWORK="jax", IMPORT_ROOTS=("jax", "flax"))
-    declared = types.SimpleNamespace(FRAMEWORK="mine", IMPORT_ROOTS=("mine",), PREFILTER_CLAUSES=((("magic",),),))
+    jax = types.SimpleNamespace(name="jax", import_roots=("jax", "flax"), prefilter_clauses=lambda: None)
+    declared = types.SimpleNamespace(name="mine", import_roots=("mine",), prefilter_clauses=lambda: ((("magic",),),))
     filters = prefilter.build_filters([jax, declared])
     memo = {}
     assert filters[0].clauses is None

@@ -1,4 +1,9 @@
-"""Frontends: one per framework. Each resolves imports and turns model code into KernelSites."""
+"""Frontends: one per framework (listed in `initlint.frameworks`). Each resolves names and turns
+model code into framework-neutral KernelSites; none decides what is a bug.
+
+A frontend runs on a file when one of the file's imports can lead to a name prefix it claims
+(`tensorflow` leads to `tensorflow.keras.`; `torchvision` does not lead to `torch.`).
+"""
 from __future__ import annotations
 
 from typing import List
@@ -6,18 +11,18 @@ from typing import List
 import libcst as cst
 
 from ..facts import KernelSite
+from ..frameworks import FRAMEWORKS
 from ..resolve import Resolver
-from . import keras, torch
-
-FRONTENDS = (keras, torch)
 
 
 def run_frontends(module: cst.Module, text: str = "", options=None) -> List[KernelSite]:
+    """Every KernelSite of a parsed file. `options` is an `options.AnalysisOptions` (None: defaults)."""
     resolver = Resolver(module)
-    roots = {name.split(".")[0] for name in resolver.aliases.values()}
-    roots.update(name.split(".")[0] for name in resolver.star_modules)
+    imported = list(resolver.aliases.values()) + list(resolver.star_modules)
     sites: List[KernelSite] = []
-    for frontend in FRONTENDS:
-        if roots & set(frontend.IMPORT_ROOTS):
-            sites.extend(frontend.extract(module, Resolver(module) if sites else resolver, text))
+    for framework in FRAMEWORKS:
+        if any(framework.claims(name) for name in imported):
+            # Each frontend reads the file with a fresh resolver: frontends push scopes of their own.
+            reader = Resolver(module) if sites else resolver
+            sites.extend(framework.extractor().extract(module, reader, text, options))
     return sites

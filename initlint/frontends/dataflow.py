@@ -13,6 +13,18 @@ import libcst as cst
 
 from ..facts import Activation
 from ..syntax import children
+from .base import Adapter
+from .values import (
+    CONST,
+    as_flow,
+    element_of,
+    flatten,
+    merge,
+    merge_all,
+    merge_env,
+    params_of,
+    split_flow,
+)
 from .graph import (
     INPUT_TAP,
     ActivationItem,
@@ -32,33 +44,6 @@ from .graph import (
 )
 
 MAX_INLINE_DEPTH = 3
-EMPTY = Flow(frozenset())
-
-
-class Const:
-    """A non-tensor value (a number, a string)."""
-
-
-CONST = Const()
-
-
-class Adapter:
-    """What a frontend tells the interpreter about its framework."""
-
-    def constructor(self, call: cst.Call) -> Optional[object]:
-        """The item a constructor call creates (a layer, a container), or None."""
-        return None
-
-    def tensor_op(self, call: cst.Call) -> Optional[tuple]:
-        """("act", Activation) | ("norm",) | ("pass",) | ("add",) | ("mul",) | ("matmul",) | ("linear",) |
-        ("model",) | ("input", width) | ("item", item) for a function applied to tensors, or None."""
-        return None
-
-    def method_op(self, name: str, call: cst.Call) -> Optional[tuple]:
-        return None
-
-    def on_item_call(self, item, call: cst.Call, env) -> None:
-        """Hook for calls on items that are not applications (`model.add(layer)`)."""
 
 
 class Interpreter:
@@ -70,6 +55,7 @@ class Interpreter:
         self.methods = methods or {}
         self.depth = 0
         self.chains: List[ChainItem] = []  # Sequential models built in the code read
+        self.receiver: Optional[str] = None  # what the method being read calls its instance
 
     # ----- entry points -----
     def run_function(self, function: cst.FunctionDef, args: Optional[list] = None,
@@ -77,7 +63,9 @@ class Interpreter:
         env: Dict[str, object] = {}
         keywords = keywords or {}
         params = list(function.params.posonly_params) + list(function.params.params)
-        if params and params[0].name.value in ("self", "cls"):
+        outer = self.receiver
+        if params and (params[0].name.value in ("self", "cls") or (self.methods and function in self.methods.values())):
+            self.receiver = params[0].name.value  # a method: its first parameter is the instance
             params = params[1:]
         for index, param in enumerate(params):
             name = param.name.value
@@ -92,7 +80,11 @@ class Interpreter:
             returned = self.run_block(function.body, env)
         finally:
             self.resolver.pop()
+            self.receiver = outer
         return returned
+
+    def is_receiver(self, node) -> bool:
+        return self.receiver is not None and isinstance(node, cst.Name) and node.value == self.receiver
 
     def run_module(self, module: cst.Module) -> None:
         env: Dict[str, object] = {}
@@ -115,7 +107,7 @@ class Interpreter:
         for statement in statements:
             value = self.run_statement(statement, env)
             if value is not None:
-                returned = value if returned is None else _merge(returned, value)
+                returned = value if returned is None else merge(returned, value)
         return returned
 
     def run_statement(self, statement, env) -> object:
@@ -138,12 +130,12 @@ class Interpreter:
                 else:
                     other = self.run_block(orelse.body, other_env)
                 if other is not None:
-                    returned = other if returned is None else _merge(returned, other)
-            _merge_env(env, branch_env, other_env)
+                    returned = other if returned is None else merge(returned, other)
+            merge_env(env, branch_env, other_env)
             return returned
         if isinstance(statement, cst.For):
             iterable = self.eval(statement.iter, env)
-            element = _element_of(iterable)
+            element = element_of(iterable)
             self.bind(statement.target, element, env)
             loop_env = dict(env)
             returned = None
@@ -151,13 +143,13 @@ class Interpreter:
                 value = self.run_block(statement.body, loop_env)
                 if value is not None:
                     returned = value
-            _merge_env(env, loop_env, dict(env))
+            merge_env(env, loop_env, dict(env))
             return returned
         if isinstance(statement, cst.While):
             self.eval(statement.test, env)
             loop_env = dict(env)
             returned = self.run_block(statement.body, loop_env)
-            _merge_env(env, loop_env, dict(env))
+            merge_env(env, loop_env, dict(env))
             return returned
         if isinstance(statement, cst.With):
             for item in statement.items:
@@ -204,7 +196,7 @@ class Interpreter:
             env[target.value] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
-                self.bind(element.value, _split(value), env)
+                self.bind(element.value, split_flow(value), env)
         elif isinstance(target, cst.StarredElement):
             self.bind(target.value, None, env)
 
@@ -240,7 +232,7 @@ class Interpreter:
             return [self.eval(element.value, env) for element in node.elements]
         if isinstance(node, cst.IfExp):
             self.eval(node.test, env)
-            return _merge(self.eval(node.body, env), self.eval(node.orelse, env))
+            return merge(self.eval(node.body, env), self.eval(node.orelse, env))
         if isinstance(node, cst.Await):
             return self.eval(node.expression, env)
         # Anything else: evaluate the calls inside for their effects, and know nothing of the result.
@@ -251,7 +243,7 @@ class Interpreter:
 
     def eval_attribute(self, node: cst.Attribute, env) -> object:
         receiver = node.value
-        if isinstance(receiver, cst.Name) and receiver.value == "self":
+        if self.is_receiver(receiver):
             value = self.attrs.get(node.attr.value)
             if value is not None:
                 return value
@@ -286,7 +278,7 @@ class Interpreter:
                 index = self.resolver.number(node.slice[0].slice.value)
                 if index is not None and index == int(index) and -len(base) <= int(index) < len(base):
                     return base[int(index)]
-            return _merge_all(base)
+            return merge_all(base)
         return base if isinstance(base, ParamRef) else None
 
     def eval_call(self, call: cst.Call, env) -> object:
@@ -301,7 +293,7 @@ class Interpreter:
         if op is not None:
             return self.eval_op(op, call, env)
         # self.method(...) of the class being read: inline it.
-        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
+        if (isinstance(func, cst.Attribute) and self.is_receiver(func.value)
                 and func.attr.value in self.methods and func.attr.value not in self.attrs):
             args = [self.eval(a.value, env) for a in call.args if a.keyword is None and not a.star]
             keywords = {a.keyword.value: self.eval(a.value, env) for a in call.args if a.keyword is not None}
@@ -313,13 +305,12 @@ class Interpreter:
             finally:
                 self.depth -= 1
             return returned if returned is not None else input_flow()
-        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self"
-                and func.attr.value in self.attrs):
+        if isinstance(func, cst.Attribute) and self.is_receiver(func.value) and func.attr.value in self.attrs:
             callee = self.attrs[func.attr.value]
             if isinstance(callee, ParamRef):
                 return input_flow()
             if isinstance(callee, AddItem):
-                return self.join(_flatten([self.eval(a.value, env) for a in call.args]))
+                return self.join(flatten([self.eval(a.value, env) for a in call.args]))
             return self.apply(callee, self._first_flow(call, env))
         # tensor.method(...)
         if isinstance(func, cst.Attribute):
@@ -336,7 +327,7 @@ class Interpreter:
                     return self.apply_op(op, [receiver] + args)  # w.t(), w.view(...): still the weight
                 if op is not None and op[0] == "meta":
                     return input_flow()
-                receiver = _as_flow(receiver)
+                receiver = as_flow(receiver)
                 return self.apply_op(op, [receiver] + args) if op is not None else self.opaque([receiver] + args)
             if isinstance(receiver, Flow):
                 op = self.adapter.method_op(func.attr.value, call)
@@ -350,7 +341,7 @@ class Interpreter:
         if isinstance(callee, (KernelItem, ActivationItem, NormItem, PassItem, ChainItem, GroupItem, OpaqueItem, AddItem)):
             if isinstance(callee, AddItem):
                 values = [self.eval(a.value, env) for a in call.args]
-                return self.join(_flatten(values))
+                return self.join(flatten(values))
             return self.apply(callee, self._first_flow(call, env, others=True))
         # An unknown function: whatever it receives is used in an unknown way, and may come out again
         # (a cache update, a helper): later joins and gates still count, activations do not.
@@ -363,7 +354,7 @@ class Interpreter:
         for value in values[1:]:
             self.consume_unknown(value)
         if isinstance(first, list):
-            first = _merge_all(first)
+            first = merge_all(first)
         if isinstance(first, ParamRef):
             return Flow(frozenset({Tap(first.node)}))
         return first if isinstance(first, Flow) else input_flow()
@@ -398,7 +389,7 @@ class Interpreter:
         if kind in ("act", "norm", "pass"):
             first = values[0] if values else None
             if isinstance(first, list):
-                first = _merge_all(first)
+                first = merge_all(first)
             if isinstance(first, (ParamRef, ParamProduct)):
                 if kind == "norm" and isinstance(first, ParamRef):
                     first.node.rescaled = True  # F.normalize(self.weight): weight normalization (G7)
@@ -413,7 +404,7 @@ class Interpreter:
             item = ActivationItem(op[1]) if kind == "act" else NormItem() if kind == "norm" else PassItem()
             return self.apply(item, first)
         if kind == "add":
-            return self.join(_flatten(values))
+            return self.join(flatten(values))
         if kind == "mul":
             return self.binary(cst.Multiply(), values[0] if values else None, values[1] if len(values) > 1 else None)
         if kind == "matmul":
@@ -490,7 +481,7 @@ class Interpreter:
         result = None
         for value in values:
             self.consume_unknown(value)
-            flow = _as_flow(value) if not isinstance(value, (ParamRef, ParamProduct)) else None
+            flow = as_flow(value) if not isinstance(value, (ParamRef, ParamProduct)) else None
             if flow is not None:
                 result = flow if result is None else result.union(flow)
         if result is None:
@@ -521,7 +512,7 @@ class Interpreter:
 
     def join(self, values: list) -> Flow:
         """x + h: every direct kernel output that meets another tensor ends a residual branch."""
-        flows = [_as_flow(v) for v in values]
+        flows = [as_flow(v) for v in values]
         flows = [f for f in flows if f is not None]
         if len(flows) < 2:
             return flows[0] if flows else input_flow()
@@ -533,14 +524,14 @@ class Interpreter:
 
     def binary(self, operator, left, right) -> object:
         if isinstance(operator, (cst.Add, cst.Subtract)):
-            left_flow, right_flow = _as_flow(left), _as_flow(right)
+            left_flow, right_flow = as_flow(left), as_flow(right)
             if left_flow is not None and right_flow is not None:
                 return self.join([left_flow, right_flow])
             return left_flow or right_flow or CONST
         if isinstance(operator, cst.MatrixMultiply):
             return self.matmul(left, right)
         if isinstance(operator, (cst.Multiply, cst.Divide)):
-            left_flow, right_flow = _as_flow(left), _as_flow(right)
+            left_flow, right_flow = as_flow(left), as_flow(right)
             if left_flow is not None and right_flow is not None:
                 left_nodes = {t.node for t in left_flow.taps if t.node is not None}
                 right_nodes = {t.node for t in right_flow.taps if t.node is not None}
@@ -560,16 +551,16 @@ class Interpreter:
                         tap.node.rescaled = True  # G7: a runtime scale (weight_gain, 1/sqrt(fan_in))
                 return flow
             return CONST
-        left_flow = _as_flow(left)
+        left_flow = as_flow(left)
         if left_flow is not None:
             return left_flow  # x / c, x ** 2...
-        right_flow = _as_flow(right)
+        right_flow = as_flow(right)
         return right_flow if right_flow is not None else CONST
 
     def matmul(self, left, right, transposed: bool = False) -> object:
         """x @ W (W is (in, out)), F.linear(x, W) (W is (out, in)); A @ B between parameters."""
-        left_params = _params(left)
-        right_params = _params(right)
+        left_params = params_of(left)
+        right_params = params_of(right)
         if left_params and right_params:
             for a in left_params:
                 for b in right_params:
@@ -593,89 +584,11 @@ class Interpreter:
                     node.fan_in_axis = 1
                 if node.fan_in_axis is not None:
                     node.fan_in = node.shape[node.fan_in_axis]
-        data = _as_flow(left) if right_params else _as_flow(right)
+        data = as_flow(left) if right_params else as_flow(right)
         if data is not None:
             for tap in data.taps:
                 for node in weights:
                     self._feed(tap, node)
         if weights:
             return Flow(frozenset(Tap(n) for n in weights))
-        return _merge(_as_flow(left), _as_flow(right)) or input_flow()
-
-
-def _params(value) -> list:
-    if isinstance(value, ParamRef):
-        return [value.node]
-    if isinstance(value, ParamProduct):
-        return list(value.nodes)
-    return []
-
-
-def _as_flow(value) -> Optional[Flow]:
-    if isinstance(value, Flow):
-        return value
-    if isinstance(value, ParamRef):
-        return Flow(frozenset({Tap(value.node)}))
-    if isinstance(value, list):
-        flows = [_as_flow(v) for v in value]
-        flows = [f for f in flows if f is not None]
-        if flows:
-            result = flows[0]
-            for flow in flows[1:]:
-                result = result.union(flow)
-            return result
-    return None
-
-
-def _flatten(values: list) -> list:
-    flat = []
-    for value in values:
-        if isinstance(value, list):
-            flat.extend(_flatten(value))
-        else:
-            flat.append(value)
-    return flat
-
-
-def _merge(a, b):
-    if a is None or a is CONST:
-        return b if b is not None else a
-    if b is None or b is CONST:
-        return a
-    if isinstance(a, Flow) and isinstance(b, Flow):
-        return a.union(b)
-    if isinstance(b, (ParamRef, ParamProduct)) and isinstance(a, Flow):
-        return b  # `w[idx] if c else w`: what matters downstream is that it is the weight
-    return a
-
-
-def _merge_all(values: list):
-    result = None
-    for value in values:
-        result = _merge(result, value)
-    return result
-
-
-def _merge_env(env: dict, first: dict, second: dict) -> None:
-    for name in set(first) | set(second):
-        a, b = first.get(name), second.get(name)
-        env[name] = _merge(a, b) if a is not None and b is not None else (a if a is not None else b)
-
-
-def _element_of(iterable):
-    if isinstance(iterable, (ChainItem, GroupItem)):
-        return GroupItem(list(iterable.items))
-    if isinstance(iterable, list):
-        items = [v for v in iterable if not isinstance(v, Flow)]
-        if items and len(items) == len(iterable):
-            return GroupItem(items)
-        return _merge_all(iterable)
-    if isinstance(iterable, Flow):
-        return iterable
-    return None
-
-
-def _split(value):
-    if isinstance(value, Flow):
-        return value
-    return None
+        return merge(as_flow(left), as_flow(right)) or input_flow()

@@ -8,30 +8,21 @@ import libcst as cst
 from ..facts import LINEAR, Activation, Initializer, KernelSite
 from ..knowledge import activations as act_table
 from ..knowledge import keras as K
-from ..knowledge.spec import InitSpec, build
-from ..resolve import Resolver, arg, keyword, positional
-from .dataflow import Adapter, Interpreter
-from .graph import (
-    ActivationItem,
-    AddItem,
-    ChainItem,
-    InitRecord,
-    KernelItem,
-    Node,
-    NormItem,
-    OpaqueItem,
-    PassItem,
-)
+from ..knowledge.spec import build
+from ..resolve import Resolver, arg, keyword
+from .base import FrontendAdapter, display
+from .classes import CONSTRUCTOR, collect_class, entry_method
+from .dataflow import Interpreter
+from .graph import ActivationItem, AddItem, ChainItem, KernelItem, NormItem, OpaqueItem, PassItem
+from .layers import layer_node
 from .sites import build_sites
-from ..syntax import statements
+from .tf import tf_initializer, tf_name, tf_version
 
-IMPORT_ROOTS = K.IMPORT_ROOTS
 # Tensor functions that neither learn nor change which activation a kernel output meets.
 _PASSTHROUGH_OPS = {"reshape", "squeeze", "expand_dims", "concat", "concatenate", "identity", "dropout", "reduce_mean",
                     "split", "transpose", "mean", "flatten", "cast"}
 FRAMEWORK = "keras"
-_TF1_MARKERS = ("placeholder", "Session", "get_variable", "contrib", "disable_v2_behavior", "layers.dense",
-                "layers.conv2d", "train.GradientDescentOptimizer", "train.AdamOptimizer")
+ENTRY_METHODS = ("call", "__call__")  # what applies a subclassed layer or model to its input
 
 
 def keras_name(qualified: Optional[str]) -> Optional[Tuple[str, str]]:
@@ -46,43 +37,17 @@ def keras_name(qualified: Optional[str]) -> Optional[Tuple[str, str]]:
     return None
 
 
-def tf_name(qualified: Optional[str]) -> Optional[Tuple[str, str]]:
-    """(namespace, leaf) for tensorflow.* names that are not Keras: ('compat.v1', 'zeros_initializer')."""
-    if not qualified or not qualified.startswith("tensorflow."):
-        return None
-    rest = qualified[len("tensorflow."):]
-    namespace, _, leaf = rest.rpartition(".")
-    return namespace, leaf
-
-
-class KerasAdapter(Adapter):
-    def __init__(self, resolver: Resolver, tf1: Optional[bool]) -> None:
-        self.resolver = resolver
-        self.tf1 = tf1  # True: TF1 file, False: TF2 file, None: unknown
-        self.nodes: List[Node] = []
-        self._items = {}
+class KerasAdapter(FrontendAdapter):
+    def __init__(self, resolver: Resolver, options=None, tf_version: Optional[int] = None) -> None:
+        super().__init__(resolver, options)
+        self.tf_version = tf_version  # 1, 2, or None: unknown
 
     # ----- names -----
     def symbol(self, node) -> Optional[Tuple[str, str]]:
-        found = keras_name(self.resolver.qualified(node))
-        if found is None:
-            for candidate in self.resolver.star_candidates(node):
-                found = keras_name(candidate)
-                if found is not None:
-                    break
-        return found
+        return keras_name(self.name_in(node, lambda name: keras_name(name) is not None))
 
     # ----- constructors -----
-    def constructor(self, call: cst.Call):
-        cached = self._items.get(id(call))
-        if cached is not None:
-            return cached
-        item = self._construct(call)
-        if item is not None:
-            self._items[id(call)] = item
-        return item
-
-    def _construct(self, call: cst.Call):
+    def construct(self, call: cst.Call):
         found = self.symbol(call.func)
         if found is None:
             return None
@@ -147,41 +112,8 @@ class KerasAdapter(Adapter):
             return shape[0]
         return None
 
-    def _kernel_node(self, call: cst.Call, name: str) -> Node:
-        resolver = self.resolver
-        units = resolver.number(arg(call, 0, "units") if name in K.DENSE_LAYERS else arg(call, 0, "filters"))
-        fan_in = None
-        if name in K.DENSE_LAYERS:
-            shape = resolver.shape(keyword(call, "input_shape"))
-            if shape and len(shape) == 1:
-                fan_in = shape[0]
-            dim = resolver.number(keyword(call, "input_dim"))
-            if dim is not None:
-                fan_in = int(dim)
-        activation_node = keyword(call, "activation")
-        activation = self.activation(activation_node) if activation_node is not None else None
-        if activation_node is None:
-            activation = None  # decided by what follows
-        trainable = keyword(call, "trainable")
-        bias = "zero"
-        if isinstance(keyword(call, "use_bias"), cst.Name) and keyword(call, "use_bias").value == "False":
-            bias = "none"
-        elif keyword(call, "bias_initializer") is not None:
-            bias_init = self.initializer(keyword(call, "bias_initializer"))
-            bias = _bias_kind(bias_init)
-        width = int(units) if units is not None and name in K.DENSE_LAYERS else None
-        label = f"{name}({int(units)})" if units is not None else name
-        node = Node(label, name, fan_in=fan_in, fan_out=width, activation=activation, bias=bias, width_out=width,
-                    frozen=isinstance(trainable, cst.Name) and trainable.value == "False")
-        for argument in K.KERNEL_LAYERS[name]:
-            expression = keyword(call, argument)
-            if expression is None:
-                continue
-            init = self.initializer(expression)
-            if init is not None:
-                node.inits.append(InitRecord(init, expression, (0, 0)))
-        self.nodes.append(node)
-        return node
+    def _kernel_node(self, call: cst.Call, name: str):
+        return layer_node(self, call, name, K.LAYER_ARGUMENTS[name], K.KERNEL_LAYERS[name])
 
     # ----- initializers -----
     def initializer(self, expression: cst.BaseExpression) -> Optional[Initializer]:
@@ -200,54 +132,8 @@ class KerasAdapter(Adapter):
             cls = K.INITIALIZER_NAMES.get(found[1])
             if cls is None:
                 return None
-            return self._bind(K.INITIALIZERS[cls], call, _display(callee, call), {})
-        qualified = resolver.qualified(callee)
-        tf = tf_name(qualified)
-        if tf is not None:
-            namespace, leaf = tf
-            if namespace.startswith("keras"):
-                return None
-            spec = K.TF_INITIALIZERS.get(leaf)
-            if spec is None:
-                return None
-            if namespace in ("initializers", "keras.initializers") and leaf[:1].isupper():
-                return None
-            overrides = {}
-            alternative = None
-            versioned = leaf in K.VERSIONED and not namespace.startswith("compat.v1")
-            if namespace == "contrib.layers" and leaf == "variance_scaling_initializer":
-                spec = InitSpec("variance_scaling", ("factor", "mode", "uniform", "seed"),
-                                {"factor": 2.0}, fixed={"family": "he", "mode": "fan_in", "distribution": "truncated_normal"},
-                                rename={"factor": "scale"})
-            if versioned and self.tf1 is not True:
-                tf2 = K.TF2_DEFAULTS[leaf]
-                if self.tf1 is False:
-                    overrides = dict(tf2)
-                else:
-                    alternative = tf2.get("stddev")
-            init = self._bind(spec, call, _display(callee, call), overrides)
-            if init is not None and alternative is not None and _given(call, spec, "stddev") is None:
-                init = _replace(init, alternative_stddev=alternative)
-            return init
-        return None
-
-    def _bind(self, spec: InitSpec, call: Optional[cst.Call], display: str, overrides: dict) -> Optional[Initializer]:
-        given = dict(overrides)
-        if call is not None:
-            values = positional(call)
-            for index, name in enumerate(spec.params):
-                if index < len(values):
-                    given[name] = self._value(values[index])
-            for argument in call.args:
-                if argument.keyword is not None:
-                    given[argument.keyword.value] = self._value(argument.value)
-        return build(spec, display, given)
-
-    def _value(self, node):
-        text = self.resolver.string(node)
-        if text is not None:
-            return text
-        return self.resolver.number(node)
+            return self.bind(K.INITIALIZERS[cls], call, display(call if call is not None else callee))
+        return tf_initializer(self, callee, call, resolver.qualified(callee), self.tf_version)
 
     # ----- activations -----
     def activation(self, expression: Optional[cst.BaseExpression]) -> Optional[Activation]:
@@ -322,101 +208,39 @@ def _activation_leaf(qualified: Optional[str]) -> Optional[str]:
     return None
 
 
-def _given(call: Optional[cst.Call], spec: InitSpec, name: str):
-    if call is None:
-        return None
-    if keyword(call, name) is not None:
-        return keyword(call, name)
-    if name in spec.params:
-        values = positional(call)
-        index = spec.params.index(name)
-        return values[index] if index < len(values) else None
-    return None
-
-
-def _replace(init: Initializer, **changes) -> Initializer:
-    import dataclasses
-
-    return dataclasses.replace(init, **changes)
-
-
-def _display(callee, call: Optional[cst.Call]) -> str:
-    module = cst.Module(body=())
-    text = module.code_for_node(call if call is not None else callee)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _bias_kind(init: Optional[Initializer]) -> str:
-    if init is None:
-        return "unknown"
-    if init.kind == "constant":
-        if init.value is None:
-            return "unknown"
-        return "zero" if init.value == 0 else "positive" if init.value > 0 else "negative"
-    return "random"
-
-
-def tf1_file(text: str, resolver: Resolver) -> Optional[bool]:
-    if any(name.startswith("tensorflow.compat.v1") and alias == "tf" for alias, name in resolver.aliases.items()):
-        return True
-    if any(f"tf.{marker}" in text for marker in _TF1_MARKERS):
-        return True
-    return None
-
-
-def extract(module: cst.Module, resolver: Resolver, text: str = "") -> List[KernelSite]:
-    adapter = KerasAdapter(resolver, tf1_file(text, resolver))
+def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None) -> List[KernelSite]:
+    adapter = KerasAdapter(resolver, options, tf_version(module, resolver, text, options))
     interpreter = Interpreter(adapter, resolver)
     interpreter.run_module(module)
+    registry = {}
     for statement in module.body:
-        _run_definitions(statement, adapter, resolver, interpreter)
+        if isinstance(statement, cst.FunctionDef):
+            interpreter.run_function(statement)
+        elif isinstance(statement, cst.ClassDef):
+            registry[statement.name.value] = _run_class(statement, adapter, resolver, interpreter, registry)
     interpreter.finish_chains()
     return build_sites(FRAMEWORK, adapter.nodes)
 
 
-def _run_definitions(statement, adapter, resolver, interpreter) -> None:
-    if isinstance(statement, cst.FunctionDef):
-        interpreter.run_function(statement)
-    elif isinstance(statement, cst.ClassDef):
-        _run_class(statement, adapter, resolver, interpreter)
+def _attribute(adapter: KerasAdapter, value, target: str):
+    """What `self.target = value` holds: a layer or container this frontend knows, else None."""
+    item = adapter.constructor(value) if isinstance(value, cst.Call) else None
+    if isinstance(item, KernelItem):
+        item.node.name = target
+    if isinstance(item, ChainItem):
+        item.standalone = False
+    return item
 
 
-def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter) -> None:
-    methods = {s.name.value: s for s in class_def.body.body if isinstance(s, cst.FunctionDef)}
-    attrs = {}
-    for method in methods.values():
-        resolver.push(method)
-        try:
-            for assignment in _self_assignments(method):
-                target, value = assignment
-                item = adapter.constructor(value) if isinstance(value, cst.Call) else None
-                if item is not None:
-                    if isinstance(item, KernelItem):
-                        item.node.name = target
-                    if isinstance(item, ChainItem):
-                        item.standalone = False
-                    attrs.setdefault(target, item)
-        finally:
-            resolver.pop()
-    interpreter = Interpreter(adapter, resolver, attrs, methods)
-    entry = methods.get("call") or methods.get("__call__")
-    for name, method in methods.items():
-        if method is entry:
-            continue
-        if name != "__init__":
-            continue
-        interpreter.run_function(method)
+def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter, registry):
+    """A subclassed layer or model: its constructor, then the method that applies it to an input."""
+    info = collect_class(class_def, resolver, registry, lambda value, target: _attribute(adapter, value, target))
+    interpreter = Interpreter(adapter, resolver, info.attrs, info.methods)
+    entry = entry_method(info, ENTRY_METHODS)
+    constructor = info.methods.get(CONSTRUCTOR)
+    if constructor is not None and constructor is not entry:
+        interpreter.run_function(constructor)
     if entry is not None:
         interpreter.run_function(entry)
     outer.chains.extend(c for c in interpreter.chains if c not in outer.chains)
-
-
-def _self_assignments(function: cst.FunctionDef):
-    found = []
-    for statement in statements(function.body):
-        if isinstance(statement, cst.Assign):
-            for target in statement.targets:
-                t = target.target
-                if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self":
-                    found.append((t.attr.value, statement.value))
-    return found
+    return info

@@ -1,4 +1,6 @@
-"""Keras 3 / tf.keras / tf_keras and TensorFlow initializer, layer and activation tables (§1.1-§1.5)."""
+"""Keras 3 / tf.keras / tf_keras initializer, layer and activation tables (§1.1, §1.2, §1.4, §1.5).
+
+TensorFlow's own (non-Keras) initializers are in `tf.py`."""
 from __future__ import annotations
 
 import re
@@ -17,7 +19,7 @@ from ..facts import (
     UNIFORM,
     VARIANCE_SCALING,
 )
-from .spec import InitSpec
+from .spec import InitSpec, LayerArguments, fixed_variance_scaling
 
 # Qualified-name prefixes that all mean the Keras namespace.
 KERAS_PREFIXES = (
@@ -30,16 +32,7 @@ KERAS_PREFIXES = (
     "keras.src.",
     "keras.",
 )
-TF_PREFIXES = ("tensorflow.compat.v1.", "tensorflow.compat.v2.", "tensorflow.")
-IMPORT_ROOTS = ("keras", "tf_keras", "tensorflow")
-
-
-def _vs(family, scale, mode, distribution):
-    return InitSpec(
-        VARIANCE_SCALING,
-        ("seed",),
-        fixed={"family": family, "scale": scale, "mode": mode, "distribution": distribution},
-    )
+PREFIXES = KERAS_PREFIXES  # what the Keras frontend claims (frameworks.py)
 
 
 def _keras_vs_fields(fields):
@@ -64,12 +57,12 @@ INITIALIZERS = {
         fixed={"family": "variance_scaling"},
         adjust=_keras_vs_fields,
     ),
-    "GlorotUniform": _vs("glorot", 1.0, "fan_avg", "uniform"),
-    "GlorotNormal": _vs("glorot", 1.0, "fan_avg", "truncated_normal"),
-    "LecunNormal": _vs("lecun", 1.0, "fan_in", "truncated_normal"),
-    "LecunUniform": _vs("lecun", 1.0, "fan_in", "uniform"),
-    "HeNormal": _vs("he", 2.0, "fan_in", "truncated_normal"),
-    "HeUniform": _vs("he", 2.0, "fan_in", "uniform"),
+    "GlorotUniform": fixed_variance_scaling("glorot", 1.0, "fan_avg", "uniform"),
+    "GlorotNormal": fixed_variance_scaling("glorot", 1.0, "fan_avg", "truncated_normal"),
+    "LecunNormal": fixed_variance_scaling("lecun", 1.0, "fan_in", "truncated_normal"),
+    "LecunUniform": fixed_variance_scaling("lecun", 1.0, "fan_in", "uniform"),
+    "HeNormal": fixed_variance_scaling("he", 2.0, "fan_in", "truncated_normal"),
+    "HeUniform": fixed_variance_scaling("he", 2.0, "fan_in", "uniform"),
     "Orthogonal": InitSpec(ORTHOGONAL, ("gain", "seed"), {"gain": 1.0}),
     "Identity": InitSpec(IDENTITY, ("gain",), {"gain": 1.0}),
     "STFT": InitSpec(OTHER),
@@ -99,53 +92,6 @@ for _class in INITIALIZERS:
 INITIALIZER_NAMES.update(ALIASES)
 INITIALIZER_NAMES.update({name + "V2": cls for name, cls in list(INITIALIZER_NAMES.items()) if name[0].isupper()})
 
-_TF1 = {"random_normal_initializer", "truncated_normal_initializer", "random_uniform_initializer"}
-
-# TensorFlow initializer functions (tf.*, tf.compat.v1.*, tf.initializers.*): name -> (spec, TF1-only defaults).
-# Where TF1 and TF2 differ, TF2_DEFAULTS gives the TF2 reading (§1.3).
-TF_INITIALIZERS = {
-    "zeros_initializer": InitSpec(CONSTANT, fixed={"value": 0.0}),
-    "ones_initializer": InitSpec(CONSTANT, fixed={"value": 1.0}),
-    "constant_initializer": InitSpec(CONSTANT, ("value",), {"value": 0.0}),
-    "random_normal_initializer": InitSpec(NORMAL, ("mean", "stddev", "seed"), {"mean": 0.0, "stddev": 1.0}),
-    "truncated_normal_initializer": InitSpec(TRUNCATED_NORMAL, ("mean", "stddev", "seed"), {"mean": 0.0, "stddev": 1.0}),
-    "random_uniform_initializer": InitSpec(UNIFORM, ("minval", "maxval", "seed"), {"minval": 0.0, "maxval": 1.0}),
-    "glorot_uniform_initializer": _vs("glorot", 1.0, "fan_avg", "uniform"),
-    "glorot_normal_initializer": _vs("glorot", 1.0, "fan_avg", "truncated_normal"),
-    "variance_scaling_initializer": InitSpec(
-        VARIANCE_SCALING,
-        ("scale", "mode", "distribution", "seed"),
-        {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"},
-        fixed={"family": "variance_scaling"},
-    ),
-    "orthogonal_initializer": InitSpec(ORTHOGONAL, ("gain", "seed"), {"gain": 1.0}),
-    "xavier_initializer": _vs("glorot", 1.0, "fan_avg", "uniform"),
-    "xavier_initializer_conv2d": _vs("glorot", 1.0, "fan_avg", "uniform"),
-    # tf.compat.v1.initializers.* / tf.initializers.* lower-case names
-    "zeros": InitSpec(CONSTANT, fixed={"value": 0.0}),
-    "ones": InitSpec(CONSTANT, fixed={"value": 1.0}),
-    "constant": InitSpec(CONSTANT, ("value",), {"value": 0.0}),
-    "random_normal": InitSpec(NORMAL, ("mean", "stddev", "seed"), {"mean": 0.0, "stddev": 1.0}),
-    "truncated_normal": InitSpec(TRUNCATED_NORMAL, ("mean", "stddev", "seed"), {"mean": 0.0, "stddev": 1.0}),
-    "random_uniform": InitSpec(UNIFORM, ("minval", "maxval", "seed"), {"minval": 0.0, "maxval": 1.0}),
-    "glorot_uniform": _vs("glorot", 1.0, "fan_avg", "uniform"),
-    "glorot_normal": _vs("glorot", 1.0, "fan_avg", "truncated_normal"),
-    "he_normal": _vs("he", 2.0, "fan_in", "truncated_normal"),
-    "he_uniform": _vs("he", 2.0, "fan_in", "uniform"),
-    "lecun_normal": _vs("lecun", 1.0, "fan_in", "truncated_normal"),
-    "lecun_uniform": _vs("lecun", 1.0, "fan_in", "uniform"),
-    "orthogonal": InitSpec(ORTHOGONAL, ("gain", "seed"), {"gain": 1.0}),
-    "identity": InitSpec(IDENTITY, ("gain",), {"gain": 1.0}),
-}
-# Under TF2 (tf.random_normal_initializer is tf.keras' RandomNormal) these defaults apply instead.
-TF2_DEFAULTS = {
-    "random_normal_initializer": {"stddev": 0.05},
-    "truncated_normal_initializer": {"stddev": 0.05},
-    "random_uniform_initializer": {"minval": -0.05, "maxval": 0.05},
-}
-# tf.compat.v1.* names always have the TF1 defaults; plain tf.* names depend on the file's version.
-VERSIONED = set(TF2_DEFAULTS)
-
 # Layers: name -> kernel-type initializer arguments (the first one is the main kernel).
 KERNEL_LAYERS = {
     "Dense": ("kernel_initializer",),
@@ -169,6 +115,10 @@ KERNEL_LAYERS = {
     "DepthwiseConv2D": ("depthwise_initializer",),
 }
 DENSE_LAYERS = {"Dense"}
+# What the frontend reads from each kernel layer's constructor (frontends/layers.py).
+_DENSE_ARGUMENTS = LayerArguments("units", width_is_fan_out=True, input_shape="input_shape", input_dim="input_dim")
+_FILTER_ARGUMENTS = LayerArguments("filters")
+LAYER_ARGUMENTS = {name: _DENSE_ARGUMENTS if name in DENSE_LAYERS else _FILTER_ARGUMENTS for name in KERNEL_LAYERS}
 
 # Activation layers: name -> (family, slope); "Activation" takes its activation as the first argument.
 ACTIVATION_LAYERS = {
@@ -220,3 +170,7 @@ ADD_LAYERS = {"Add", "add"}
 SEQUENTIAL = {"Sequential"}
 MODEL = {"Model", "Functional"}
 INPUT = {"Input", "InputLayer"}
+
+# The prefilter (prefilter.py): Keras sites come only from the kernel-initializer keywords of the
+# kernel layers. A tuple of clauses; a clause is a tuple of word groups that must all be present.
+PREFILTER_CLAUSES = ((tuple(sorted({argument for arguments in KERNEL_LAYERS.values() for argument in arguments})),),)

@@ -22,9 +22,9 @@ from ..facts import (
     UNINITIALIZED,
     VARIANCE_SCALING,
 )
-from .spec import InitSpec
+from .spec import FactoryTable, InitSpec
 
-IMPORT_ROOTS = ("torch",)
+PREFIXES = ("torch.",)  # what the torch frontend claims (frameworks.py)
 VALID_NONLINEARITIES = {
     "linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
     "sigmoid", "tanh", "relu", "leaky_relu", "selu",
@@ -127,6 +127,8 @@ FACTORIES = {
 }
 SHAPE_FROM_FIRST_ARG = {"full"}
 LIKE_FACTORIES = {"zeros_like", "ones_like", "randn_like", "rand_like"}
+FACTORY_TABLE = FactoryTable(FACTORIES, frozenset(SHAPE_FROM_FIRST_ARG), frozenset(LIKE_FACTORIES),
+                             {"full": ("fill_value", 1)})
 
 # Kernel modules: name -> (in-features argument, out-features argument, kernel-size argument, layout).
 # layout "conv_transpose" swaps the fan roles as torch's _calculate_fan_in_and_fan_out does.
@@ -215,3 +217,13 @@ TENSOR_PASSTHROUGH_METHODS = {
     "float", "half", "to", "type_as", "clone", "detach", "max", "amax", "view_as", "reshape_as", "t", "chunk", "split",
     "unbind",
 }
+
+# The prefilter (prefilter.py): the words without which the torch frontend finds nothing. A tuple
+# of clauses; a clause is a tuple of word groups (any word of a group) that must all be present.
+INIT_MODULE = "init"
+PREFILTER_CLAUSES = (
+    (("Parameter",),),  # nn.Parameter(torch.randn(...)): a raw weight and its factory
+    (tuple(sorted(TENSOR_METHODS)),),  # w.data.normal_(), fill_, zero_, uniform_
+    (tuple(sorted(INIT_FUNCTIONS)),),  # nn.init.kaiming_normal_(w) and friends, however imported
+    ((INIT_MODULE,), tuple(sorted(DEPRECATED_ALIASES))),  # nn.init.normal(w) (deprecated)
+)

@@ -1,0 +1,49 @@
+"""Kernel-layer nodes built from a row of a framework's knowledge table (`knowledge.spec.LayerArguments`):
+the width, the fan-in when the constructor says it, the activation, the bias, trainability and the
+kernel initializers, whatever the framework calls those arguments."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import libcst as cst
+
+from ..knowledge.spec import LayerArguments
+from ..resolve import arg, keyword
+from .base import bias_kind, is_false
+from .graph import InitRecord, Node
+
+
+def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, init_keywords: Sequence[str]) -> Node:
+    """The node of one layer constructor call. `adapter` gives `resolver`, `nodes`, and
+    `initializer(expression)` / `activation(expression)` in its framework's terms."""
+    resolver = adapter.resolver
+    width = resolver.number(arg(call, arguments.width_position, arguments.width))
+    fan_in = None
+    if arguments.input_shape:
+        shape = resolver.shape(keyword(call, arguments.input_shape))
+        if shape and len(shape) == 1:
+            fan_in = shape[0]
+    if arguments.input_dim:
+        dim = resolver.number(keyword(call, arguments.input_dim))
+        if dim is not None:
+            fan_in = int(dim)
+    given = keyword(call, arguments.activation)
+    activation = adapter.activation(given) if given is not None else None  # None: decided by what follows
+    bias = "zero"
+    if is_false(keyword(call, arguments.use_bias)):
+        bias = "none"
+    elif keyword(call, arguments.bias_initializer) is not None:
+        bias = bias_kind(adapter.initializer(keyword(call, arguments.bias_initializer)))
+    fan_out = int(width) if width is not None and arguments.width_is_fan_out else None
+    label = f"{kind}({int(width)})" if width is not None else kind
+    node = Node(label, kind, fan_in=fan_in, fan_out=fan_out, activation=activation, bias=bias, width_out=fan_out,
+                frozen=is_false(keyword(call, arguments.trainable)))
+    for name in init_keywords:
+        expression = keyword(call, name)
+        if expression is None:
+            continue
+        init = adapter.initializer(expression)
+        if init is not None:
+            node.inits.append(InitRecord(init, expression, (0, 0)))
+    adapter.nodes.append(node)
+    return node

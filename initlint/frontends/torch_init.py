@@ -1,0 +1,466 @@
+"""PyTorch init code: the calls that set a kernel (`nn.init.*`, `w.data.normal_()`, `fill_`), in
+`__init__`, in `self.apply(fn)` functions, in `for m in self.modules()` loops narrowed by
+`isinstance` (or class-name) tests, and in helpers that initialize and return a layer."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from ..facts import Initializer
+from ..knowledge import torch as T
+from ..knowledge.spec import InitSpec, build
+from ..resolve import dotted, keyword, positional
+from ..syntax import calls, statements, walk
+from .base import bias_kind, display, receiver_attribute
+from .graph import ActivationItem, ChainItem, GroupItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef, PassItem, kernel_nodes
+
+_NORM_NAME = re.compile(r"(^|_)(bn\d*|norm\d*|ln(_\w*)?|gn|\w*_norm|layernorm|batchnorm)$", re.IGNORECASE)
+# Attributes of unknown type (created by a helper, or by a class we cannot see) are judged only when
+# their name says they are a matmul/conv layer.
+_KERNEL_NAME = re.compile(r"(^|_)(fc|linear|lin|dense|conv|proj|projection)\d*$", re.IGNORECASE)
+_ITERATORS = {"modules", "children", "named_modules", "named_children"}
+DEFAULT_RECEIVER = "self"
+
+
+class InitExtractor:
+    """Finds init calls in a block and attaches them to the nodes they set.
+
+    `targets` maps local names to what they denote: ("item", item) for a known module,
+    ("types", kinds, group) for a loop/apply variable filtered by isinstance.
+    """
+
+    def __init__(self, adapter, targets: Dict[str, tuple], attrs: Optional[dict] = None,
+                 class_items: Optional[list] = None, methods: Optional[dict] = None, registry: Optional[dict] = None,
+                 file_wide: bool = False) -> None:
+        self.adapter = adapter
+        self.registry = registry or {}
+        self.file_wide = file_wide
+        self.resolver = adapter.resolver
+        self.targets = dict(targets)
+        self.attrs = attrs or {}
+        self.class_items = class_items or []
+        self.methods = methods or {}
+        self.loose: List[InitRecord] = []
+        self.applied_methods = set()
+        self.receiver = DEFAULT_RECEIVER  # what the method being read calls its instance
+
+    def own(self, node) -> Optional[str]:
+        """`fc` for `self.fc`."""
+        return receiver_attribute(node, self.receiver)
+
+    def run(self, statements, order: Tuple[int, int], filters: Optional[dict] = None) -> None:
+        for statement in statements:
+            self.statement(statement, order, filters or {})
+
+    def statement(self, statement, order, filters) -> None:
+        order = (order[0], self.adapter.tick())
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                    self.call(small.value, order, filters)
+                elif isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+                    self.call(small.value, order, filters)
+            return
+        if isinstance(statement, cst.If):
+            narrowed = self.narrow(statement.test, filters)
+            self.run(statement.body.body, order, narrowed)
+            if statement.orelse is not None:
+                if isinstance(statement.orelse, cst.If):
+                    self.statement(statement.orelse, order, filters)
+                else:
+                    self.run(statement.orelse.body.body, order, filters)
+            return
+        if isinstance(statement, cst.For):
+            self.loop(statement, order, filters)
+            return
+        if isinstance(statement, (cst.With, cst.While)):
+            self.run(statement.body.body, order, filters)
+            return
+        if isinstance(statement, cst.Try):
+            self.run(statement.body.body, order, filters)
+
+    def narrow(self, test, filters) -> dict:
+        """isinstance(m, nn.Linear) / classname.find('Conv') != -1: which module kinds a branch sees."""
+        narrowed = dict(filters)
+        for call in calls(test):
+            if isinstance(call.func, cst.Name) and call.func.value == "isinstance":
+                values = positional(call)
+                if len(values) == 2 and isinstance(values[0], cst.Name):
+                    kinds = self._kinds(values[1])
+                    narrowed[values[0].value] = kinds
+        fragment, subject = _string_filter(test)
+        if fragment and self._is_class_name(subject):
+            kinds = {k for k in T.KERNEL_MODULES if fragment in k}
+            kinds |= {k for k in T.NORM_MODULES if fragment in k and "Norm" in fragment}
+            narrowed["__classname__"] = kinds or {"?" + fragment}
+        elif fragment:
+            # A filter on module/parameter *names* ('gate' in name, name.startswith('head')): which
+            # layers it selects is unknown, and such special cases are usually deliberate.
+            narrowed["__opaque__"] = {"?"}
+        return narrowed
+
+    def _is_class_name(self, subject) -> bool:
+        subject = self.resolver.deref(subject) if subject is not None else None
+        text = dotted(subject) or ""
+        if text.endswith("__class__.__name__") or text.endswith("__name__"):
+            return True
+        if isinstance(subject, cst.Attribute) and subject.attr.value == "__name__":
+            return True
+        return "class" in text.lower()
+
+    def _kinds(self, node) -> set:
+        if isinstance(node, cst.Tuple):
+            kinds = set()
+            for element in node.elements:
+                kinds |= self._kinds(element.value)
+            return kinds
+        leaf = self.adapter.torch_leaf(node)
+        return {leaf} if leaf else {"?" + (dotted(node) or "")}
+
+    def loop(self, statement: cst.For, order, filters) -> None:
+        iterable = statement.iter
+        if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute):
+            method = iterable.func.attr.value
+            owner = iterable.func.value
+            variable = statement.target
+            if isinstance(variable, cst.Tuple) and variable.elements:
+                variable = variable.elements[-1].value
+            if isinstance(variable, cst.Name) and method in _ITERATORS and _is_self_or_target(owner, self.receiver, self.targets):
+                saved = self.targets.get(variable.value)
+                self.targets[variable.value] = ("types", None, statement)
+                self.run(statement.body.body, order, filters)
+                if saved is None:
+                    self.targets.pop(variable.value, None)
+                else:
+                    self.targets[variable.value] = saved
+                return
+        container = self.attrs.get(self.own(iterable)) if self.own(iterable) else None
+        if isinstance(container, (ChainItem, GroupItem)) and isinstance(statement.target, cst.Name):
+            name = statement.target.value
+            saved = self.targets.get(name)
+            self.targets[name] = ("item", container)
+            self.run(statement.body.body, order, filters)
+            if saved is None:
+                self.targets.pop(name, None)
+            else:
+                self.targets[name] = saved
+            return
+        self.run(statement.body.body, order, filters)
+
+    def call(self, call: cst.Call, order, filters) -> None:
+        func = call.func
+        # self.apply(fn) / model.apply(fn)
+        if isinstance(func, cst.Attribute) and func.attr.value == "apply" and call.args:
+            self.apply(call.args[0].value, order)
+            return
+        init, tensor, subscripted = self.init_call(call)
+        if init is None or tensor is None:
+            return
+        if subscripted:
+            # G11: a partial write never makes a whole kernel constant, but a random fill of part of a
+            # constant kernel (block-diagonal init) means the kernel is no longer constant.
+            if init.kind != "constant":
+                mixed = dataclasses.replace(init, kind="other")
+                self.attach(mixed, _unsubscript(tensor), call, order, filters)
+            return
+        self.attach(init, tensor, call, order, filters)
+
+    def apply(self, fn, order) -> None:
+        function = None
+        if self.own(fn) is not None:
+            function = self.methods.get(fn.attr.value)
+        elif isinstance(fn, cst.Name):
+            function = self.adapter.functions.get(fn.value)
+        if function is None:
+            return
+        self.applied_methods.add(function.name.value)
+        run_init_function(self, function, order)
+
+    def init_call(self, call: cst.Call) -> Tuple[Optional[Initializer], Optional[cst.BaseExpression], bool]:
+        """(initializer, tensor expression, whether the tensor is a partial write) for an init call."""
+        func = call.func
+        leaf = self.adapter.init_function(func)
+        if leaf is not None:
+            name = T.DEPRECATED_ALIASES.get(leaf, leaf)
+            spec = T.INIT_FUNCTIONS.get(name)
+            if spec is None:
+                return None, None, False
+            values = positional(call)
+            tensor = keyword(call, "tensor") or (values[0] if values else None)
+            given = self._given(spec, call, values[1:] if keyword(call, "tensor") is None else values)
+            return build(spec, display(call), given), tensor, _is_partial(tensor)
+        if isinstance(func, cst.Attribute) and func.attr.value in T.TENSOR_METHODS:
+            spec = T.TENSOR_METHODS[func.attr.value]
+            given = self._given(spec, call, positional(call))
+            if func.attr.value == "fill_" and "value" not in given:
+                return None, None, False
+            return build(spec, display(call), given), func.value, _is_partial(func.value)
+        return None, None, False
+
+    def _given(self, spec: InitSpec, call: cst.Call, values: list) -> dict:
+        given = {}
+        for index, name in enumerate(spec.params):
+            if index < len(values):
+                given[name] = self._value(values[index])
+        for argument in call.args:
+            if argument.keyword is not None and argument.keyword.value != "tensor":
+                given[argument.keyword.value] = self._value(argument.value)
+        return given
+
+    def _value(self, node):
+        text = self.resolver.string(node)
+        return text if text is not None else self.resolver.number(node)
+
+    def attach(self, init: Initializer, tensor, call: cst.Call, order, filters) -> None:
+        module_expr, parameter = _split_target(tensor, self.receiver)
+        if parameter == "bias" and module_expr is not None:
+            resolved = self.resolve_module(module_expr, filters)
+            if resolved is not None and resolved[0] in ("nodes", "shared"):
+                nodes = resolved[1] if resolved[0] == "nodes" else resolved[1][0]
+                for node in nodes:
+                    node.bias = bias_kind(init)
+            return
+        if parameter is None or parameter.startswith("bias"):
+            return
+        raw = self.raw_parameter(module_expr, parameter, filters)
+        if raw is not None:
+            raw.inits.append(InitRecord(init, call, order, ndim=_ndim(raw)))
+            return
+        if parameter != "weight":
+            return
+        resolved = self.resolve_module(module_expr, filters)
+        if resolved is None:
+            return
+        kind, value = resolved
+        if kind == "nodes":
+            for node in value:
+                node.inits.append(InitRecord(init, call, order))
+        elif kind == "shared":
+            nodes, group = value
+            for node in nodes:
+                node.inits.append(InitRecord(init, call, order, shared=True, group=group))
+            if not nodes:
+                self.loose.append(InitRecord(init, call, order, shared=True, group=group))
+        elif kind == "loose":
+            self.loose.append(InitRecord(init, call, order))
+
+    def resolve_module(self, expr, filters):
+        """("nodes", [...]) | ("shared", (nodes, group)) | ("loose", None) | None (not a kernel)."""
+        if isinstance(expr, cst.Name) and expr.value in self.targets:
+            target = self.targets[expr.value]
+            if target[0] == "item":
+                return self._item_nodes(target[1], None)
+            kinds = filters.get(expr.value) or filters.get("__classname__")
+            if not kinds or filters.get("__opaque__"):
+                return None  # unfiltered (every module, biases and norms included) or filtered by name
+            local = self._local_classes(kinds)
+            if local:
+                nodes = [v.node for cls in local for v in [cls.attrs.get("weight")] if isinstance(v, ParamRef)]
+                return ("nodes", nodes) if nodes else None
+            known = {k for k in kinds if not k.startswith("?")}
+            kernel_kinds = known & set(T.KERNEL_MODULES)
+            if not kernel_kinds:
+                return None
+            nodes = [n for n in self._class_nodes() if n.kind in kernel_kinds]
+            if not nodes and self.file_wide:
+                nodes = [n for n in self.adapter.nodes if n.kind in kernel_kinds]
+            return ("shared", (nodes, (target[2], frozenset(kernel_kinds), id(self))))
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value in self.targets:
+            # module.fc.weight where `module` is filtered to a class of this file
+            kinds = filters.get(expr.value.value) or set()
+            for info in self._local_classes(kinds):
+                item = info.attrs.get(expr.attr.value)
+                if item is not None:
+                    return self._item_nodes(item, expr.attr.value)
+            return None
+        if isinstance(expr, cst.Attribute) and self.own(expr.value) is not None:
+            # self.net.fc1.weight: a named child of a Sequential/ModuleDict
+            container = self.attrs.get(self.own(expr.value))
+            wanted = f"{self.own(expr.value)}.{expr.attr.value}"
+            if isinstance(container, (ChainItem, GroupItem)):
+                nodes = [n for n in kernel_nodes(container) if n.name == wanted]
+                return ("nodes", nodes) if nodes else None
+            return None
+        name = self.own(expr)
+        if name is not None:
+            item = self.attrs.get(name)
+            if item is None:
+                return ("loose", None) if _KERNEL_NAME.search(name) else None
+            return self._item_nodes(item, name)
+        if isinstance(expr, cst.Subscript):
+            base = self.own(expr.value)
+            item = self.attrs.get(base) if base else None
+            if isinstance(item, (ChainItem, GroupItem)):
+                index = None
+                if len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+                    index = self.resolver.number(expr.slice[0].slice.value)
+                if index is not None and -len(item.items) <= int(index) < len(item.items):
+                    return self._item_nodes(item.items[int(index)], base)
+                nodes = kernel_nodes(item)
+                return ("nodes", nodes) if nodes else None
+        return None
+
+    def _local_classes(self, kinds) -> list:
+        return [self.registry[k[1:]] for k in kinds if k.startswith("?") and k[1:] in self.registry]
+
+    def raw_parameter(self, module_expr, parameter: str, filters) -> Optional[Node]:
+        """The raw nn.Parameter `self.w` or `module.w` (module filtered to a class of this file) denotes."""
+        if module_expr is None:
+            holder = self.attrs.get(parameter)
+            return holder.node if isinstance(holder, ParamRef) else None
+        if isinstance(module_expr, cst.Name) and module_expr.value in self.targets:
+            for info in self._local_classes(filters.get(module_expr.value) or set()):
+                holder = info.attrs.get(parameter)
+                if isinstance(holder, ParamRef):
+                    return holder.node
+        return None
+
+    def _item_nodes(self, item, name):
+        if isinstance(item, KernelItem):
+            return None if item.node.embedding else ("nodes", [item.node])
+        if isinstance(item, (ChainItem, GroupItem)):
+            # `for layer in self.layers: init(layer.weight)`: one call for every layer of the container
+            nodes = [n for n in kernel_nodes(item) if not n.embedding]
+            return ("shared", (nodes, (id(item), id(self)))) if nodes else None
+        if isinstance(item, (NormItem, ActivationItem, PassItem)):
+            return None
+        if isinstance(item, OpaqueItem):
+            return None if name is None or _NORM_NAME.search(name) else ("loose", None)
+        return None
+
+    def _class_nodes(self) -> List[Node]:
+        nodes = []
+        for item in self.class_items:
+            for node in kernel_nodes(item):
+                if node not in nodes:
+                    nodes.append(node)
+        return nodes
+
+
+
+def run_init_function(extractor: InitExtractor, function: cst.FunctionDef, order) -> None:
+    """The body of an apply()/init function, its module parameter filtered by isinstance branches."""
+    params = [p.name.value for p in function.params.params]
+    if params and params[0] in ("self", "cls"):
+        params = params[1:]
+    if not params:
+        return
+    saved = extractor.targets.get(params[0])
+    extractor.targets[params[0]] = ("types", None, function)
+    extractor.resolver.push(function)
+    try:
+        extractor.run(function.body.body, order)
+    finally:
+        extractor.resolver.pop()
+        if saved is None:
+            extractor.targets.pop(params[0], None)
+        else:
+            extractor.targets[params[0]] = saved
+
+
+
+def _ndim(node: Node) -> Optional[int]:
+    return len(node.shape) if node.shape else None
+
+
+def _split_target(tensor, receiver: str) -> Tuple[Optional[cst.BaseExpression], Optional[str]]:
+    """`self.fc.weight.data` -> (self.fc, "weight"); `self.w` -> (None, "w")."""
+    node = tensor
+    while True:
+        if isinstance(node, cst.Attribute) and node.attr.value == "data":
+            node = node.value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "detach":
+            node = node.func.value
+        else:
+            break
+    if isinstance(node, cst.Attribute):
+        if isinstance(node.value, cst.Name) and node.value.value == receiver:
+            return None, node.attr.value
+        return node.value, node.attr.value
+    return None, None
+
+
+def _unsubscript(tensor):
+    """`self.fc.weight.data[:k]` -> `self.fc.weight.data`."""
+    node = tensor
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        if isinstance(node, cst.Subscript):
+            return node.value
+        node = node.value
+    return tensor
+
+
+def _is_partial(tensor) -> bool:
+    """G11: w[0], w.data[:k] write part of a tensor."""
+    node = tensor
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        if isinstance(node, cst.Subscript):
+            inner = node.value
+            return isinstance(inner, cst.Attribute) and inner.attr.value in ("weight", "data")
+        node = node.value
+    return False
+
+
+def _is_self_or_target(node, receiver: str, targets) -> bool:
+    return isinstance(node, cst.Name) and (node.value == receiver or node.value in targets)
+
+
+def returns_name(function: cst.FunctionDef, name: str) -> bool:
+    return any(isinstance(s, cst.Return) and isinstance(s.value, cst.Name) and s.value.value == name
+               for s in statements(function.body))
+
+
+def zeroes_all_parameters(function: cst.FunctionDef, name: str) -> bool:
+    """zero_module(m): `for p in m.parameters(): p.detach().zero_()`."""
+    loops = [s for s in statements(function.body, compound=True) if isinstance(s, cst.For)]
+    for loop in loops:
+        iterable = loop.iter
+        if (isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute)
+                and iterable.func.attr.value == "parameters" and dotted(iterable.func.value) == name):
+            if any(isinstance(c.func, cst.Attribute) and c.func.attr.value in ("zero_", "zeros_") for c in calls(loop)):
+                return True
+    return False
+
+
+def mentions_init(function: cst.FunctionDef) -> bool:
+    for call in calls(function):
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+            if name in T.TENSOR_METHODS or name in T.INIT_FUNCTIONS or name in T.DEPRECATED_ALIASES or name == "apply":
+                return True
+    return False
+
+
+def bind_call(function: cst.FunctionDef, call: cst.Call) -> dict:
+    """Parameter name -> the argument expression (or default) of a helper call, for constant folding."""
+    bindings = {}
+    params = list(function.params.params)
+    values = positional(call)
+    for index, param in enumerate(params):
+        value = values[index] if index < len(values) else None
+        if value is None:
+            value = keyword(call, param.name.value)
+        if value is None and param.default is not None:
+            value = param.default
+        bindings[param.name.value] = value
+    return bindings
+
+
+def _string_filter(test):
+    """('Conv', classname) from `classname.find('Conv') != -1`, `'Conv' in classname`,
+    `name.startswith('head')`: a string test and the expression it is applied to."""
+    for node in walk(test):
+        if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in ("find", "startswith", "endswith", "__contains__")):
+            values = positional(node)
+            if values and isinstance(values[0], cst.SimpleString):
+                return values[0].evaluated_value, node.func.value
+        if isinstance(node, cst.Comparison) and isinstance(node.left, cst.SimpleString):
+            for target in node.comparisons:
+                if isinstance(target.operator, (cst.In, cst.NotIn)):
+                    return node.left.evaluated_value, target.comparator
+    return None, None
