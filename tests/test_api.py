@@ -124,6 +124,29 @@ def test_tf_version_in_a_top_level_config_file(run, tmp_path):
     assert_one_line_error(run(), ".initlint.toml: ", "`tf-version` must be 1 or 2, not 5")
 
 
+TF_INIT = """import tensorflow as tf
+from tensorflow.keras import layers
+layer = layers.Dense(64, activation="relu", kernel_initializer=tf.random_normal_initializer())
+"""
+
+
+def test_the_configured_tf_version_reaches_the_frontends_through_the_cli_and_the_cache(run, tmp_path):
+    """stddev 1 under TF1, 0.05 under TF2: the same file, three answers, none served from the
+    cache entry of another setting."""
+    write(tmp_path, {"m.py": TF_INIT})
+
+    def messages(config):
+        write(tmp_path, {"pyproject.toml": f"[tool.initlint]\n{config}\n"})
+        return [(item["code"], item["message"]) for item in run("--output-format", "json").json()]
+
+    unknown = messages("select = ['ALL']")
+    assert [code for code, _ in unknown] == ["IL301"] and "under TF1" in unknown[0][1]
+    tf1 = messages("tf-version = 1")
+    assert [code for code, _ in tf1] == ["IL301"] and "under TF1" not in tf1[0][1]
+    assert messages("tf-version = 2") == []
+    assert messages("tf-version = 1") == tf1 and messages("select = ['ALL']") == unknown  # cached, each its own
+
+
 # --------------------------------------------------------------------------------------------
 # The options are part of the cache key
 
