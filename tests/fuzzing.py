@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from initlint.knowledge import activations as A
 from initlint.knowledge import keras as K
+from initlint.knowledge import tf as TF
 from initlint.knowledge import torch as T
 
 from .shared import shared_path
@@ -285,7 +286,7 @@ def keras_initializer(draw) -> str:
     if style == 1:
         return f"{pick(KERAS_PREFIXES)}{pick(sorted(K.INITIALIZER_NAMES))}({joined})"
     if style == 2:
-        return f"tf.compat.v1.{pick(sorted(K.TF_INITIALIZERS))}({joined})"
+        return f"tf.compat.v1.{pick(sorted(TF.TF_INITIALIZERS))}({joined})"
     return "init"  # the shared variable defined at the top
 
 
