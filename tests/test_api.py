@@ -359,3 +359,66 @@ def test_the_api_and_the_document_layer_stay_light():
     completed = subprocess.run([sys.executable, "-c", code], cwd=str(REPO), stdout=subprocess.PIPE, timeout=60,
                                env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert completed.stdout == b"False False\n"
+
+
+# --------------------------------------------------------------------------------------------
+# A new document type is one class and one registry line (what the notebook type will be)
+
+
+class CellsDocument(documents.Document):
+    """A toy cell format: `# %%` lines start cells (cells numbered from 1, the marker row is the
+    cell's first row). The text is the file itself, so only the source map is new."""
+
+    kind = "cells"
+
+    @classmethod
+    def from_bytes(cls, data, filename):
+        return cls.from_text(data.decode("utf-8"), filename, data)
+
+    @classmethod
+    def from_text(cls, text, filename, data=None):
+        rows = [row for row, line in enumerate(text.splitlines(), 1) if line.startswith("# %%")]
+        cells = [(row, cell) for cell, row in enumerate(rows, 1)]
+        return cls(filename, text, data, source_map=SourceMap(cells or [(1, 1)]))
+
+    def lines(self, cell=None):
+        lines = self.text.splitlines()
+        if cell is None:
+            return lines
+        starts = [row for row, line in enumerate(lines, 1) if line.startswith("# %%")] + [len(lines) + 1]
+        return lines[starts[cell - 1] - 1:starts[cell] - 1]
+
+    def with_text(self, text):
+        return self if text == self.text else CellsDocument.from_text(text, self.filename)
+
+    def to_bytes(self):
+        return self.data if self.data is not None else self.text.encode("utf-8")
+
+    def diff(self, fixed):
+        return "" if fixed.text == self.text else f"--- {self.filename}\n"
+
+
+CELLS = "# %% imports\nfrom tensorflow.keras import layers\n# %% model\nx = 1\n" + \
+    "layer = layers.Dense(8, activation='relu', kernel_initializer='glorot_uniform')\n"
+
+
+def test_a_registered_document_type_places_diagnostics_in_cells_everywhere(monkeypatch, tmp_path):
+    monkeypatch.setitem(documents.TYPES, ".cells", CellsDocument)
+    write(tmp_path, {"m.cells": CELLS})
+    options = AnalysisOptions.default()
+    document = documents.from_bytes(CELLS.encode(), "m.cells")
+    assert isinstance(document, CellsDocument)
+    (diagnostic,) = api.lint_document(document, options).diagnostics
+    assert (diagnostic.code, diagnostic.cell, diagnostic.span.row, diagnostic.noqa_row) == ("IL201", 2, 3, 3)
+    settings = resolve_settings(Overrides(isolated=True), str(tmp_path))
+    for _ in range(2):  # analyzed, then from the cache: the cached diagnostics are in cells too
+        done = api.lint_paths(["m.cells"], settings, cwd=str(tmp_path), jobs=1, cache_dir=str(tmp_path / "c"))
+        assert [(d.code, d.cell, d.span.row) for d in done.diagnostics] == [("IL201", 2, 3)]
+    assert done.outcomes[0].cached
+    from initlint.report import Report, render
+
+    report = Report(done.diagnostics, sources=done.sources)
+    assert render(report, "concise").startswith("m.cells:cell 2:3:")
+    assert "layers.Dense(8" in render(report, "full")  # the full format shows the cell's row
+    fixed = api.fix_document(document, options, unsafe=True)
+    assert fixed.applied == 1 and fixed.diagnostics == [] and b"'he_uniform'" in fixed.document.to_bytes()

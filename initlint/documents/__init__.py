@@ -3,7 +3,19 @@ each row of that text is in the file, and how a fixed text is written back in th
 
 One module per document type; TYPES maps a file suffix to its type, and anything else is read as
 Python (stdin without a name, `--stdin-filename model.txt`). Adding a type (a notebook, say) is a
-module `documents/<kind>.py` with a Document subclass, and its suffix here.
+module `documents/<kind>.py` with a Document subclass, and its suffix here:
+
+* `from_bytes` / `from_text`: the code to analyze as one text (for a notebook: the code cells
+  joined in order) and a `SourceMap([(first row in the text, cell number), ...])`; content that
+  cannot be read is a document with `error` set (a SourceError: one IL000, never a traceback);
+* `lines(cell)`: a cell's lines (the `full` report format shows them);
+* `with_text(fixed)` + `to_bytes()`: the fixed text split back by the source map into the file's
+  own format (for a notebook: only the changed cells' `source`, everything else byte for byte);
+* `diff(fixed)`: what `--diff` prints; `searchable()`: the bytes the prefilter searches (the text's).
+
+The runner, the cache, `--fix`, the api and every reporter then handle the type as they handle
+`.py` (tests/test_api.py registers a toy cell format to show it); discovery's suffixes
+(`discovery.PYTHON_SUFFIXES`) decide which files a directory walk finds.
 
     document = documents.from_bytes(data, "model.py")   # or from_text(text, name), for an editor
     result = engine.lint_text(document.text, document.filename, options)
