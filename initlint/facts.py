@@ -6,7 +6,7 @@ these objects.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Tuple
 
 # Initializer kinds.
@@ -113,8 +113,3 @@ class KernelSite:
     shared: bool = False  # one call covers every layer of a type (apply / modules loop)
     ndim: Optional[int] = None  # of the tensor, when known (raw parameters)
 
-
-@dataclass
-class FileFacts:
-    path: str
-    sites: list = field(default_factory=list)
