@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .atomic import replace_atomically
-from .fixes import fix_text, parses
+from .edits import parses
+from .fixing import fix_text
 from .sources import SourceError, decode, encoding_of, split_lines
 
 
