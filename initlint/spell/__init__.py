@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
+from .. import frameworks
 from ..diagnostics import Fix
 from ..edits import make_fix
 from ..facts import CONSTANT, UNIFORM, KernelSite, Span
@@ -75,8 +76,6 @@ NEUTRAL = Speller()
 
 
 def speller_for(site: KernelSite) -> Speller:
-    from .. import frameworks
-
     try:
         framework = frameworks.get(site.framework)
     except KeyError:  # a framework without a registry line: neutral words, no replacement
