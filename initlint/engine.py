@@ -17,7 +17,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .diagnostics import Diagnostic, FileResult, INFO
 from .facts import Span
-from .fixes import DISPLAY_ONLY, FixContext, make_fix, render
+from .spell import FileContext, speak
 from .frontends import run_frontends
 from .rules import RULES_BY_CODE, default_codes
 from .sources import SourceError, checked_text, decode, split_lines
@@ -111,24 +111,13 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
         span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
         if _suppressed(lines, span.row, rule.code):
             continue
-        fix = None
-        if found.fix is not None:
-            context = context or FixContext(module, text)
-            fix = _build_fix(site, found.fix, context, span)
+        context = context or FileContext(module, text)
+        hint, fix = speak(site, found, context, span)
         result.diagnostics.append(
-            Diagnostic(rule.code, found.message, found.severity, filename, span, found.hint, fix, noqa_row=span.row)
+            Diagnostic(rule.code, found.message, found.severity, filename, span, hint, fix, noqa_row=span.row)
         )
     result.diagnostics = _dedupe(result.diagnostics)
     return result
-
-
-def _build_fix(site, goal, context, span):
-    content, message = render(site, goal, context)
-    if not message:
-        return None
-    if goal.applicability == DISPLAY_ONLY:
-        return make_fix(DISPLAY_ONLY, message, None, span)
-    return make_fix(goal.applicability, message, content, span)
 
 
 def _python_syntax_error(text: str):

@@ -2,7 +2,6 @@
 line endings, final newline), atomically. The only module that imports the fix loop."""
 from __future__ import annotations
 
-import inspect
 import os
 import stat
 from dataclasses import dataclass
@@ -12,17 +11,9 @@ from . import documents
 from .atomic import replace_atomically
 from .documents import Document
 from .documents.python import unified_diff
-from .fixes import fix_text, parses
+from .edits import parses
+from .fixing import fix_text
 from .options import AnalysisOptions
-
-# The fix loop takes the options once it is `fixing.fix_text(text, filename, enabled, unsafe, options=None)`.
-_FIX_TAKES_OPTIONS = "options" in inspect.signature(fix_text).parameters
-
-
-def _fix_text(text: str, filename: str, options: AnalysisOptions, unsafe: bool) -> Tuple[str, int]:
-    if _FIX_TAKES_OPTIONS:
-        return fix_text(text, filename, options.enabled, unsafe, options=options)
-    return fix_text(text, filename, options.enabled, unsafe)
 
 
 def fix(document: Document, options: AnalysisOptions, unsafe: bool) -> Tuple[Document, int]:
@@ -31,7 +22,7 @@ def fix(document: Document, options: AnalysisOptions, unsafe: bool) -> Tuple[Doc
     text = document.text
     if document.error is not None or text is None or not parses(text):
         return document, 0  # files with syntax errors are never touched
-    fixed, applied = _fix_text(text, document.filename, options, unsafe)
+    fixed, applied = fix_text(text, document.filename, options, unsafe)
     if fixed == text:
         return document, applied
     if not parses(fixed):

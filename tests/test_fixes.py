@@ -8,11 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from initlint import fixes
+from initlint import edits
 from initlint.diagnostics import Edit
+from initlint.edits import apply_edits, parses
 from initlint.engine import lint_source
 from initlint.facts import Span
-from initlint.fixes import apply_edits, fix_text, parses
+from initlint.fixing import fix_text
+from initlint.spell import keras as keras_speller
 from initlint.writeback import encode, fix_source, unified_diff, write_atomic
 
 HERE = Path(__file__).resolve().parent
@@ -73,11 +75,11 @@ def test_overlapping_edits_apply_the_first_and_skip_the_rest():
 
 
 def test_offsets_split_only_on_python_newlines():
-    assert fixes.offsets("a\r\nb\x0cc\nd") == [0, 0, 3, 7]
+    assert edits.offsets("a\r\nb\x0cc\nd") == [0, 0, 3, 7]
 
 
 def test_a_fix_that_would_not_parse_is_dropped(monkeypatch):
-    monkeypatch.setattr(fixes, "_render_keras", lambda site, goal, context: ("he_uniform((", "Use it"))
+    monkeypatch.setattr(keras_speller.KerasSpeller, "render", lambda self, site, goal, context: ("he_uniform((", "Use it"))
     source = "from tensorflow.keras import layers\nlayer = layers.Dense(8, activation='relu', kernel_initializer='glorot_uniform')\n"
     fixed, applied = fix_text(source, "g.py", None, unsafe=True)
     assert (fixed, applied) == (source, 0)

@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 from initlint import runner
 from initlint.diagnostics import SEVERITIES
 from initlint.engine import lint_source
-from initlint.fixes import fix_text, parses
+from initlint.edits import parses
+from initlint.fixing import fix_text
 from initlint.rules import RULES_BY_CODE
 from initlint.sources import split_lines
 from initlint.writeback import encode, fix_source

@@ -17,7 +17,8 @@ import pytest
 from initlint import runner
 from initlint.config import ConfigError, read_toml
 from initlint.engine import lint_source
-from initlint.fixes import fix_text, parses
+from initlint.edits import parses
+from initlint.fixing import fix_text
 from initlint.report import FORMATS, Report, json_safe, printable, render
 from initlint.rules import RULES_BY_CODE
 from initlint.sources import split_lines

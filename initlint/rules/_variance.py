@@ -1,15 +1,12 @@
-"""The variance arithmetic the rules share (init-knowledge §0, §2.6, §2.7, §2.9). Pure functions."""
+"""What the rules share besides the numbers (those are in `initlint.physics`): which layers a rule
+judges, predicates on activations, and how layers, activations and numbers read in a message."""
 from __future__ import annotations
 
-import math
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional
 
 from ..facts import (
-    CONSTANT,
     LEAKY,
     LINEAR,
-    NORMAL,
-    ORTHOGONAL,
     OUTPUT,
     PARTNER,
     RELU,
@@ -19,10 +16,6 @@ from ..facts import (
     SIGMOID,
     SOFTMAX,
     TANH,
-    TRUNC_STD_FACTOR,
-    TRUNCATED_NORMAL,
-    UNIFORM,
-    VARIANCE_SCALING,
     Activation,
     Initializer,
     KernelSite,
@@ -34,20 +27,6 @@ SATURATING = (TANH, SIGMOID)
 RELU_FAMILY = (RELU, LEAKY)
 
 
-def recommended_gain2(activation: Optional[Activation]) -> float:
-    """g²_rec: the n_in·Var(W) that keeps the activation's second moment (§2.6)."""
-    if activation is None:
-        return 2.0  # unknown: the most permissive choice
-    if activation.family == RELU:
-        return 2.0
-    if activation.family == LEAKY:
-        slope = activation.slope or 0.0
-        return 2.0 / (1 + slope * slope)
-    if activation.family == RELU_LIKE:
-        return 2.0
-    return 1.0
-
-
 def recommended_name(activation: Optional[Activation]) -> str:
     family = activation.family if activation else None
     if family in (RELU, LEAKY, RELU_LIKE, None):
@@ -55,56 +34,6 @@ def recommended_name(activation: Optional[Activation]) -> str:
     if family == SELU:
         return "LeCun"
     return "LeCun/Glorot"
-
-
-def weight_std(init: Initializer) -> Optional[float]:
-    """The actual standard deviation of the weights drawn by a fixed-scale initializer."""
-    if init.kind == NORMAL:
-        return abs(init.stddev) if init.stddev is not None else None
-    if init.kind == TRUNCATED_NORMAL:
-        return abs(init.stddev) * TRUNC_STD_FACTOR if init.stddev is not None else None
-    if init.kind == UNIFORM:
-        if init.minval is None or init.maxval is None:
-            return None
-        return abs(init.maxval - init.minval) / math.sqrt(12)
-    return None
-
-
-def weight_mean(init: Initializer) -> Optional[float]:
-    if init.kind in (NORMAL, TRUNCATED_NORMAL):
-        return init.mean
-    if init.kind == UNIFORM:
-        if init.minval is None or init.maxval is None:
-            return None
-        return (init.minval + init.maxval) / 2
-    if init.kind == CONSTANT:
-        return init.value
-    return None
-
-
-def nominal_gain2(init: Initializer) -> Optional[float]:
-    """g²_eff of a variance-scaling initializer on a square layer (fans unknown)."""
-    if init.kind == VARIANCE_SCALING:
-        return init.scale
-    if init.kind == ORTHOGONAL and init.gain is not None:
-        return init.gain * init.gain
-    return None
-
-
-def gain2(init: Initializer, fan_in: Optional[int], fan_out: Optional[int]) -> Optional[float]:
-    """g²_eff = n_in·Var(W), with the fans when they are known."""
-    if init.kind == VARIANCE_SCALING:
-        if init.scale is None:
-            return None
-        if fan_in and fan_out:
-            mode = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}.get(init.mode, fan_in)
-            return init.scale * fan_in / mode
-        return init.scale
-    return None
-
-
-def is_variance_scaling(init: Initializer) -> bool:
-    return init.kind == VARIANCE_SCALING and init.scale is not None
 
 
 def judged_layers(site: KernelSite, *, skip_roles=(OUTPUT,)) -> List[LayerContext]:
@@ -190,11 +119,3 @@ def is_relu_family(activation: Optional[Activation]) -> bool:
 
 def linear_or_output(activation: Optional[Activation]) -> bool:
     return activation is not None and activation.family in (LINEAR, SOFTMAX)
-
-
-def fan_in_for_scale(layer: Optional[LayerContext], site: KernelSite, shape_hint: Optional[Tuple] = None) -> Optional[int]:
-    if layer is None:
-        return None
-    if layer.embedding:
-        return 1
-    return layer.fan_in

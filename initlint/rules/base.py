@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from ..facts import KernelSite
+from ..fixgoal import FixGoal, Hint
 
 
 @dataclass(frozen=True)
 class Finding:
     severity: str
     message: str
-    hint: str  # the fix, in words
-    fix: Optional[object] = None  # a fixes.FixGoal: what the initializer should become
+    hint: Hint  # the fix, in framework-neutral words; `fixgoal.Say` slots are spelled by the framework's speller
+    fix: Optional[FixGoal] = None  # what the initializer should become
 
 
 class Rule:
@@ -43,6 +44,3 @@ class Rule:
             return " ".join(text.split())
         return cls.name
 
-
-def finding(severity: Optional[str], message: str, hint: str) -> Optional[Finding]:
-    return Finding(severity, message, hint) if severity else None

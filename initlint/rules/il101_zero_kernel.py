@@ -1,48 +1,8 @@
-from ..diagnostics import ERROR, INFO, WARNING
+from ..diagnostics import ERROR
 from ..facts import CONSTANT, RELU
-from ._variance import activation_text, describe_layers, exempt_constant, vector_like
-from ..fixgoal import DISPLAY_ONLY, FixGoal
+from ._constant import constant_verdict, display_goal, suggestion
+from ._variance import activation_text, describe_layers
 from .base import Finding, Rule
-
-
-def constant_verdict(site, *, zero: bool):
-    """(severity, layers judged) for a zero or constant kernel, or None when it is deliberate."""
-    if vector_like(site):
-        return None
-    if not site.layers:
-        return WARNING, []  # unknown role is not innocence
-    judged = [layer for layer in site.layers if not exempt_constant(layer)]
-    if not judged:
-        return None
-    severity = WARNING
-    for layer in judged:
-        dead_relu = zero and layer.activation is not None and layer.activation.family == RELU and layer.bias in (
-            "zero", "none", "negative")
-        if dead_relu or layer.constant_neighbour or layer.partner_constant or (site.shared and len(judged) > 1):
-            severity = ERROR
-    return severity, judged
-
-
-def display_goal(layers) -> FixGoal:
-    """The initializer to suggest in place of a zero/constant one; never applied (display-only)."""
-    activation = layers[0].activation if len(layers) == 1 else None
-    family = activation.family if activation else None
-    goal = "lecun_normal" if family == "selu" else "glorot" if family in ("tanh", "sigmoid", "linear") else "he"
-    return FixGoal(goal, activation, applicability=DISPLAY_ONLY)
-
-
-def suggestion(layers) -> str:
-    families = {layer.activation.family for layer in layers if layer.activation is not None}
-    if families <= {"relu", "leaky", "relu_like"} and families:
-        choice = "He (`he_uniform` / `nn.init.kaiming_uniform_(w, nonlinearity='relu')`)"
-    elif families == {"selu"}:
-        choice = "LeCun normal (`lecun_normal`)"
-    elif families:
-        choice = "Glorot (`glorot_uniform` / `nn.init.xavier_uniform_(w)`)"
-    else:
-        choice = "a random initializer matched to the activation (He for ReLU, Glorot for tanh/sigmoid)"
-    return (f"use {choice}; if the zero start is deliberate (a head or the last layer of a residual branch), "
-            "suppress it with `# initlint: ignore[IL101]`")
 
 
 class ZeroKernel(Rule):
@@ -232,7 +192,7 @@ class Named(nn.Module):
         if not judged:
             yield Finding(severity, f"zero-initialized kernel ({init.display}) of {where}: every unit starts "
                           "identical and receives the same gradient, so the units never become different",
-                          suggestion(judged), display_goal(judged))
+                          suggestion(judged, self.code, "zero start"), display_goal(judged))
             return
         layer = judged[0]
         followed = activation_text(layer.activation) if layer.activation else None
@@ -246,4 +206,5 @@ class Named(nn.Module):
         else:
             consequence = "every unit starts identical and the layer starts rank-deficient"
         role = "hidden " if layer.role == "hidden" else ""
-        yield Finding(severity, f"zero-initialized kernel of {role}{where}{detail}: {consequence}", suggestion(judged), display_goal(judged))
+        yield Finding(severity, f"zero-initialized kernel of {role}{where}{detail}: {consequence}",
+                      suggestion(judged, self.code, "zero start"), display_goal(judged))

@@ -1,8 +1,8 @@
-from ..diagnostics import ERROR, WARNING
+from ..diagnostics import ERROR
 from ..facts import CONSTANT
+from ._constant import constant_verdict, display_goal, suggestion
 from ._variance import describe_layers, fmt
 from .base import Finding, Rule
-from .il101_zero_kernel import constant_verdict, display_goal, suggestion
 
 
 class ConstantKernel(Rule):
@@ -106,5 +106,5 @@ class Net(nn.Module):
                   if severity == ERROR else "every unit computes the same function and gets the same gradient, "
                   "so the layer acts as a single unit")
         yield Finding(severity, f"constant kernel (every weight {fmt(init.value)}, {init.display}) on {where}: {reason}",
-                      suggestion(judged).replace("IL101", "IL102").replace("zero start", "constant"),
+                      suggestion(judged, self.code, "constant"),
                       display_goal(judged))

@@ -1,16 +1,7 @@
 from ..diagnostics import INFO, lower
-from ._variance import (
-    activation_text,
-    common_activation,
-    describe_layers,
-    family_label,
-    gain2,
-    is_relu_family,
-    judged_layers,
-    nominal_gain2,
-    recommended_gain2,
-)
-from ..fixgoal import FixGoal
+from ..fixgoal import FixGoal, Say
+from ..physics import HE, effective_gain2, nominal_gain2, recommended_gain2
+from ._variance import activation_text, common_activation, describe_layers, family_label, is_relu_family, judged_layers
 from .base import Finding, Rule
 
 UNIT_GAIN_FAMILIES = ("glorot", "xavier", "lecun", "variance_scaling")
@@ -27,12 +18,10 @@ def unit_gain(init) -> bool:
     return init.family in UNIT_GAIN_FAMILIES and init.scale <= 1.2 and init.mode in ("fan_in", "fan_avg")
 
 
-def relu_fix(init) -> str:
-    uniform = init.distribution == "uniform"
-    if init.family in ("xavier", "kaiming"):
-        name = "kaiming_uniform_" if uniform else "kaiming_normal_"
-        return f"use `nn.init.{name}(w, nonlinearity='relu')` (He), or pass `gain=nn.init.calculate_gain('relu')`"
-    return f"use `{'he_uniform' if uniform else 'he_normal'}` (He initialization), the variance ReLU needs"
+def relu_fix(init, activation):
+    """Use He: the speller names it, and how to keep the user's initializer with the ReLU gain."""
+    uniform = "uniform" if init.distribution == "uniform" else "normal"
+    return ("use He initialization", Say(HE, activation, uniform, or_gain=True), ", the variance ReLU needs")
 
 
 class GlorotLecunWithRelu(Rule):
@@ -151,11 +140,11 @@ class Deep(nn.Module):
             return
         layer = layers[0]
         activation = common_activation(layers) or layer.activation
-        g2 = gain2(init, layer.fan_in, layer.fan_out) if len(layers) == 1 else nominal_gain2(init)
+        g2 = effective_gain2(init, layer.fan_in, layer.fan_out) if len(layers) == 1 else nominal_gain2(init)
         ratio = (g2 or 1.0) / recommended_gain2(activation)
         fans = f" (fan-in {layer.fan_in}, fan-out {layer.fan_out})" if len(layers) == 1 and layer.fan_in and layer.fan_out else ""
         message = (f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)}{fans} feeding "
                    f"{activation_text(activation)}: it keeps {ratio:.2f} of the variance ReLU needs, so activations "
                    f"shrink by about x{ratio:.2f} per layer; harmless in shallow nets, a stall in deep ones")
-        yield Finding(severity, message, relu_fix(init),
+        yield Finding(severity, message, relu_fix(init, activation),
                       FixGoal("he", activation, layer.fan_in if len(layers) == 1 else None))

@@ -1,7 +1,8 @@
 from ..diagnostics import INFO, lower
 from ..facts import OUTPUT
+from ..fixgoal import FixGoal, Say
+from ..physics import GLOROT
 from ._variance import activation_text, describe_layers, is_saturating, judged_layers, linear_or_output
-from ..fixgoal import FixGoal
 from .base import Finding, Rule
 
 
@@ -103,14 +104,10 @@ class Net(nn.Module):
         if severity is None:
             return
         activation = layers[0].activation
-        uniform = init.distribution == "uniform"
-        if init.family == "kaiming":
-            name = "xavier_uniform_" if uniform else "xavier_normal_"
-            gain = ", gain=nn.init.calculate_gain('tanh')" if activation.family == "tanh" else ""
-            hint = f"use `nn.init.{name}(w{gain})` (Glorot)"
-        else:
-            hint = f"use `{'glorot_uniform' if uniform else 'glorot_normal'}` (Glorot), designed for {activation_text(activation)}"
+        distribution = "uniform" if init.distribution == "uniform" else "normal"
+        hint = ("use Glorot initialization", Say(GLOROT, activation, distribution),
+                f", designed for {activation_text(activation)}")
         message = (f"He initializer ({init.display}) on {describe_layers(site, layers)} feeding {activation_text(activation)}: "
                    f"twice the variance {activation_text(activation)} is designed for; the effect is mild (slightly "
                    "more saturation, not a training failure)")
-        yield Finding(severity, message, hint, FixGoal("glorot", activation))
+        yield Finding(severity, message, hint, FixGoal(GLOROT, activation))

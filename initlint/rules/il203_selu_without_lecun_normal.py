@@ -1,7 +1,8 @@
 from ..diagnostics import INFO, WARNING
 from ..facts import SELU
+from ..fixgoal import FixGoal, Say
+from ..physics import LECUN_NORMAL
 from ._variance import describe_layers, family_label, judged_layers
-from ..fixgoal import FixGoal
 from .base import Finding, Rule
 
 
@@ -83,7 +84,8 @@ b = layers.Dense(100, activation="selu", kernel_initializer="glorot_uniform")  #
         severity = WARNING if init.scale >= 1.6 or init.scale <= 0.5 else INFO
         why = ("grows the activations' variance layer after layer, so self-normalization breaks"
                if init.scale >= 1.6 else "is not the mean-0, variance-1/fan-in normal distribution SELU's fixed point needs")
-        hint = ("use `nn.init.kaiming_normal_(w, nonlinearity='linear')` (LeCun normal)" if init.family == "kaiming"
-                else "use `lecun_normal` (LeCun normal), as the Keras docs of `selu` prescribe")
+        activation = layers[0].activation
+        hint = ("use LeCun normal initialization", Say(LECUN_NORMAL, activation),
+                ", the mean-0, variance-1/fan-in normal distribution SELU's self-normalization needs")
         yield Finding(severity, f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)} "
-                      f"feeding SELU: it {why}", hint, FixGoal("lecun_normal", layers[0].activation))
+                      f"feeding SELU: it {why}", hint, FixGoal(LECUN_NORMAL, activation))

@@ -1,21 +1,14 @@
 import math
 
 from ..diagnostics import ERROR, WARNING, lower
-from ..facts import NORMAL, ORTHOGONAL, OUTPUT, SOFTMAX, TRUNCATED_NORMAL, UNIFORM, VARIANCE_SCALING
-from ._variance import (
-    activation_text,
-    describe_layers,
-    fmt,
-    ratio_text,
-    recommended_gain2,
-    recommended_name,
-    vector_like,
-    weight_std,
-)
-from ..fixgoal import FixGoal
+from ..facts import NORMAL, ORTHOGONAL, OUTPUT, RELU, SOFTMAX, TRUNCATED_NORMAL, UNIFORM, VARIANCE_SCALING, Activation
+from ..fixgoal import TENSOR, FixGoal, Say
+from ..physics import HE, LECUN_NORMAL, SCALED, recommended_gain2, recommended_std, scheme_for, weight_std
+from ._mean import nonzero_mean
+from ._variance import activation_text, describe_layers, fmt, ratio_text, recommended_name, vector_like
 from .base import Finding, Rule
-from .il303_nonzero_mean_init import nonzero_mean
 
+RELU_ACTIVATION = Activation(RELU, "ReLU")
 UNKNOWN_FAN_IN_STD = 0.5  # s >= 0.5 is >= 2x the He std for any fan-in >= 32
 
 
@@ -178,7 +171,7 @@ class FlexibleLinear(nn.Module):
                 worst = (ratio, severity, layer)
         if worst is not None:
             ratio, severity, layer = worst
-            recommended = math.sqrt(recommended_gain2(layer.activation) / layer.fan_in)
+            recommended = recommended_std(layer.activation, layer.fan_in)
             name = recommended_name(layer.activation)
             reading = self._reading(init)
             if reading and self._alternative_fine(init, layer):
@@ -187,7 +180,7 @@ class FlexibleLinear(nn.Module):
                        f"weight std {fmt(std)} is {ratio_text(std / recommended)} the {name} std "
                        f"{fmt(recommended)} for {activation_text(layer.activation)} (variance x{fmt(ratio)}); "
                        f"pre-activations are ~{fmt(std * math.sqrt(layer.fan_in))}x the input scale")
-            goal = FixGoal("scaled", layer.activation, layer.fan_in, layer.fan_in_axis)
+            goal = FixGoal(SCALED, layer.activation, layer.fan_in, layer.fan_in_axis)
             yield Finding(severity, message, self._hint(site, layer, recommended), goal)
             return
         if any(layer.fan_in is not None for layer in layers):
@@ -201,12 +194,12 @@ class FlexibleLinear(nn.Module):
                 severity = lower(WARNING)
             if layers and all(layer.norm_after for layer in layers):
                 severity = lower(severity)
-            he_std = math.sqrt(2 / 32)
+            he_std = recommended_std(None, 32)
             message = (f"{init.display} on {describe_layers(site, layers)}{reading}: weight std {fmt(std)} with an unknown "
                        f"fan-in; for any fan-in of 32 or more that is at least {ratio_text(std / he_std)} the He std "
                        f"(at least {ratio_text((std / he_std) ** 2)} its variance)")
             single = layers[0] if len(layers) == 1 else None
-            goal = FixGoal("scaled", single.activation if single else None, None, single.fan_in_axis if single else None)
+            goal = FixGoal(SCALED, single.activation if single else None, None, single.fan_in_axis if single else None)
             yield Finding(severity, message, self._hint(site, single, None), goal)
 
     def _scaled(self, site, layers):
@@ -239,12 +232,13 @@ class FlexibleLinear(nn.Module):
         return std is not None and layer.fan_in * std * std / recommended_gain2(layer.activation) < 4
 
     @staticmethod
-    def _hint(site, layer, recommended) -> str:
+    def _hint(site, layer, recommended):
         activation = layer.activation if layer else None
         name = recommended_name(activation)
         if recommended is not None:
             return (f"use std {fmt(recommended)} (= sqrt({fmt(recommended_gain2(activation))}/{layer.fan_in}), {name}), "
-                    f"or a fan-in-scaled initializer ({'he_normal / kaiming_normal_' if name == 'He' else 'lecun_normal / xavier_normal_'})")
+                    "or a fan-in-scaled initializer", Say(HE if scheme_for(activation) == HE else LECUN_NORMAL, activation, NORMAL, bare=True))
         if site.init.unscaled_factory:
-            return "scale the tensor by the fan-in, e.g. `torch.randn(n_in, n_out) * (2.0 / n_in) ** 0.5` for ReLU"
-        return "use a fan-in-scaled initializer: He (`he_normal` / `kaiming_normal_`) for ReLU, LeCun/Glorot otherwise"
+            return ("scale the tensor by the fan-in, by sqrt(2/fan_in) for ReLU", Say(TENSOR, RELU_ACTIVATION))
+        return ("use a fan-in-scaled initializer: He", Say(HE, None, NORMAL, bare=True),
+                " for ReLU, LeCun/Glorot otherwise")

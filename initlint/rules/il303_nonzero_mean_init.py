@@ -1,30 +1,10 @@
-from ..diagnostics import ERROR, WARNING
-from ..facts import NORMAL, TRUNCATED_NORMAL, UNIFORM
-from ._variance import describe_layers, fmt, vector_like, weight_std
-from ..fixgoal import FixGoal
+from ..diagnostics import ERROR
+from ..facts import UNIFORM
+from ..fixgoal import FixGoal, Say
+from ..physics import HE, SCALED
+from ._mean import nonzero_mean
+from ._variance import describe_layers, vector_like
 from .base import Finding, Rule
-
-
-def nonzero_mean(init):
-    """(severity, description) when the initializer's mean is far from zero, else None (§2.9)."""
-    if init.kind == UNIFORM:
-        low, high = init.minval, init.maxval
-        if low is None or high is None or high <= low:
-            return None
-        if low >= 0 or high <= 0:
-            width = high - low
-            severity = ERROR if max(abs(low), abs(high)) >= 0.1 else WARNING
-            return severity, f"U[{fmt(low)}, {fmt(high)}) is all {'positive' if low >= 0 else 'negative'} (mean {fmt((low + high) / 2)})"
-        return None
-    if init.kind in (NORMAL, TRUNCATED_NORMAL):
-        mean, std = init.mean, weight_std(init)
-        if mean is None or std is None or mean == 0:
-            return None
-        if abs(mean) >= std:
-            return ERROR, f"mean {fmt(mean)} is at least its std {fmt(std)}"
-        if abs(mean) >= 0.1 * std:
-            return WARNING, f"mean {fmt(mean)} is {abs(mean) / std:.0%} of its std {fmt(std)}"
-    return None
 
 
 def applies(site) -> bool:
@@ -111,9 +91,9 @@ class Net(nn.Module):
             return
         severity, description = found
         single = site.layers[0] if len(site.layers) == 1 else None
-        goal = FixGoal("scaled", single.activation if single else None, single.fan_in if single else None,
+        goal = FixGoal(SCALED, single.activation if single else None, single.fan_in if single else None,
                        single.fan_in_axis if single else None)
         yield Finding(severity, f"non-centred kernel init ({site.init.display}) on {describe_layers(site)}: "
                       f"{description}, so every unit gets the same common-mode input and the layer starts "
-                      "nearly rank one", "draw the weights from a zero-mean distribution scaled by the fan-in: "
-                      "He uniform (`he_uniform` / `nn.init.kaiming_uniform_`) for ReLU, Glorot uniform otherwise", goal)
+                      "nearly rank one", ("draw the weights from a zero-mean distribution scaled by the fan-in: He uniform",
+                                           Say(HE, None, UNIFORM, bare=True), " for ReLU, Glorot uniform otherwise"), goal)

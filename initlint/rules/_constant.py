@@ -1,0 +1,51 @@
+"""What IL101 (zero kernels) and IL102 (constant kernels) share: the verdict on a constant kernel,
+the initializer to suggest instead, and the advice in words."""
+from __future__ import annotations
+
+from ..diagnostics import ERROR, WARNING
+from ..facts import LEAKY, LINEAR, RELU, RELU_LIKE, SELU, SIGMOID, TANH, UNIFORM
+from ..fixgoal import DISPLAY_ONLY, FixGoal, Hint, Say
+from ..physics import GLOROT, HE, LECUN_NORMAL
+from ._variance import exempt_constant, vector_like
+
+
+def constant_verdict(site, *, zero: bool):
+    """(severity, layers judged) for a zero or constant kernel, or None when it is deliberate."""
+    if vector_like(site):
+        return None
+    if not site.layers:
+        return WARNING, []  # unknown role is not innocence
+    judged = [layer for layer in site.layers if not exempt_constant(layer)]
+    if not judged:
+        return None
+    severity = WARNING
+    for layer in judged:
+        dead_relu = zero and layer.activation is not None and layer.activation.family == RELU and layer.bias in (
+            "zero", "none", "negative")
+        if dead_relu or layer.constant_neighbour or layer.partner_constant or (site.shared and len(judged) > 1):
+            severity = ERROR
+    return severity, judged
+
+
+def display_goal(layers) -> FixGoal:
+    """The initializer to suggest in place of a zero/constant one; never applied (display-only)."""
+    activation = layers[0].activation if len(layers) == 1 else None
+    family = activation.family if activation else None
+    goal = LECUN_NORMAL if family == SELU else GLOROT if family in (TANH, SIGMOID, LINEAR) else HE
+    return FixGoal(goal, activation, applicability=DISPLAY_ONLY)
+
+
+def suggestion(layers, code: str, what: str) -> Hint:
+    """Advice for a zero or constant kernel (`what`: "zero start", "constant"), suppressible by `code`."""
+    families = {layer.activation.family for layer in layers if layer.activation is not None}
+    activation = layers[0].activation if len(layers) == 1 else None
+    if families <= {RELU, LEAKY, RELU_LIKE} and families:
+        choice = ("use He", Say(HE, activation, UNIFORM))
+    elif families == {SELU}:
+        choice = ("use LeCun normal", Say(LECUN_NORMAL, activation))
+    elif families:
+        choice = ("use Glorot", Say(GLOROT, activation, UNIFORM))
+    else:
+        choice = ("use a random initializer matched to the activation (He for ReLU, Glorot for tanh/sigmoid)",)
+    return choice + (f"; if the {what} is deliberate (a head or the last layer of a residual branch), "
+                     f"suppress it with `# initlint: ignore[{code}]`",)
