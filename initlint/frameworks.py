@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Dict, Tuple
+from typing import Tuple
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,11 @@ FRAMEWORKS: Tuple[Framework, ...] = (
     Framework("keras", knowledge="keras", frontend="keras", speller="keras"),
     Framework("torch", knowledge="torch", frontend="torch", speller="torch"),
 )
-BY_NAME: Dict[str, Framework] = {framework.name: framework for framework in FRAMEWORKS}
 
 
 def get(name: str) -> Framework:
-    return BY_NAME[name]
+    """The framework a KernelSite names (KeyError for none)."""
+    for framework in FRAMEWORKS:
+        if framework.name == name:
+            return framework
+    raise KeyError(name)

@@ -11,7 +11,7 @@ from typing import List
 import libcst as cst
 
 from ..facts import KernelSite
-from ..frameworks import FRAMEWORKS
+from .. import frameworks
 from ..resolve import Resolver
 
 
@@ -20,7 +20,7 @@ def run_frontends(module: cst.Module, text: str = "", options=None) -> List[Kern
     resolver = Resolver(module)
     imported = list(resolver.aliases.values()) + list(resolver.star_modules)
     sites: List[KernelSite] = []
-    for framework in FRAMEWORKS:
+    for framework in frameworks.FRAMEWORKS:
         if any(framework.claims(name) for name in imported):
             # Each frontend reads the file with a fresh resolver: frontends push scopes of their own.
             reader = Resolver(module) if sites else resolver
