@@ -342,13 +342,13 @@ class Interpreter:
             if isinstance(callee, AddItem):
                 values = [self.eval(a.value, env) for a in call.args]
                 return self.join(flatten(values))
-            return self.apply(callee, self._first_flow(call, env, others=True))
+            return self.apply(callee, self._first_flow(call, env))
         # An unknown function: whatever it receives is used in an unknown way, and may come out again
         # (a cache update, a helper): later joins and gates still count, activations do not.
         values = [self.eval(argument.value, env) for argument in call.args]
         return self.opaque(values)
 
-    def _first_flow(self, call: cst.Call, env, others: bool = False) -> Flow:
+    def _first_flow(self, call: cst.Call, env) -> Flow:
         values = [self.eval(a.value, env) for a in call.args]
         first = values[0] if values else None
         for value in values[1:]:

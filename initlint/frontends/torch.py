@@ -85,9 +85,9 @@ class TorchAdapter(FrontendAdapter):
             return NormItem()
         if name in T.PASSTHROUGH_MODULES:
             return PassItem()
-        if name == "Sequential":
+        if name in T.SEQUENTIAL_MODULES:
             return self._sequential(call)
-        if name in ("ModuleList", "ModuleDict"):
+        if name in T.COLLECTION_MODULES:
             return self._collection(call)
         if name in ("Module", "Parameter"):
             return None

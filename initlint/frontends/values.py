@@ -9,9 +9,6 @@ from typing import Optional
 
 from .graph import ChainItem, Flow, GroupItem, ParamProduct, ParamRef, Tap
 
-EMPTY = Flow(frozenset())
-
-
 class Const:
     """A non-tensor value (a number, a string)."""
 

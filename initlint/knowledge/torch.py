@@ -189,7 +189,8 @@ PASSTHROUGH_MODULES = {
     "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
     "Upsample", "PixelShuffle", "ZeroPad2d",
 }
-CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}
+SEQUENTIAL_MODULES = {"Sequential"}  # applies its children in order
+COLLECTION_MODULES = {"ModuleList", "ModuleDict"}  # holds its children; code decides how they are applied
 
 # Functions applied to a tensor: the activation they are (torch.*, torch.nn.functional.*, Tensor methods).
 FUNCTIONAL_ACTIVATIONS = {
