@@ -11,9 +11,9 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from ..facts import Activation
 from ..syntax import children
 from .base import Adapter
+from .flows import FlowRecorder
 from .values import (
     CONST,
     as_flow,
@@ -22,18 +22,15 @@ from .values import (
     merge,
     merge_all,
     merge_env,
-    params_of,
     split_flow,
 )
 from .graph import (
-    INPUT_TAP,
     ActivationItem,
     AddItem,
     ChainItem,
     Flow,
     GroupItem,
     KernelItem,
-    Node,
     NormItem,
     OpaqueItem,
     ParamProduct,
@@ -46,7 +43,7 @@ from .graph import (
 MAX_INLINE_DEPTH = 3
 
 
-class Interpreter:
+class Interpreter(FlowRecorder):
     def __init__(self, adapter: Adapter, resolver, attrs: Optional[Dict[str, object]] = None,
                  methods: Optional[Dict[str, cst.FunctionDef]] = None) -> None:
         self.adapter = adapter
@@ -416,179 +413,3 @@ class Interpreter:
         for value in flows:
             self.consume_unknown(value)
         return input_flow()
-
-    # ----- applying items -----
-    def apply(self, item, flow: Flow) -> Flow:
-        if isinstance(item, KernelItem):
-            node = item.node
-            node.applied = True
-            for tap in flow.taps:
-                self._feed(tap, node)
-            if flow.width is not None and node.fan_in is None and node.kind == "Dense":
-                node.fan_in = flow.width
-            out = Flow(frozenset({Tap(node)}), node.width_out)
-            if node.builtin_activation is not None and node.builtin_activation.family != "linear":
-                node.activations.add(node.builtin_activation)
-                out = Flow(frozenset({Tap(node, False, node.builtin_activation)}), node.width_out)
-            return out
-        if isinstance(item, ActivationItem):
-            taps = set()
-            for tap in flow.taps:
-                if tap.node is not None and tap.act is None:
-                    tap.node.activations.add(item.activation)
-                    if tap.normed:
-                        tap.node.norm_after = True
-                    taps.add(Tap(tap.node, tap.normed, item.activation))
-                else:
-                    taps.add(tap)
-            return Flow(frozenset(taps), flow.width)
-        if isinstance(item, NormItem):
-            taps = set()
-            for tap in flow.taps:
-                if tap.node is not None and tap.act is None:
-                    tap.node.norm_after = True
-                taps.add(Tap(tap.node, True, tap.act))
-            return Flow(frozenset(taps), flow.width)
-        if isinstance(item, PassItem):
-            return flow
-        if isinstance(item, ChainItem):
-            item.applied = True
-            for child in item.items:
-                flow = self.apply(child, flow)
-            return flow
-        if isinstance(item, GroupItem):
-            result = None
-            for child in item.items:
-                out = self.apply(child, flow)
-                result = out if result is None else result.union(out)
-            return result if result is not None else flow
-        if isinstance(item, AddItem):
-            return self.join([flow])
-        self.consume_unknown(flow)
-        return input_flow()
-
-    def _feed(self, tap: Tap, node: Node) -> None:
-        source = tap.node
-        if source is None or source is node:
-            return
-        source.next_kernels.add(node)
-        if tap.act is None and not tap.normed:
-            source.activations.add(Activation("linear", "no activation"))
-            node.fed_directly_by.add(source)
-
-    def opaque(self, values: list) -> Flow:
-        """The result of an unknown call: its tensor arguments, used in an unknown way."""
-        result = None
-        for value in values:
-            self.consume_unknown(value)
-            flow = as_flow(value) if not isinstance(value, (ParamRef, ParamProduct)) else None
-            if flow is not None:
-                result = flow if result is None else result.union(flow)
-        if result is None:
-            return input_flow()
-        return Flow(result.taps | {INPUT_TAP}, None)
-
-    def consume_unknown(self, value) -> None:  # noqa: C901
-        if isinstance(value, Flow):
-            for tap in value.taps:
-                if tap.node is not None and tap.act is None:
-                    tap.node.unknown_use = True
-        elif isinstance(value, list):
-            for element in value:
-                self.consume_unknown(element)
-        elif isinstance(value, ParamRef):
-            value.node.unknown_use = True
-
-    def mark_return(self, value) -> None:
-        if isinstance(value, Flow):
-            for tap in value.taps:
-                if tap.node is not None:
-                    tap.node.output = True
-        elif isinstance(value, list):
-            for element in value:
-                self.mark_return(element)
-        elif isinstance(value, ChainItem) and value in self.chains:
-            pass  # a returned Sequential is finished with the others
-
-    def join(self, values: list) -> Flow:
-        """x + h: every direct kernel output that meets another tensor ends a residual branch."""
-        flows = [as_flow(v) for v in values]
-        flows = [f for f in flows if f is not None]
-        if len(flows) < 2:
-            return flows[0] if flows else input_flow()
-        for index, flow in enumerate(flows):
-            for tap in flow.taps:
-                if tap.node is not None and tap.act is None and not tap.normed:
-                    tap.node.residual = True
-        return Flow(frozenset({INPUT_TAP}), flows[0].width)
-
-    def binary(self, operator, left, right) -> object:
-        if isinstance(operator, (cst.Add, cst.Subtract)):
-            left_flow, right_flow = as_flow(left), as_flow(right)
-            if left_flow is not None and right_flow is not None:
-                return self.join([left_flow, right_flow])
-            return left_flow or right_flow or CONST
-        if isinstance(operator, cst.MatrixMultiply):
-            return self.matmul(left, right)
-        if isinstance(operator, (cst.Multiply, cst.Divide)):
-            left_flow, right_flow = as_flow(left), as_flow(right)
-            if left_flow is not None and right_flow is not None:
-                left_nodes = {t.node for t in left_flow.taps if t.node is not None}
-                right_nodes = {t.node for t in right_flow.taps if t.node is not None}
-                if left_nodes and right_nodes and isinstance(operator, cst.Multiply):
-                    for a in left_nodes:
-                        for b in right_nodes:
-                            if a is not b:
-                                a.partners.add(b)
-                                b.partners.add(a)
-                for node in left_nodes ^ right_nodes:
-                    node.gated = True  # gate * x: each unit meets a different channel
-                return left_flow.union(right_flow)
-            flow = left_flow if left_flow is not None else right_flow
-            if flow is not None:
-                for tap in flow.taps:
-                    if tap.node is not None and tap.act is None:
-                        tap.node.rescaled = True  # G7: a runtime scale (weight_gain, 1/sqrt(fan_in))
-                return flow
-            return CONST
-        left_flow = as_flow(left)
-        if left_flow is not None:
-            return left_flow  # x / c, x ** 2...
-        right_flow = as_flow(right)
-        return right_flow if right_flow is not None else CONST
-
-    def matmul(self, left, right, transposed: bool = False) -> object:
-        """x @ W (W is (in, out)), F.linear(x, W) (W is (out, in)); A @ B between parameters."""
-        left_params = params_of(left)
-        right_params = params_of(right)
-        if left_params and right_params:
-            for a in left_params:
-                for b in right_params:
-                    if a is not b:
-                        a.partners.add(b)
-                        b.partners.add(a)
-        if left_params and right_params:
-            for node in left_params + right_params:
-                node.applied = True
-            return ParamProduct(left_params + right_params)  # B @ A: used as one kernel later
-        weights = right_params or left_params
-        for node in left_params + right_params:
-            node.applied = True
-        for node in weights:
-            if node.shape and len(node.shape) == 2 and node.fan_in_axis is None:
-                if transposed:
-                    node.fan_in_axis = 1
-                elif right_params and isinstance(right, ParamRef):
-                    node.fan_in_axis = 0
-                elif left_params and isinstance(left, ParamRef) and not right_params:
-                    node.fan_in_axis = 1
-                if node.fan_in_axis is not None:
-                    node.fan_in = node.shape[node.fan_in_axis]
-        data = as_flow(left) if right_params else as_flow(right)
-        if data is not None:
-            for tap in data.taps:
-                for node in weights:
-                    self._feed(tap, node)
-        if weights:
-            return Flow(frozenset(Tap(n) for n in weights))
-        return merge(as_flow(left), as_flow(right)) or input_flow()
