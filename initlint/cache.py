@@ -15,8 +15,13 @@ an editor, two CI jobs on one volume) only ever see whole entries; a reader that
 truncated or foreign entry treats it as a miss. Nothing about the cache is ever fatal: when it
 cannot be written (read-only checkout, full disk) the run goes on without it.
 
-Entries are pickles. The cache directory is trusted as `__pycache__` is: whoever can write
-there can already write the code being linted.
+Entries are data, never code: JSON, signed with an HMAC-SHA256 under a per-user secret key (32
+random bytes in `$XDG_CACHE_HOME/initlint/secret`, else `~/.cache/initlint/secret`, mode 0600;
+`INITLINT_CACHE_SECRET` names another file). A `.initlint_cache/` committed to a repository, or
+written by another user, therefore fails the signature and is a miss: it can neither run code nor
+hide findings. A signed entry is still checked field by field (types, known severities, positive
+positions) before it is used; anything else is a miss. Without a usable key file (no home
+directory) a random key lives for the run only, so the cache is used within the run at most.
 
 Location: `--cache-dir`, else `INITLINT_CACHE_DIR`, else `.initlint_cache/` at the project root
 (the directory of the configuration file, or the current directory). The directory carries a
@@ -24,10 +29,11 @@ Location: `--cache-dir`, else `INITLINT_CACHE_DIR`, else `.initlint_cache/` at t
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
+import hmac
+import json
 import os
-import pickle
+import secrets
 import sys
 from typing import TYPE_CHECKING, List, Optional
 
@@ -39,8 +45,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CACHE_DIR_NAME = ".initlint_cache"
 ENV_CACHE_DIR = "INITLINT_CACHE_DIR"
-FORMAT = 1  # bump when the entry layout changes
-_MAGIC = b"initlint-cache"
+FORMAT = 2  # bump when the entry layout changes (1: pickles, never read again)
+_MAGIC = b"initlint-cache-json-2"
+ENV_SECRET = "INITLINT_CACHE_SECRET"
+_SEVERITIES = ("error", "warning", "info")
+_APPLICABILITIES = ("safe", "unsafe", "display-only")
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by initlint.\n"
@@ -125,22 +134,125 @@ def entry_key(data: bytes, options_token: str, suffix: str, salt_value: str) -> 
     return digest.hexdigest()
 
 
+def secret_path() -> str:
+    chosen = os.environ.get(ENV_SECRET)
+    if chosen:
+        return os.path.expanduser(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "initlint", "secret")
+
+
+def load_secret() -> bytes:
+    """This user's cache key, created on first use; a key for this run only when it cannot be kept."""
+    path = secret_path()
+    try:
+        with open(path, "rb") as handle:
+            key = handle.read()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_hex(32).encode("ascii")
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key)
+    except FileExistsError:  # another run made it first: use theirs
+        try:
+            with open(path, "rb") as handle:
+                stored = handle.read()
+            if len(stored) >= 32:
+                return stored
+        except OSError:
+            pass
+    except OSError:
+        pass
+    return key
+
+
+def _span(value):
+    from .facts import Span
+
+    if not (isinstance(value, list) and len(value) == 4 and all(type(v) is int and v >= 1 for v in value)):
+        raise ValueError("bad span")
+    return Span(*value)
+
+
+def _text(value) -> str:
+    if type(value) is not str:
+        raise ValueError("not a string")
+    return value
+
+
+def _optional_int(value):
+    if value is None or (type(value) is int and value >= 1):
+        return value
+    raise ValueError("bad number")
+
+
+def encode_diagnostics(diagnostics: List[object]) -> list:
+    entries = []
+    for d in diagnostics:
+        fix = None
+        if d.fix is not None:
+            fix = [d.fix.applicability, d.fix.message,
+                   [[e.content, [e.span.row, e.span.column, e.span.end_row, e.span.end_column]] for e in d.fix.edits]]
+        span = [d.span.row, d.span.column, d.span.end_row, d.span.end_column]
+        entries.append([d.code, d.message, d.severity, span, d.hint, fix, d.noqa_row, d.cell])
+    return entries
+
+
+def decode_diagnostics(entries, filename: str) -> List[object]:
+    """The diagnostics of a stored entry; ValueError for anything not exactly of that shape."""
+    from .diagnostics import Diagnostic, Edit, Fix
+
+    if not isinstance(entries, list):
+        raise ValueError("not a list")
+    found = []
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 8):
+            raise ValueError("bad diagnostic")
+        code, message, severity, span, hint, fix, noqa_row, cell = entry
+        if _text(severity) not in _SEVERITIES:
+            raise ValueError("bad severity")
+        built_fix = None
+        if fix is not None:
+            if not (isinstance(fix, list) and len(fix) == 3 and isinstance(fix[2], list)):
+                raise ValueError("bad fix")
+            if _text(fix[0]) not in _APPLICABILITIES:
+                raise ValueError("bad applicability")
+            edits = []
+            for edit in fix[2]:
+                if not (isinstance(edit, list) and len(edit) == 2):
+                    raise ValueError("bad edit")
+                edits.append(Edit(_text(edit[0]), _span(edit[1])))
+            built_fix = Fix(fix[0], _text(fix[1]), tuple(edits))
+        found.append(Diagnostic(_text(code), _text(message), severity, filename, _span(span), _text(hint),
+                                built_fix, _optional_int(noqa_row), _optional_int(cell)))
+    return found
+
+
 class Cache:
     """Entries under `directory`; `salt` as returned by `salt()` (computed once per run)."""
 
-    def __init__(self, directory: str, salt_value: Optional[str] = None) -> None:
+    def __init__(self, directory: str, salt_value: Optional[str] = None, secret: Optional[bytes] = None) -> None:
         self.directory = directory
         self.salt = salt_value if salt_value is not None else salt()
+        self.secret = secret if secret is not None else load_secret()
         self._prepared = False
         self.writable = True
         self.hits = 0
         self.misses = 0
 
     def __getstate__(self):  # sent to worker processes
-        return {"directory": self.directory, "salt": self.salt}
+        return {"directory": self.directory, "salt": self.salt, "secret": self.secret}
 
     def __setstate__(self, state) -> None:
-        self.__init__(state["directory"], state["salt"])
+        self.__init__(state["directory"], state["salt"], state["secret"])
+
+    def _signature(self, key: str, body: bytes) -> bytes:
+        return hmac.new(self.secret, key.encode("ascii") + b"\0" + body, hashlib.sha256).hexdigest().encode("ascii")
 
     def key(self, data: bytes, options: "AnalysisOptions", filename: str) -> str:
         return entry_key(data, options.cache_token(), os.path.splitext(filename)[1], self.salt)
@@ -153,11 +265,10 @@ class Cache:
         try:
             with open(self._path(key), "rb") as handle:
                 payload = handle.read()
-            magic, stored_key, diagnostics = pickle.loads(payload)
-            if magic != _MAGIC or stored_key != key or not isinstance(diagnostics, list):
-                raise ValueError("not an entry of this key")
-            found = [dataclasses.replace(d, filename=filename) if d.filename != filename else d
-                     for d in diagnostics]
+            magic, signature, body = payload.split(b"\n", 2)
+            if magic != _MAGIC or not hmac.compare_digest(signature, self._signature(key, body)):
+                raise ValueError("not an entry of this key written by this user")
+            found = decode_diagnostics(json.loads(body.decode("utf-8")), filename)
         except Exception:  # missing, unreadable, truncated, corrupt, from another version: a miss
             self.misses += 1
             return None
@@ -171,9 +282,10 @@ class Cache:
             self._prepare()
             directory = os.path.dirname(self._path(key))
             os.makedirs(directory, exist_ok=True)
-            payload = pickle.dumps((_MAGIC, key, list(diagnostics)), protocol=4)
+            body = json.dumps(encode_diagnostics(diagnostics), ensure_ascii=True, separators=(",", ":")).encode("ascii")
+            payload = _MAGIC + b"\n" + self._signature(key, body) + b"\n" + body
             _write_atomically(directory, self._path(key), payload)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        except (OSError, TypeError, ValueError, AttributeError):
             self.writable = False  # read-only or full: go on without writing
 
     def _prepare(self) -> None:
@@ -191,4 +303,4 @@ class Cache:
         self._prepared = True
 
 
-__all__ = ["CACHE_DIR_NAME", "Cache", "ENV_CACHE_DIR", "default_directory", "entry_key", "package_digest", "salt"]
+__all__ = ["CACHE_DIR_NAME", "Cache", "decode_diagnostics", "encode_diagnostics", "load_secret", "ENV_CACHE_DIR", "default_directory", "entry_key", "package_digest", "salt"]

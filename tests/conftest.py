@@ -29,6 +29,7 @@ def _session_cache_outside_the_repository(tmp_path_factory):
     """The same for module- and session-scoped fixtures, which run before the per-test one."""
     patch = pytest.MonkeyPatch()
     patch.setenv("INITLINT_CACHE_DIR", str(tmp_path_factory.mktemp("initlint-cache-session")))
+    patch.setenv("INITLINT_CACHE_SECRET", str(tmp_path_factory.mktemp("initlint-secret") / "secret"))
     yield
     patch.undo()
 

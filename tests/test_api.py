@@ -178,7 +178,7 @@ def test_another_tf_version_in_the_configuration_is_a_cache_miss(run, tmp_path):
     store = tmp_path / "store"
 
     def entries():
-        return sorted(p.name for p in store.rglob("*") if p.is_file() and p.parent.parent.name == "v1")
+        return sorted(p.name for p in store.rglob("*") if p.is_file() and p.parent.parent.name == "v2")
 
     write(tmp_path, {"pyproject.toml": "[tool.initlint]\ntf-version = 1\n", "m.py": ZERO_KERNEL})
     env = {"INITLINT_CACHE_DIR": str(store)}

@@ -198,7 +198,7 @@ def test_a_damaged_entry_is_a_miss_never_fatal(tmp_path, damage):
     paths = make_tree(tmp_path, copies=1)
     store = tmp_path / "cache"
     expected = summary(lint(paths, tmp_path, cache=Cache(str(store))))
-    entries = [p for p in store.rglob("*") if p.is_file() and p.parent.parent.name == "v1"]
+    entries = [p for p in store.rglob("*") if p.is_file() and p.parent.parent.name == "v2"]
     assert len(entries) == len(paths)
     for entry in entries:
         if damage is None:  # a valid pickle of the wrong thing
@@ -271,7 +271,7 @@ def test_cli_cache_location(run, tmp_path, monkeypatch):
     assert run("--cache-dir", "elsewhere", ".", cwd=tmp_path / "src").returncode == 1
     assert (tmp_path / "src" / "elsewhere" / "CACHEDIR.TAG").is_file()
     assert run(".", cwd=tmp_path / "src", env={"INITLINT_CACHE_DIR": str(tmp_path / "env")}).returncode == 1
-    assert (tmp_path / "env" / "v1").is_dir()
+    assert (tmp_path / "env" / "v2").is_dir()
     assert run(".", cwd=tmp_path / "src", env={"INITLINT_NO_CACHE": "1"}).returncode == 1
     assert not (tmp_path / ".initlint_cache").exists()
 
