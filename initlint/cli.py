@@ -45,7 +45,9 @@ def _write(stream: Any, text: str) -> None:
 
 def _err(text: str) -> None:
     # One line, whatever the file names and messages in it hold: no control sequence reaches the terminal.
-    _write(sys.stderr, printable(text.rstrip("\n"), keep="\t") + "\n")
+    from .report.github import stderr_line  # no line on stderr reads as a workflow command
+
+    _write(sys.stderr, stderr_line(printable(text.rstrip("\n"), keep="\t")) + "\n")
 
 
 def _one_line(value: Any) -> str:

@@ -10,6 +10,10 @@ notice. Data is escaped as the Actions toolkit does (`%`, CR, LF); property valu
 and `,`, so no file name or message can end the command early or inject another one. Other
 control characters (an ESC sequence in a file name) are written as visible escapes (`\x1b`), so
 nothing reaches the log as a terminal control sequence.
+
+The Actions runner reads stderr for workflow commands too (a line that starts, after blanks, with
+`::` or the older `##[`). `stderr_line` makes sure no line initlint writes on stderr does: a file
+named `::stop-commands::x.py` is shown as `./::stop-commands::x.py`, the same file.
 """
 from __future__ import annotations
 
@@ -28,6 +32,17 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_COMMAND_STARTS = ("::", "##[")
+
+
+def stderr_line(text: str) -> str:
+    """`text` (one line, already printable) so that the Actions runner cannot read it as a command."""
+    stripped = text.lstrip()
+    if stripped.startswith(_COMMAND_STARTS):
+        return "./" + stripped
+    return text
 
 
 def message(diagnostic: Any) -> str:
