@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, List, Optional
 
 from . import __version__
 from .atomic import replace_atomically
+from .syntax import max_file_size
 
 if TYPE_CHECKING:  # pragma: no cover
     from .options import AnalysisOptions
@@ -120,6 +121,7 @@ def salt() -> str:
         f"source={package_digest()}",
         f"python={sys.version_info[0]}.{sys.version_info[1]}",
         f"libcst={_libcst_version()}",
+        f"max-file-size={max_file_size()}",  # $INITLINT_MAX_FILE_SIZE changes what is analyzed
     )
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 

@@ -42,12 +42,18 @@ def apply_edits(text: str, edits: List[Edit]) -> Tuple[str, List[Edit]]:
     return text, [edit for _, _, edit in chosen]
 
 
-def parses(text: str) -> bool:
+def parses(text: str, limit=None) -> bool:
+    """Whether libcst reads `text`; never hands it text the shared pre-check refuses (too large,
+    too deeply nested: a native stack overflow), so every path into libcst goes through it."""
     import libcst as cst
 
+    from .syntax import safe_for_libcst
+
+    if not safe_for_libcst(text, limit):
+        return False
     try:
         cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, ValueError):
+    except (cst.ParserSyntaxError, RecursionError, ValueError, MemoryError):
         return False
     return True
 

@@ -6,15 +6,13 @@ options=None)` for bytes or text, decoding bytes as Python does.
 """
 from __future__ import annotations
 
-import ast
 import re
-import sys
-import warnings
 from typing import FrozenSet, Iterable, List, Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from . import syntax
 from .diagnostics import Diagnostic, FileResult, INFO
 from .facts import Span
 from .spell import FileContext, speak
@@ -24,8 +22,9 @@ from .sources import SourceError, checked_text, decode, split_lines
 from .options import AnalysisOptions
 
 PARSE_ERROR = "IL000"
-NESTED = "too deeply nested to analyze"
-MAX_DEPTH = 600  # syntax-tree depth beyond which libcst and the analysis would recurse too deep
+NESTED = syntax.NESTED
+MAX_DEPTH = syntax.MAX_DEPTH
+_OUT_OF_MEMORY = "out of memory while analyzing it ({:.1f} MB of source); lower INITLINT_MAX_FILE_SIZE to skip such files"
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*initlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 
@@ -56,9 +55,10 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
     result = FileResult(filename)
     # CPython's parser first: it is much cheaper than libcst's, gives the messages users know, and
     # rejects nesting that would overflow the native libcst parser's stack (a crash, not an error).
-    python_error = _python_syntax_error(text)
-    if python_error is not None and python_error[0] == NESTED:
-        result.diagnostics.append(_file_error(filename, NESTED, python_error[1], python_error[2]))
+    # The size guard goes first: libcst needs about 2 KB of memory per source byte.
+    blocked, row, column, python_error = syntax.precheck(text, getattr(options, "max_file_size", None))
+    if blocked is not None:
+        result.diagnostics.append(_file_error(filename, blocked, row, column))
         return _keep_enabled(result, enabled)
     try:
         module = cst.parse_module(text)
@@ -74,11 +74,17 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
     except RecursionError:
         result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
         return _keep_enabled(result, enabled)
+    except MemoryError:
+        result.diagnostics.append(_file_error(filename, _OUT_OF_MEMORY.format(len(text) / 1e6), 1, 1))
+        return _keep_enabled(result, enabled)
 
     try:
         sites = run_frontends(module, text, options)
     except RecursionError:
         result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
+        return _keep_enabled(result, enabled)
+    except MemoryError:
+        result.diagnostics.append(_file_error(filename, _OUT_OF_MEMORY.format(len(text) / 1e6), 1, 1))
         return _keep_enabled(result, enabled)
     except Exception as error:  # crash containment: report, never lose the rest of the run
         result.internal_errors.append(f"frontend: {type(error).__name__}: {error}")
@@ -121,24 +127,7 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
 
 
 def _python_syntax_error(text: str):
-    """CPython's message and position for a file it cannot parse (NESTED for nesting too deep), else None."""
-    try:
-        with warnings.catch_warnings():
-            # SyntaxWarnings about the linted code are not ours to print, and `-W error` must not
-            # turn them into syntax errors.
-            warnings.simplefilter("ignore")
-            tree = compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        if sys.version_info < (3, 11) and _depth(tree) > MAX_DEPTH:
-            return NESTED, 1, 1  # Python 3.11+ refuses such trees itself
-    except SyntaxError as error:
-        if "too many nested" in (error.msg or ""):
-            return NESTED, error.lineno or 1, error.offset or 1
-        return error.msg, error.lineno or 1, error.offset or 1
-    except (RecursionError, MemoryError):
-        return NESTED, 1, 1
-    except ValueError:
-        return None
-    return None
+    return syntax.python_syntax_error(text)
 
 
 def _clamp(text: str, row: int, column: int):
@@ -146,19 +135,6 @@ def _clamp(text: str, row: int, column: int):
     lines = split_lines(text) or [""]
     row = min(max(row, 1), len(lines))
     return row, min(max(column, 1), len(lines[row - 1]) + 1)
-
-
-def _depth(tree) -> int:
-    deepest = 0
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-            if deepest > MAX_DEPTH:
-                break
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return deepest
 
 
 def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
@@ -174,8 +150,11 @@ def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
 
 def _file_error(filename: str, message: str, row: int, column: int) -> Diagnostic:
     span = Span(row, max(column, 1), row, max(column, 1))
+    hint = "fix the file so that Python can parse it"
+    if message.startswith((syntax.TOO_LARGE, "out of memory")):
+        hint = "analyze it with a higher limit, or exclude it"
     return Diagnostic(PARSE_ERROR, f"could not analyze the file: {message}", "error", filename, span,
-                      "fix the file so that Python can parse it", noqa_row=row)
+                      hint, noqa_row=row)
 
 
 def _keep_enabled(result: FileResult, enabled: Iterable[str]) -> FileResult:

@@ -92,3 +92,97 @@ def _block(body) -> list:
 
 def calls(node: cst.CSTNode) -> List[cst.Call]:
     return [n for n in walk(node) if isinstance(n, cst.Call)]
+
+
+# --------------------------------------------------------------------------------------------
+# The one pre-check in front of every path into libcst (analysis, --fix, --diff, --fix -).
+#
+# libcst's native parser overflows its stack on deep nesting (a segfault, not an error) and
+# needs about 2 KB of memory per source byte (a 10 MB file reached 17 GB). CPython's parser is
+# cheap and refuses deep nesting cleanly, so it goes first; a size guard goes before both.
+
+NESTED = "too deeply nested to analyze"
+MAX_DEPTH = 600  # syntax-tree depth beyond which libcst and the analysis would recurse too deep
+DEFAULT_MAX_FILE_SIZE = 10_000_000  # bytes of source text ($INITLINT_MAX_FILE_SIZE)
+ENV_MAX_FILE_SIZE = "INITLINT_MAX_FILE_SIZE"
+TOO_LARGE = "too large to analyze"
+
+
+def max_file_size(configured=None) -> int:
+    """`configured`, else $INITLINT_MAX_FILE_SIZE (bytes), else the default; 0 means no limit."""
+    if configured is not None:
+        return int(configured)
+    import os
+
+    value = os.environ.get(ENV_MAX_FILE_SIZE, "").strip()
+    if value.isdigit():
+        return int(value)
+    return DEFAULT_MAX_FILE_SIZE
+
+
+def too_large(text: str, limit=None):
+    """The IL000 message for text over the size limit, else None."""
+    limit = max_file_size(limit)
+    size = len(text) if not limit or len(text) <= limit // 4 else len(text.encode("utf-8", "surrogatepass"))
+    if limit and size > limit:
+        return (f"{TOO_LARGE}: {size / 1e6:.1f} MB; raise the limit ({ENV_MAX_FILE_SIZE}, in bytes; "
+                f"now {limit}) to analyze it")
+    return None
+
+
+def python_syntax_error(text: str):
+    """CPython's (message, row, column) for a file it cannot parse (NESTED for nesting too deep), else None."""
+    import ast
+    import sys
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            # SyntaxWarnings about the linted code are not ours to print, and `-W error` must not
+            # turn them into syntax errors.
+            warnings.simplefilter("ignore")
+            tree = compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        if sys.version_info < (3, 11) and _ast_depth(tree) > MAX_DEPTH:
+            return NESTED, 1, 1  # Python 3.11+ refuses such trees itself
+    except SyntaxError as error:
+        if "too many nested" in (error.msg or ""):
+            return NESTED, error.lineno or 1, error.offset or 1
+        return error.msg, error.lineno or 1, error.offset or 1
+    except (RecursionError, MemoryError):
+        return NESTED, 1, 1
+    except ValueError:
+        return None
+    return None
+
+
+def _ast_depth(tree) -> int:
+    import ast
+
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                break
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def precheck(text: str, limit=None):
+    """Why libcst must not be given `text`, as (message, row, column, python_error), else
+    (None, 1, 1, python_error): python_error is CPython's own verdict (or None), so callers do not
+    compile twice."""
+    large = too_large(text, limit)
+    if large is not None:
+        return large, 1, 1, None
+    python_error = python_syntax_error(text)
+    if python_error is not None and python_error[0] == NESTED:
+        return NESTED, python_error[1], python_error[2], python_error
+    return None, 1, 1, python_error
+
+
+def safe_for_libcst(text: str, limit=None) -> bool:
+    """Whether `text` may be handed to libcst (not too large, not too deeply nested)."""
+    return precheck(text, limit)[0] is None
