@@ -175,10 +175,17 @@ def _worker_chunk(chunk: List[Tuple[int, str, str, AnalysisOptions]]) -> List[Tu
 
 
 def _context():
+    """`fork` on Linux while this process has one thread (cheap: the workers inherit the loaded
+    core); in a threaded host (a language server, an editor plugin, a test runner with threads),
+    where forking can deadlock and Python warns about it, `forkserver` (else `spawn`)."""
     import multiprocessing
+    import threading
 
     if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")  # cheap, and the workers inherit the loaded core
+        if threading.active_count() == 1:
+            return multiprocessing.get_context("fork")
+        methods = multiprocessing.get_all_start_methods()
+        return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     return multiprocessing.get_context()
 
 
