@@ -396,9 +396,12 @@ def command(paths: Tuple[str, ...], **options: Any) -> int:
 
 def main(argv: Optional[Sequence[str]] = None, prog_name: str = PROG) -> None:
     """The console entry point: runs the command and exits with its status."""
+    from .runner import Stopped, signals_stop_the_run
+
     try:
-        status = command.main(args=list(argv) if argv is not None else None, prog_name=prog_name,
-                              standalone_mode=False)
+        with signals_stop_the_run():  # ^C / SIGTERM: workers stopped, one line, 130 / 143
+            status = command.main(args=list(argv) if argv is not None else None, prog_name=prog_name,
+                                  standalone_mode=False)
     except click.exceptions.Exit as exit_:
         status = exit_.exit_code
     except click.exceptions.Abort:
@@ -410,6 +413,9 @@ def main(argv: Optional[Sequence[str]] = None, prog_name: str = PROG) -> None:
     except (ConfigError, SelectionError, UsageProblem) as error:
         _err(f"{PROG}: error: {_one_line(error)}")
         status = 2
+    except Stopped as error:
+        _err(f"{PROG}: {error.word}")
+        status = error.exit_status
     except KeyboardInterrupt:
         _err(f"{PROG}: interrupted")
         status = 130

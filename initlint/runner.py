@@ -164,6 +164,7 @@ def _worker_start(cache) -> None:
     _WORKER_CACHE = cache
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles ^C
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # and stops the workers with SIGTERM
     except (ValueError, OSError):
         pass
     gc.freeze()  # what was imported before the fork stays out of every collection
@@ -233,19 +234,80 @@ def _run_parallel(tasks, workers: int, cache, advance: Callable[[int], None]) ->
                     results.setdefault(index, ([], None, None, message, [], False))
             advance(len(chunk))
     except BaseException:
+        processes = list((getattr(executor, "_processes", None) or {}).values())  # before shutdown clears it
         executor.shutdown(wait=False, cancel_futures=True)
-        _terminate(executor)
+        _terminate(processes)
         raise
     executor.shutdown(wait=True)
     return results
 
 
-def _terminate(executor) -> None:
-    for process in list(getattr(executor, "_processes", {}).values()):
+def _terminate(processes) -> None:
+    """Stop every worker (^C, SIGTERM): none is left re-parented, holding the output pipe open."""
+    for process in processes:
         try:
             process.terminate()
         except Exception:
             pass
+    for process in processes:
+        try:
+            process.join(2)
+            if process.is_alive():
+                process.kill()
+                process.join(1)
+        except Exception:
+            pass
+
+
+class Stopped(BaseException):
+    """A signal that ends the run, raised where the run is so it unwinds (workers stopped, temporary
+    files removed); not a KeyboardInterrupt, so nothing on the way turns it into something else."""
+
+    exit_status = 130
+    word = "interrupted"
+
+
+class Interrupted(Stopped):
+    """^C (SIGINT): exit status 130."""
+
+
+class Terminated(Stopped):
+    """SIGTERM: exit status 143 (128 + 15)."""
+
+    exit_status = 143
+    word = "terminated"
+
+
+def _raise_stopped(signum, frame) -> None:
+    import signal
+
+    raise Terminated() if signum == signal.SIGTERM else Interrupted()
+
+
+@contextmanager
+def signals_stop_the_run() -> Iterator[None]:
+    """For the duration, SIGINT and SIGTERM raise `Interrupted` / `Terminated` in the main thread
+    (in other threads, or where signals cannot be set: unchanged)."""
+    import signal
+    import threading
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, getattr(signal, "SIGTERM", None)):
+            if signum is None:
+                continue
+            try:
+                previous[signum] = signal.signal(signum, _raise_stopped)
+            except (ValueError, OSError):
+                pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            try:
+                signal.signal(signum, handler)
+            except (ValueError, OSError, TypeError):
+                pass
 
 
 # --------------------------------------------------------------------------------------------
