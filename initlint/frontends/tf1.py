@@ -176,7 +176,7 @@ class TF1Adapter(FrontendAdapter):
         if found is None or found[0] not in ("nn", "math", ""):
             return None
         row = act_table.BY_NAME.get(found[1])
-        return Activation(row[0], qualified.replace(_TF, "tf."), row[1]) if row else None
+        return Activation(row[0], display(expression), row[1]) if row else None
 
     # ----- layer functions -----
     def layer(self, call: cst.Call) -> Optional[KernelItem]:
@@ -341,10 +341,16 @@ def _name(value, name: str) -> None:
 
 
 def _dangling_outputs(nodes: List[Node]) -> None:
-    """Graph-mode code: an applied kernel whose output nothing consumes is a model output (G2)."""
+    """Graph-mode code: an applied kernel whose output nothing consumes is a model output (G2) when what
+    it meets is a head's (nothing, softmax, sigmoid); a dangling ReLU layer stays hidden."""
     for node in nodes:
         if node.applied and not node.next_kernels and not node.unknown_use and not node.residual:
-            node.output = True
+            families = {a.family for a in node.activations}
+            builtin = node.builtin_activation
+            if builtin is not None and builtin.family != LINEAR:
+                families.add(builtin.family)
+            if families <= T.HEAD_ACTIVATIONS:
+                node.output = True
 
 
 def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None) -> List[KernelSite]:

@@ -4,7 +4,7 @@ dataflow follows (§1.3). TensorFlow's initializer objects are in `tf.py` (share
 """
 from __future__ import annotations
 
-from ..facts import CONSTANT, NORMAL, TRUNCATED_NORMAL, UNIFORM
+from ..facts import CONSTANT, LINEAR, NORMAL, SIGMOID, SOFTMAX, TRUNCATED_NORMAL, UNIFORM
 from .spec import InitSpec, LayerArguments
 
 # What the TF1 frontend claims (frameworks.py): all of TensorFlow but Keras (the Keras frontend's).
@@ -80,6 +80,8 @@ LOSS_OPS = {
     "mean_squared_error": ("predictions", 1),
     "l2_loss": ("t", 0),
 }
+# What a model's last layer meets: a kernel whose output nothing consumes is a head only then.
+HEAD_ACTIVATIONS = frozenset({LINEAR, SOFTMAX, SIGMOID})
 PLACEHOLDERS = {"placeholder": ("shape", 1)}
 
 # The prefilter: TF1 sites come only from variables and the initializer keywords of the layer functions.

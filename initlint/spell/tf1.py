@@ -12,23 +12,28 @@ from ..fixgoal import TENSOR, FixGoal, Say
 from ..physics import (
     GLOROT,
     HE,
+    LECUN_NORMAL,
+    RELU_GAIN2,
     SCALED,
     gain2_literal,
     number_literal,
     recommended_gain2,
+    scheme_for,
     std_for,
     truncated_stddev,
     uniform_limit,
 )
 from ..resolve import keyword, positional
-from . import FileContext, Speller, slot_uniform
-from .keras import _render_tf
+from . import FileContext, Speller, site_uniform, slot_uniform
 
 HINTS = {
     HE: "tf.contrib.layers.variance_scaling_initializer()",
     GLOROT: "tf.glorot_{}_initializer()",
 }
 SPREAD = ("mean", "stddev", "minval", "maxval")
+FIXED_SCALE = {"random_normal_initializer", "truncated_normal_initializer", "random_uniform_initializer"}
+HELPER_FIX = ("Scale the stddev by each call's fan-in, e.g. `stddev=(2.0 / shape[-2]) ** 0.5` for a matrix "
+              "(this factory serves several shapes)")
 
 
 class TF1Speller(Speller):
@@ -54,7 +59,7 @@ class TF1Speller(Speller):
             return _render_factory(anchor, leaf, goal, context)
         if not qualified.startswith("tensorflow."):
             return None, ""
-        return _render_tf(site, goal, context, context.code(anchor.func.value), qualified)
+        return _render_initializer(site, goal, context, anchor, leaf)
 
 
 def _render_factory(call: cst.Call, leaf: str, goal: FixGoal, context: FileContext):
@@ -65,6 +70,8 @@ def _render_factory(call: cst.Call, leaf: str, goal: FixGoal, context: FileConte
     shape = values[0] if values else keyword(call, "shape")
     if shape is None:
         return None, ""
+    if not isinstance(shape, (cst.List, cst.Tuple)):
+        return None, HELPER_FIX  # a helper's parameter: one stddev cannot suit every call
     g2 = recommended_gain2(goal.activation)
     args = [context.code(shape)]
     if "uniform" in leaf:
@@ -77,6 +84,38 @@ def _render_factory(call: cst.Call, leaf: str, goal: FixGoal, context: FileConte
         if argument.keyword is not None and argument.keyword.value not in SPREAD + ("shape",):
             args.append(f"{argument.keyword.value}={context.code(argument.value)}")
     text = f"{context.code(call.func)}({', '.join(args)})"
+    return text, f"Use `{text}`"
+
+
+def _render_initializer(site: KernelSite, goal: FixGoal, context: FileContext, call: cst.Call, leaf: str):
+    """An initializer object stays one, in the file's own namespace: `tf.random_normal_initializer(stddev=...)`
+    when the fan-in is known, else `variance_scaling_initializer` (contrib: He by default) or Glorot."""
+    prefix = context.code(call.func.value)
+    seed = keyword(call, "seed")
+    extra = [f"seed={context.code(seed)}"] if seed is not None else []
+    uniform = site_uniform(site)
+    target = scheme_for(goal.activation) if goal.goal == SCALED else goal.goal
+    if goal.goal == SCALED and goal.fan_in and leaf in FIXED_SCALE:
+        g2 = recommended_gain2(goal.activation)
+        if "uniform" in leaf:
+            limit = uniform_limit(g2, goal.fan_in)
+            args = [f"minval={number_literal(-limit)}", f"maxval={number_literal(limit)}"]
+        else:
+            std = std_for(g2, goal.fan_in)
+            args = [f"stddev={number_literal(truncated_stddev(std) if 'truncated' in leaf else std)}"]
+        text = f"{prefix}.{leaf}({', '.join(args + extra)})"
+        return text, f"Use `{text}`"
+    root = prefix.split(".")[0]
+    base = prefix if prefix == root or prefix.endswith("compat.v1") else root
+    if target == HE and "contrib" in prefix:
+        text = f"{prefix}.variance_scaling_initializer({'uniform=True' if uniform else ''})"
+    elif target == HE:
+        distribution = [f"distribution={context.string('uniform')}"] if uniform else []
+        text = f"{base}.variance_scaling_initializer({', '.join([f'scale={gain2_literal(RELU_GAIN2)}'] + distribution + extra)})"
+    elif target == LECUN_NORMAL:
+        text = f"{base}.variance_scaling_initializer({', '.join(extra)})"
+    else:
+        text = f"{base}.glorot_{'uniform' if uniform else 'normal'}_initializer({', '.join(extra)})"
     return text, f"Use `{text}`"
 
 
