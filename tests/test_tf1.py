@@ -54,6 +54,13 @@ CASES = [
      [(3, "IL201")]),
     ("tf.layers.dense He into relu", "h = tf.layers.dense(x, 64, activation=tf.nn.relu, kernel_initializer=tf.variance_scaling_initializer(2.0))\n",
      []),
+    ("hand-written cross-entropy: softmax probabilities are the output (G2)",
+     "W = tf.Variable(tf.zeros([784, 10]))\np = tf.nn.softmax(tf.matmul(x, W))\nloss = -tf.reduce_sum(x * tf.log(p))\n", []),
+    ("hand-written cross-entropy keeps the output severity",
+     "W = tf.Variable(tf.random_normal([784, 10]))\np = tf.nn.softmax(tf.matmul(x, W))\nloss = -tf.reduce_sum(x * tf.log(p))\n",
+     [(3, "IL301")]),
+    ("a dangling ReLU layer stays hidden",
+     "W = tf.Variable(tf.zeros([784, 64]))\nh = tf.nn.relu(tf.matmul(x, W))\n", [(3, "IL101")]),
     ("tf.layers.dense default initializer is silent", "h = tf.layers.dense(x, 64, activation=tf.nn.relu)\n", []),
 ]
 
@@ -110,6 +117,11 @@ def test_version_unknown_says_both_readings_and_tf1_says_one():
     assert "tf.compat.v1.get_variable" in unknown
     found = lint_source(unknown, "m.py", options=options).diagnostics
     assert [d.code for d in found] == []  # TF2: stddev 0.05 on fan-in 784 is fine
+
+
+def test_output_severity_of_a_softmax_head():
+    source = HEAD + "W = tf.Variable(tf.random_normal([784, 10]))\np = tf.nn.softmax(tf.matmul(x, W))\nloss = -tf.reduce_sum(x * tf.log(p))\n"
+    assert [d.severity for d in lint_source(source, "m.py").diagnostics] == ["warning"]
 
 
 def test_contrib_fully_connected_defaults_to_relu():

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import LINEAR, RELU, Activation, Initializer, KernelSite
+from ..facts import LINEAR, RELU, SOFTMAX, Activation, Initializer, KernelSite
 from ..knowledge import activations as act_table
 from ..knowledge import tf1 as T
 from ..knowledge.spec import build
@@ -294,6 +294,18 @@ class TF1Interpreter(Interpreter):
                 self.depth -= 1
             return returned if returned is not None else input_flow()
         return super().eval_call(call, env)
+
+    def binary(self, operator, left, right):
+        """`y_ * tf.log(tf.nn.softmax(logits))`: a hand-written cross-entropy. Probabilities meeting the
+        labels are the model's output (G2), not a gate."""
+        if isinstance(operator, cst.Multiply):
+            for value in (left, right):
+                taps = value.taps if isinstance(value, Flow) else ()
+                heads = [tap for tap in taps if tap.node is not None]
+                if heads and all(tap.act is not None and tap.act.family == SOFTMAX for tap in heads):
+                    self.mark_return(value)
+                    return input_flow()
+        return super().binary(operator, left, right)
 
     def eval_op(self, op, call, env):
         if op[0] == "loss":
