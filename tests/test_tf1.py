@@ -176,4 +176,8 @@ def test_tensorflow_without_weights_is_skipped_by_the_prefilter():
     plain = b"import tensorflow as tf\nx = tf.constant([1.0, 2.0])\nprint(tf.reduce_sum(x))\n"
     assert not prefilter.may_initialize(plain)
     assert prefilter.may_initialize(b"import tensorflow as tf\nW = tf.Variable(tf.zeros([3, 3]))\n")
-    assert prefilter.may_initialize(b"import tensorflow.compat.v1 as tf\nw = tf.get_variable('w', [3, 3])\n")
+    given = b"import tensorflow.compat.v1 as tf\nw = tf.get_variable('w', [3, 3], initializer=tf.zeros_initializer())\n"
+    assert prefilter.may_initialize(given)
+    default = b"import tensorflow.compat.v1 as tf\nx = tf.placeholder(tf.float32, [None, 3])\nw = tf.get_variable('w', [3, 3])\nh = tf.nn.relu(tf.matmul(x, w))\n"
+    assert not prefilter.may_initialize(default)
+    assert lint_source(default, "m.py").diagnostics == []  # the default initializer makes no site

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..facts import CONSTANT, LINEAR, NORMAL, SIGMOID, SOFTMAX, TRUNCATED_NORMAL, UNIFORM
 from .spec import InitSpec, LayerArguments
+from .tf import TF_INITIALIZERS
 
 # What the TF1 frontend claims (frameworks.py): all of TensorFlow but Keras (the Keras frontend's).
 PREFIXES = ("tensorflow.", "tf_slim.")
@@ -84,5 +85,10 @@ LOSS_OPS = {
 HEAD_ACTIVATIONS = frozenset({LINEAR, SOFTMAX, SIGMOID})
 PLACEHOLDERS = {"placeholder": ("shape", 1)}
 
-# The prefilter: TF1 sites come only from variables and the initializer keywords of the layer functions.
-PREFILTER_CLAUSES = ((("Variable", "get_variable", "model_variable", "kernel_initializer", "weights_initializer"),),)
+# The prefilter: TF1 sites come only from a variable given a factory or an initializer (its leaf name
+# or the `initializer=` keyword), and from the initializer keywords of the layer functions.
+_VALUE_WORDS = tuple(sorted(set(FACTORIES) | set(RANDOM_NAMESPACE) | set(TF_INITIALIZERS) | {"initializer"}))
+PREFILTER_CLAUSES = (
+    (tuple(sorted(VARIABLES)), _VALUE_WORDS),
+    (("kernel_initializer", "weights_initializer"),),
+)
