@@ -96,6 +96,18 @@ def test_helper_is_judged_per_call_site_and_points_inside_the_helper():
     assert applied == 0 and fixed == wide  # one stddev cannot suit every call of the helper
 
 
+def test_helper_defined_inside_the_function_that_uses_it():
+    source = HEAD + (
+        "def model(x):\n"
+        "    def weight_variable(shape):\n"
+        "        return tf.Variable(tf.random_normal(shape))\n"
+        "    W = weight_variable([784, 64])\n"
+        "    return tf.matmul(tf.nn.relu(tf.matmul(x, W)), weight_variable([64, 1]))\n"
+    )
+    assert codes(source) == [(5, "IL301")]
+    assert codes(source.replace("tf.random_normal(shape)", "tf.random_normal(shape, stddev=0.01)")) == []
+
+
 def test_dict_weights_and_a_network_function():
     source = HEAD + (
         "w = {'h1': tf.Variable(tf.random_normal([784, 256])), 'out': tf.Variable(tf.zeros([256, 10]))}\n"

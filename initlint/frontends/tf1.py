@@ -16,7 +16,7 @@ from ..knowledge import activations as act_table
 from ..knowledge import tf1 as T
 from ..knowledge.spec import build
 from ..resolve import Resolver, arg, keyword, positional
-from ..syntax import statements
+from ..syntax import statements, walk
 from .base import FrontendAdapter, display
 from .dataflow import MAX_INLINE_DEPTH, Interpreter
 from .graph import Flow, InitRecord, KernelItem, Node, ParamRef, Tap, input_flow
@@ -62,7 +62,9 @@ class TF1Adapter(FrontendAdapter):
     def __init__(self, resolver: Resolver, module: cst.Module, options=None, version: Optional[int] = None) -> None:
         super().__init__(resolver, options)
         self.version = version
-        self.helpers = {s.name.value: s for s in module.body
+        # Helpers that return a variable, also those defined inside the function that uses them.
+        nested = [node for node in walk(module) if isinstance(node, cst.FunctionDef) and node not in module.body]
+        self.helpers = {s.name.value: s for s in nested + list(module.body)
                         if isinstance(s, cst.FunctionDef) and _returned_variable(s, self)}
         self.functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
         self._layers: Dict[int, KernelItem] = {}
