@@ -32,4 +32,3 @@ def multilayer_perceptron(x, weights, biases):
 
 pred = multilayer_perceptron(x, weights, biases)
 cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=pred, labels=y))
-optimizer = tf.train.AdamOptimizer(learning_rate=0.001).minimize(cost)
