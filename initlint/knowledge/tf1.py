@@ -70,11 +70,13 @@ PASS_OPS = {"bias_add", "dropout", "reshape", "max_pool", "avg_pool", "max_pool2
             "pool", "cast", "stop_gradient"}
 NORM_OPS = {"batch_normalization", "batch_norm", "layer_norm", "l2_normalize"}
 # Losses that take logits: what they receive is the model's output (G2): leaf -> (keyword, position).
+# tf.nn.*_with_logits take keywords only in TF1 (a `_sentinel` first); given positionally, they are the
+# TF 0.x API, whose first argument is the logits.
 LOSS_OPS = {
-    "softmax_cross_entropy_with_logits": ("logits", 2),
-    "softmax_cross_entropy_with_logits_v2": ("logits", 2),
-    "sparse_softmax_cross_entropy_with_logits": ("logits", 2),
-    "sigmoid_cross_entropy_with_logits": ("logits", 2),
+    "softmax_cross_entropy_with_logits": ("logits", 0),
+    "softmax_cross_entropy_with_logits_v2": ("logits", 0),
+    "sparse_softmax_cross_entropy_with_logits": ("logits", 0),
+    "sigmoid_cross_entropy_with_logits": ("logits", 0),
     "softmax_cross_entropy": ("logits", 1),
     "sparse_softmax_cross_entropy": ("logits", 1),
     "sigmoid_cross_entropy": ("logits", 1),
