@@ -111,6 +111,30 @@ def test_helper_defined_inside_the_function_that_uses_it():
     assert codes(source.replace("tf.random_normal(shape)", "tf.random_normal(shape, stddev=0.01)")) == []
 
 
+CLASS_MODEL = """import tensorflow as tf
+
+
+class Model:
+    def __init__(self, n_in):
+        self.x = tf.placeholder(tf.float32, [None, 784])
+        self.W1 = tf.Variable(tf.random_normal([784, 256]))
+        self.W2 = tf.Variable(tf.zeros([256, 10]))
+        self.build()
+
+    def build(self):
+        hidden = tf.nn.relu(tf.matmul(self.x, self.W1))
+        self.logits = tf.matmul(hidden, self.W2)
+        self.loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=self.logits, labels=self.x))
+"""
+
+
+def test_a_model_written_as_a_class():
+    found = lint_source(CLASS_MODEL, "m.py").diagnostics
+    assert [(d.span.row, d.code) for d in found] == [(7, "IL301")]  # W2 is the zero output head: silent
+    assert "'self.W1'" in found[0].message
+    assert codes(CLASS_MODEL.replace("tf.random_normal([784, 256])", "tf.random_normal([784, 256], stddev=0.05)")) == []
+
+
 def test_dict_weights_and_a_network_function():
     source = HEAD + (
         "w = {'h1': tf.Variable(tf.random_normal([784, 256])), 'out': tf.Variable(tf.zeros([256, 10]))}\n"

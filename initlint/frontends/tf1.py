@@ -273,6 +273,10 @@ class TF1Interpreter(Interpreter):
     def bind(self, target, value, env) -> None:
         if isinstance(target, cst.Name):
             _name(value, target.value)
+        elif isinstance(target, cst.Attribute) and self.is_receiver(target.value):
+            _name(value, f"self.{target.attr.value}")
+            self.attrs[target.attr.value] = value  # `self.W = tf.Variable(...)`: read by the other methods
+            return
         super().bind(target, value, env)
 
     def eval_subscript(self, node, env):
@@ -367,6 +371,16 @@ def _dangling_outputs(nodes: List[Node]) -> None:
                 node.output = True
 
 
+def _run_class(class_def: cst.ClassDef, adapter: TF1Adapter, resolver: Resolver) -> None:
+    """A model written as a class: its methods in order (the constructor first), sharing `self.*`."""
+    methods = {s.name.value: s for s in class_def.body.body if isinstance(s, cst.FunctionDef)}
+    reader = TF1Interpreter(adapter, resolver, {}, methods)
+    ordered = sorted(methods.values(), key=lambda method: method.name.value != "__init__")
+    for method in ordered:
+        if method.params.params:
+            reader.run_function(method)
+
+
 def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None) -> List[KernelSite]:
     adapter = TF1Adapter(resolver, module, options, tf_version(module, resolver, text, options))
     interpreter = TF1Interpreter(adapter, resolver)
@@ -374,5 +388,7 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.helpers:
             interpreter.run_function(statement)
+        elif isinstance(statement, cst.ClassDef):
+            _run_class(statement, adapter, resolver)
     _dangling_outputs(adapter.nodes)
     return build_sites(FRAMEWORK, adapter.nodes)
