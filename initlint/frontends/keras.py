@@ -113,6 +113,8 @@ class KerasAdapter(FrontendAdapter):
         return None
 
     def _kernel_node(self, call: cst.Call, name: str):
+        if name in K.KERAS1_LAYERS and any(keyword(call, word) is not None for word in K.KERAS1_KEYWORDS):
+            return layer_node(self, call, name, K.KERAS1_LAYER_ARGUMENTS[name], (K.KERAS1_INIT,))  # Keras 1
         return layer_node(self, call, name, K.LAYER_ARGUMENTS[name], K.KERNEL_LAYERS[name])
 
     # ----- initializers -----

@@ -102,6 +102,8 @@ KERNEL_LAYERS = {
     "Convolution1D": ("kernel_initializer",),
     "Convolution2D": ("kernel_initializer",),
     "Convolution3D": ("kernel_initializer",),
+    "Deconvolution2D": ("kernel_initializer",),
+    "AtrousConvolution2D": ("kernel_initializer",),
     "Conv1DTranspose": ("kernel_initializer",),
     "Conv2DTranspose": ("kernel_initializer",),
     "Conv3DTranspose": ("kernel_initializer",),
@@ -119,6 +121,19 @@ DENSE_LAYERS = {"Dense"}
 _DENSE_ARGUMENTS = LayerArguments("units", width_is_fan_out=True, input_shape="input_shape", input_dim="input_dim")
 _FILTER_ARGUMENTS = LayerArguments("filters")
 LAYER_ARGUMENTS = {name: _DENSE_ARGUMENTS if name in DENSE_LAYERS else _FILTER_ARGUMENTS for name in KERNEL_LAYERS}
+
+# Keras 1 spellings (`Dense(output_dim=64, init="uniform")`, `Convolution2D(nb_filter, nb_row, nb_col,
+# init=...)`): the kernel initializer is `init=`, the width `output_dim=` / `nb_filter=`. A call uses
+# this row when it names one of the Keras 1 keywords.
+KERAS1_INIT = "init"
+KERAS1_KEYWORDS = ("init", "output_dim", "nb_filter", "nb_row", "nb_col", "filter_length")
+KERAS1_LAYERS = {"Dense", "Convolution1D", "Convolution2D", "Convolution3D", "Deconvolution2D", "AtrousConvolution2D"}
+KERAS1_LAYER_ARGUMENTS = {
+    name: LayerArguments("output_dim", width_is_fan_out=True, input_shape="input_shape", input_dim="input_dim",
+                         use_bias="bias")
+    if name in DENSE_LAYERS else LayerArguments("nb_filter", use_bias="bias")
+    for name in KERAS1_LAYERS
+}
 
 # Activation layers: name -> (family, slope); "Activation" takes its activation as the first argument.
 ACTIVATION_LAYERS = {
@@ -173,4 +188,5 @@ INPUT = {"Input", "InputLayer"}
 
 # The prefilter (prefilter.py): Keras sites come only from the kernel-initializer keywords of the
 # kernel layers. A tuple of clauses; a clause is a tuple of word groups that must all be present.
-PREFILTER_CLAUSES = ((tuple(sorted({argument for arguments in KERNEL_LAYERS.values() for argument in arguments})),),)
+PREFILTER_CLAUSES = ((tuple(sorted({argument for arguments in KERNEL_LAYERS.values() for argument in arguments}
+                                   | {KERAS1_INIT})),),)
