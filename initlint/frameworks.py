@@ -57,6 +57,7 @@ class Framework:
 FRAMEWORKS: Tuple[Framework, ...] = (
     Framework("keras", knowledge="keras", frontend="keras", speller="keras"),
     Framework("torch", knowledge="torch", frontend="torch", speller="torch"),
+    Framework("jax", knowledge="jax", frontend="flax", speller="flax"),
 )
 
 
