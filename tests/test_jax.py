@@ -108,3 +108,33 @@ def test_the_cli_reports_jax_files(tmp_path):
     path.write_text(LINEN)
     run = subprocess.run([sys.executable, "-m", "initlint", "--no-cache", str(path)], capture_output=True, text=True)
     assert run.returncode == 1 and "IL201" in run.stdout
+
+
+MISUSE = """\
+import flax.linen as nn
+
+
+class M(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(64, kernel_init=nn.initializers.he_normal)(x)
+        x = nn.relu(x)
+        x = nn.Dense(64, kernel_init=nn.initializers.constant)(x)
+        x = nn.relu(x)
+        return nn.Dense(10, kernel_init=nn.initializers.zeros())(x)
+"""
+
+
+def test_il403_reports_uncalled_factories_and_called_initializers():
+    assert codes(MISUSE) == [(7, "IL403"), (9, "IL403"), (11, "IL403")]
+
+
+def test_il403_fix_adds_or_removes_the_call_only_where_unambiguous():
+    # `constant` needs its value: no fix; the others are fixed exactly.
+    expected = MISUSE.replace("he_normal)", "he_normal())").replace("zeros()", "zeros")
+    assert fix_text(MISUSE, "m.py", None, unsafe=False)[0] == expected
+
+
+def test_il403_is_silent_on_correct_calls():
+    assert codes(MISUSE.replace("he_normal)", "he_normal())").replace("constant)", "constant(0.0))")
+                 .replace("zeros()", "zeros")) == [(9, "IL101")]  # constant(0.0) is a zero kernel

@@ -6,7 +6,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import LINEAR, Activation, Initializer, KernelSite
+from ..facts import LINEAR, OTHER, Activation, Initializer, KernelSite
 from ..knowledge import activations as act_table
 from ..knowledge import jax as J
 from ..knowledge.spec import build
@@ -146,14 +146,18 @@ class JaxAdapter(FrontendAdapter):
         text = display(call if call is not None else callee)
         if namespace == "numpy":
             return build(J.NUMPY_INITIALIZERS[leaf], text, {}) if call is None else None
+        if call is None and leaf in J.FACTORIES:
+            return _misuse(text, "uncalled", leaf in J.FACTORIES_WITH_REQUIRED_ARGUMENTS)
+        if call is not None and namespace == "jax" and leaf in J.INITIALIZER_FUNCTIONS:
+            return _misuse(text, "called", bool(call.args))
         if namespace == "haiku":
             spec = J.HAIKU_CLASSES.get(leaf)
-            return self.bind(spec, call, text) if spec is not None and call is not None else None
+            return self.bind(spec, call, text) if spec is not None else None
         if leaf in J.JAX_INITIALIZERS:
-            return build(J.JAX_INITIALIZERS[leaf], text, {}) if call is None else None
+            return build(J.JAX_INITIALIZERS[leaf], text, {})
         spec = J.JAX_FACTORIES.get(leaf)
-        if spec is None or call is None:
-            return None  # an uncalled factory is IL403's, not a kernel initializer
+        if spec is None:
+            return None
         return self.bind(spec, call, text, skip=("dtype", "in_axis", "out_axis", "batch_axis", "column_axis"))
 
     # ----- activations -----
@@ -190,6 +194,11 @@ class JaxAdapter(FrontendAdapter):
 
     def method_op(self, name: str, call: cst.Call):
         return ("pass",) if name in ("reshape", "astype", "transpose") else None
+
+
+def _misuse(text: str, misuse: str, arguments: bool) -> Initializer:
+    """A factory passed uncalled or an initializer called (IL403): nothing else is known about it."""
+    return Initializer(OTHER, text, call_misuse=misuse + ("_arguments" if arguments else ""))
 
 
 def _short(qualified: str) -> str:

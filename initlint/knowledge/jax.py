@@ -85,6 +85,8 @@ HAIKU_CLASSES = {
 # IL403: what must be called before it is passed, and what must not be.
 FACTORIES = frozenset(JAX_FACTORIES) | frozenset(HAIKU_CLASSES)
 INITIALIZER_FUNCTIONS = frozenset(JAX_INITIALIZERS)
+# Factories with a required argument: adding `()` alone would not do.
+FACTORIES_WITH_REQUIRED_ARGUMENTS = frozenset({"constant", "variance_scaling", "Constant"})
 
 # Layers. Flax linen / nnx: kernel_init / embedding_init; Haiku: w_init.
 _LINEN_DENSE = LayerArguments("features", width_is_fan_out=True, bias_initializer="bias_init")

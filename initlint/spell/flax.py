@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 import libcst as cst
 
 from ..facts import KernelSite
-from ..fixgoal import TENSOR, FixGoal, Say
+from ..fixgoal import CALL, TENSOR, UNCALL, FixGoal, Say
 from ..physics import GLOROT, HE, LECUN_NORMAL, RELU_GAIN2, gain2_literal, recommended_gain2
 from . import FileContext, Speller, site_uniform, slot_uniform
 from .keras import target_scheme
@@ -45,6 +45,14 @@ class JaxSpeller(Speller):
 
     def render(self, site: KernelSite, goal: FixGoal, context: FileContext) -> Tuple[Optional[str], str]:
         anchor = site.anchor
+        if goal.goal == CALL:
+            text = f"{context.code(anchor)}()"
+            return text, f"Call the factory: `{text}`"
+        if goal.goal == UNCALL:
+            if not isinstance(anchor, cst.Call):
+                return None, ""
+            text = context.code(anchor.func)
+            return text, f"Pass the initializer itself: `{text}`"
         target = target_scheme(goal)
         uniform = site_uniform(site)
         call = anchor if isinstance(anchor, cst.Call) else None
