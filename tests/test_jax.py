@@ -138,3 +138,17 @@ def test_il403_fix_adds_or_removes_the_call_only_where_unambiguous():
 def test_il403_is_silent_on_correct_calls():
     assert codes(MISUSE.replace("he_normal)", "he_normal())").replace("constant)", "constant(0.0))")
                  .replace("zeros()", "zeros")) == [(9, "IL101")]  # constant(0.0) is a zero kernel
+
+
+def test_haiku_forward_functions_nested_in_a_builder_are_read():
+    assert codes("""\
+    import haiku as hk
+    import jax
+
+
+    def build(n):
+        def forward(x):
+            net = hk.Sequential([hk.Linear(16, w_init=hk.initializers.RandomUniform()), jax.nn.relu, hk.Linear(n)])
+            return net(x)
+        return hk.transform(forward)
+    """) == [(7, "IL303")]

@@ -216,10 +216,24 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef):
             interpreter.run_function(statement)
+            for nested in _nested_functions(statement):  # Haiku: `def forward(x)` inside a builder
+                interpreter.run_function(nested)
         elif isinstance(statement, cst.ClassDef):
             registry[statement.name.value] = _run_class(statement, adapter, resolver, interpreter, registry)
     interpreter.finish_chains()
     return build_sites(FRAMEWORK, adapter.nodes)
+
+
+def _nested_functions(function: cst.FunctionDef) -> List[cst.FunctionDef]:
+    found = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            if node is not function:
+                found.append(node)
+
+    function.visit(Visitor())
+    return found
 
 
 def _attribute(adapter: JaxAdapter, value, target: str):
