@@ -152,3 +152,25 @@ def test_haiku_forward_functions_nested_in_a_builder_are_read():
             return net(x)
         return hk.transform(forward)
     """) == [(7, "IL303")]
+
+
+def test_il403_also_reads_parameters_and_bias_initializers():
+    source = """\
+    import flax.linen as nn
+    import haiku as hk
+
+
+    class M(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            w = self.param("w", nn.initializers.lecun_normal, (3, 4))
+            x = nn.Dense(4, bias_init=nn.initializers.zeros())(x)
+            return x @ w
+
+
+    def f(x):
+        return x + hk.get_parameter("b", [3], init=hk.initializers.Constant)
+    """
+    assert codes(source) == [(8, "IL403"), (9, "IL403"), (14, "IL403")]
+    expected = textwrap.dedent(source).replace("lecun_normal,", "lecun_normal(),").replace("zeros()", "zeros")
+    assert fix_text(textwrap.dedent(source), "m.py", None, unsafe=False)[0] == expected

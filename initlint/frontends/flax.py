@@ -17,6 +17,7 @@ from .dataflow import Interpreter
 from .graph import ActivationItem, ChainItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, PassItem
 from .layers import layer_node
 from .sites import build_sites
+from ..syntax import calls
 
 FRAMEWORK = "jax"
 ENTRY_METHODS = ("__call__",)
@@ -221,7 +222,30 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         elif isinstance(statement, cst.ClassDef):
             registry[statement.name.value] = _run_class(statement, adapter, resolver, interpreter, registry)
     interpreter.finish_chains()
-    return build_sites(FRAMEWORK, adapter.nodes)
+    return build_sites(FRAMEWORK, adapter.nodes, _misused_elsewhere(module, adapter))
+
+
+def _misused_elsewhere(module: cst.Module, adapter: JaxAdapter) -> List[InitRecord]:
+    """IL403 outside kernel layers: `bias_init=` / `scale_init=` / `b_init=` keywords, `self.param(name,
+    init, shape)` and `hk.get_parameter(name, shape, init=...)` given a misused initializer (only the
+    misuse is recorded: the parameter's role is not known)."""
+    seen = {id(record.anchor) for node in adapter.nodes for record in node.inits}
+    records = []
+    for call in calls(module):
+        candidates = [a.value for a in call.args if a.keyword is not None
+                      and (a.keyword.value.endswith("_init") or a.keyword.value == "init")]
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "param":
+            candidates.append(arg(call, 1, "init_fn"))
+        if adapter.resolver.qualified(call.func) == "haiku.get_parameter":
+            candidates.append(arg(call, 3, "init"))
+        for expression in candidates:
+            if expression is None or id(expression) in seen:
+                continue
+            seen.add(id(expression))
+            init = adapter.initializer(expression)
+            if init is not None and init.call_misuse:
+                records.append(InitRecord(init, expression, (0, 0)))
+    return records
 
 
 def _nested_functions(function: cst.FunctionDef) -> List[cst.FunctionDef]:
