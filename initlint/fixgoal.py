@@ -16,6 +16,7 @@ from .physics import GLOROT, HE, LECUN_NORMAL, SCALED
 
 SAFE, UNSAFE, DISPLAY_ONLY = "safe", "unsafe", "display-only"
 TENSOR = "tensor"  # a Say scheme: a raw random tensor scaled by its fan-in
+CALL, UNCALL = "call", "uncall"  # FixGoal goals of IL403: add the missing call / remove the extra one
 
 
 @dataclass(frozen=True)
@@ -60,4 +61,4 @@ def neutral_text(hint: Hint) -> str:
 
 
 __all__ = ["FixGoal", "Say", "Hint", "HintPart", "neutral_text", "SAFE", "UNSAFE", "DISPLAY_ONLY",
-           "HE", "GLOROT", "LECUN_NORMAL", "SCALED", "TENSOR"]
+           "HE", "GLOROT", "LECUN_NORMAL", "SCALED", "TENSOR", "CALL", "UNCALL"]

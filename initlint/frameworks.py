@@ -58,6 +58,7 @@ FRAMEWORKS: Tuple[Framework, ...] = (
     Framework("keras", knowledge="keras", frontend="keras", speller="keras"),
     Framework("torch", knowledge="torch", frontend="torch", speller="torch"),
     Framework("tf1", knowledge="tf1", frontend="tf1", speller="tf1"),
+    Framework("jax", knowledge="jax", frontend="flax", speller="flax"),
 )
 
 

@@ -11,7 +11,7 @@ import pytest
 from initlint import physics
 from initlint.engine import lint_source
 from initlint.facts import LEAKY, LINEAR, RELU, RELU_LIKE, SELU, SIGMOID, TANH, Activation, KernelSite
-from initlint.fixgoal import DISPLAY_ONLY, TENSOR, FixGoal, Say, neutral_text
+from initlint.fixgoal import CALL, DISPLAY_ONLY, TENSOR, UNCALL, FixGoal, Say, neutral_text
 from initlint.fixing import fix_text
 from initlint.frameworks import FRAMEWORKS, get
 from initlint.frontends import run_frontends
@@ -194,7 +194,40 @@ GOALS = [FixGoal(goal, activation, fan_in, axis)
              ((None, None), (784, 1), (784, None)))]
 
 
-@pytest.mark.parametrize("source, name", [(TORCH_STYLES, "torch"), (KERAS_STYLES, "keras")])
+JAX_STYLES = """
+import flax.linen as nn
+import haiku as hk
+import jax
+from jax.nn import initializers as init
+
+
+class M(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Dense(64, kernel_init=nn.initializers.normal(stddev=1.0))(x)
+        x = nn.relu(x)
+        x = nn.Dense(64, kernel_init=init.glorot_uniform())(x)
+        x = nn.relu(x)
+        x = nn.Dense(64, kernel_init=nn.initializers.zeros)(x)
+        x = nn.tanh(x)
+        x = nn.Dense(64, kernel_init=init.uniform(scale=1.0))(x)
+        x = nn.gelu(x)
+        return nn.Dense(10, kernel_init=init.he_normal())(x)
+
+
+def f(x):
+    x = hk.Linear(64, w_init=hk.initializers.RandomNormal())(x)
+    x = jax.nn.relu(x)
+    x = hk.Linear(64, w_init=hk.initializers.TruncatedNormal(1.0))(x)
+    x = jax.nn.tanh(x)
+    x = hk.Linear(64, w_init=hk.initializers.VarianceScaling(1.0, "fan_avg", "uniform"))(x)
+    x = jax.nn.relu(x)
+    return hk.Linear(1, w_init=hk.initializers.Constant(0.5))(x)
+"""
+STYLES = {"torch": TORCH_STYLES, "keras": KERAS_STYLES, "jax": JAX_STYLES}
+
+
+@pytest.mark.parametrize("source, name", [(TORCH_STYLES, "torch"), (KERAS_STYLES, "keras"), (JAX_STYLES, "jax")])
 def test_every_goal_each_speller_writes_parses(source, name):
     module = cst.parse_module(textwrap.dedent(source).lstrip("\n"))
     sites = [site for site in run_frontends(module, module.code) if site.framework == name]
@@ -217,7 +250,7 @@ def test_every_goal_each_speller_writes_parses(source, name):
 
 @pytest.mark.parametrize("framework", [f.name for f in FRAMEWORKS])
 def test_every_hint_slot_each_speller_writes_is_code(framework):
-    source = TORCH_STYLES if framework == "torch" else KERAS_STYLES
+    source = STYLES[framework]
     module = cst.parse_module(textwrap.dedent(source).lstrip("\n"))
     site = next(s for s in run_frontends(module, module.code) if s.framework == framework)
     speller = get(framework).spelling()
@@ -264,6 +297,7 @@ def test_rule_hints_are_framework_neutral_and_their_goals_are_neutral():
         seen.add(code)
         assert not API_WORDS.search(neutral_text(finding.hint)), (code, finding.hint)
         if finding.fix is not None:
-            assert finding.fix.goal in (physics.HE, physics.GLOROT, physics.LECUN_NORMAL, physics.SCALED)
-            assert finding.fix.applicability in ("unsafe", DISPLAY_ONLY)
+            assert finding.fix.goal in (physics.HE, physics.GLOROT, physics.LECUN_NORMAL, physics.SCALED, CALL, UNCALL)
+            # Only IL403's call fixes are safe: they restore the code the API requires, changing no numerics.
+            assert finding.fix.applicability in ("unsafe", DISPLAY_ONLY) or finding.fix.goal in (CALL, UNCALL)
     assert seen >= {"IL101", "IL102", "IL201", "IL202", "IL203", "IL301", "IL303"}

@@ -32,6 +32,7 @@ FAMILIES = {
     "IL1": "constant-initialization",
     "IL2": "activation-mismatch",
     "IL3": "weight-scale",
+    "IL4": "api-misuse",
 }
 
 

@@ -12,6 +12,7 @@ from .il202_he_with_saturating_activation import HeWithSaturatingActivation
 from .il203_selu_without_lecun_normal import SeluWithoutLecunNormal
 from .il301_oversized_random_init import OversizedRandomInit
 from .il303_nonzero_mean_init import NonzeroMeanInit
+from .il403_initializer_call_misuse import InitializerCallMisuse
 
 ALL_RULES: List[Type[Rule]] = [
     UnanalyzableFile,
@@ -22,6 +23,7 @@ ALL_RULES: List[Type[Rule]] = [
     SeluWithoutLecunNormal,
     OversizedRandomInit,
     NonzeroMeanInit,
+    InitializerCallMisuse,
 ]
 RULES_BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 

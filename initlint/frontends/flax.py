@@ -1,0 +1,284 @@
+"""JAX frontend: Flax linen (`@nn.compact` and `setup()` modules), Flax nnx and Haiku layers, their
+kernel initializers (`jax.nn.initializers`, `hk.initializers`) and what consumes their outputs."""
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import libcst as cst
+
+from ..facts import LINEAR, OTHER, Activation, Initializer, KernelSite
+from ..knowledge import activations as act_table
+from ..knowledge import jax as J
+from ..knowledge.spec import build
+from ..resolve import Resolver, arg
+from .base import FrontendAdapter, display
+from .classes import CONSTRUCTOR, collect_class, entry_method
+from .dataflow import Interpreter
+from .graph import ActivationItem, ChainItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, PassItem
+from .layers import layer_node
+from .sites import build_sites
+from ..syntax import calls
+
+FRAMEWORK = "jax"
+ENTRY_METHODS = ("__call__",)
+SETUP = "setup"  # linen: where a setup()-style module builds its sub-modules
+
+
+def split(qualified: Optional[str], prefixes) -> Optional[str]:
+    """The leaf of a qualified name under one of `prefixes` ('Dense' for flax.linen.Dense), else None."""
+    if not qualified:
+        return None
+    for prefix in prefixes:
+        if qualified.startswith(prefix):
+            rest = qualified[len(prefix):]
+            return rest if "." not in rest else None
+    return None
+
+
+def init_name(qualified: Optional[str]) -> Optional[Tuple[str, str]]:
+    """('jax', 'normal') / ('haiku', 'RandomNormal') / ('numpy', 'zeros') for an initializer name."""
+    leaf = split(qualified, J.INIT_MODULES)
+    if leaf is not None:
+        return "jax", leaf
+    leaf = split(qualified, J.HAIKU_INIT_MODULES)
+    if leaf is not None:
+        return "haiku", leaf
+    if qualified in J.NUMPY_INITIALIZERS:
+        return "numpy", qualified
+    return None
+
+
+class JaxAdapter(FrontendAdapter):
+    # ----- constructors -----
+    def construct(self, call: cst.Call):
+        qualified = self.resolver.qualified(call.func)
+        if not qualified:
+            return None
+        flax = split(qualified, J.FLAX_MODULES)
+        haiku = split(qualified, J.HAIKU_MODULES)
+        if flax is not None and flax in J.FLAX_LAYERS:
+            return KernelItem(self._kernel_node(call, flax, *J.FLAX_LAYERS[flax], nnx=".nnx." in qualified))
+        if haiku is not None and haiku in J.HAIKU_LAYERS:
+            return KernelItem(self._kernel_node(call, haiku, *J.HAIKU_LAYERS[haiku]))
+        if qualified == "haiku.nets.MLP":
+            return self._mlp(call)
+        leaf = flax if flax is not None else haiku
+        if leaf is None:
+            return None
+        if leaf in J.NORM_LAYERS:
+            return NormItem()
+        if leaf in J.PASSTHROUGH_LAYERS:
+            return PassItem()
+        if leaf in J.SEQUENTIAL:
+            return self._sequential(call)
+        if leaf[:1].isupper() and leaf not in ("Module", "Rngs", "Param", "Variable"):
+            return OpaqueItem()
+        return None
+
+    def _kernel_node(self, call, name, arguments, init_keywords, embedding, nnx=False):
+        if nnx and name == "Embed":
+            arguments = J.NNX_LAYERS["Embed"]
+        node = layer_node(self, call, name, arguments, init_keywords)
+        node.embedding = embedding
+        if nnx and name in ("Linear",):
+            fan_in = self.resolver.number(arg(call, 0, "in_features"))
+            node.fan_in = int(fan_in) if fan_in is not None else None
+        return node
+
+    def _sequential(self, call: cst.Call) -> ChainItem:
+        chain = ChainItem([])
+        layers = arg(call, 0, "layers")
+        if isinstance(layers, (cst.List, cst.Tuple)):
+            for element in layers.elements:
+                value = self.resolver.deref(element.value)
+                item = self.constructor(value) if isinstance(value, cst.Call) else None
+                if item is None:
+                    activation = self.activation(value)
+                    item = ActivationItem(activation) if activation is not None else OpaqueItem()
+                if isinstance(item, ChainItem):
+                    item.standalone = False
+                chain.items.append(item)
+        chain.standalone = False
+        return chain
+
+    def _mlp(self, call: cst.Call) -> ChainItem:
+        """hk.nets.MLP(output_sizes, w_init=..., activation=jax.nn.relu, activate_final=False)."""
+        chain = ChainItem([])
+        chain.standalone = False
+        sizes = arg(call, 0, "output_sizes")
+        given = None
+        for argument in call.args:
+            if argument.keyword is not None and argument.keyword.value == "activation":
+                given = argument.value
+        activation = self.activation(given) if given is not None else Activation(J.HAIKU_MLP_ACTIVATION, "jax.nn.relu")
+        if not isinstance(sizes, (cst.List, cst.Tuple)):
+            return chain
+        w_init = None
+        for argument in call.args:
+            if argument.keyword is not None and argument.keyword.value == "w_init":
+                w_init = argument.value
+        init = self.initializer(w_init) if w_init is not None else None
+
+        previous = None
+        for index, element in enumerate(sizes.elements):
+            width = self.resolver.number(element.value)
+            width = int(width) if width is not None else None
+            node = Node(f"MLP[{index}]", "Linear", fan_in=previous, fan_out=width, bias="zero", width_out=width)
+            previous = width
+            if init is not None:
+                node.inits.append(InitRecord(init, w_init, (0, 0), group=call))
+            self.nodes.append(node)
+            chain.items.append(KernelItem(node))
+            if index < len(sizes.elements) - 1:
+                chain.items.append(ActivationItem(activation or Activation(LINEAR, "unknown")))
+        return chain
+
+    # ----- initializers -----
+    def initializer(self, expression: cst.BaseExpression) -> Optional[Initializer]:
+        target = self.resolver.deref(expression)
+        call = target if isinstance(target, cst.Call) else None
+        callee = call.func if call is not None else target
+        if isinstance(callee, cst.Call):
+            return None
+        found = init_name(self.resolver.qualified(callee))
+        if found is None:
+            return None
+        namespace, leaf = found
+        text = display(call if call is not None else callee)
+        if namespace == "numpy":
+            return build(J.NUMPY_INITIALIZERS[leaf], text, {}) if call is None else None
+        if call is None and leaf in J.FACTORIES:
+            return _misuse(text, "uncalled", leaf in J.FACTORIES_WITH_REQUIRED_ARGUMENTS)
+        if call is not None and namespace == "jax" and leaf in J.INITIALIZER_FUNCTIONS:
+            return _misuse(text, "called", bool(call.args))
+        if namespace == "haiku":
+            spec = J.HAIKU_CLASSES.get(leaf)
+            return self.bind(spec, call, text) if spec is not None else None
+        if leaf in J.JAX_INITIALIZERS:
+            return build(J.JAX_INITIALIZERS[leaf], text, {})
+        spec = J.JAX_FACTORIES.get(leaf)
+        if spec is None:
+            return None
+        return self.bind(spec, call, text, skip=("dtype", "in_axis", "out_axis", "batch_axis", "column_axis"))
+
+    # ----- activations -----
+    def activation(self, expression: Optional[cst.BaseExpression]) -> Optional[Activation]:
+        if expression is None:
+            return None
+        if isinstance(expression, cst.Name) and expression.value == "None":
+            return Activation(LINEAR, "no activation")
+        qualified = self.resolver.qualified(self.resolver.deref(expression))
+        leaf = split(qualified, J.ACTIVATION_MODULES)
+        if leaf is None or leaf not in act_table.BY_NAME:
+            return None
+        family, slope = act_table.BY_NAME[leaf]
+        return Activation(family, _short(qualified), slope)
+
+    # ----- tensor functions -----
+    def tensor_op(self, call: cst.Call):
+        qualified = self.resolver.qualified(call.func)
+        leaf = split(qualified, J.ACTIVATION_MODULES)
+        if leaf is None:
+            return None
+        if leaf in act_table.BY_NAME:
+            family, slope = act_table.BY_NAME[leaf]
+            return ("act", Activation(family, _short(qualified), slope))
+        if leaf in ("add",):
+            return ("add",)
+        if leaf in ("multiply",):
+            return ("mul",)
+        if leaf in ("matmul", "dot", "einsum"):
+            return ("matmul",)
+        if leaf in J.PASSTHROUGH_OPS:
+            return ("pass",)
+        return None
+
+    def method_op(self, name: str, call: cst.Call):
+        return ("pass",) if name in ("reshape", "astype", "transpose") else None
+
+
+def _misuse(text: str, misuse: str, arguments: bool) -> Initializer:
+    """A factory passed uncalled or an initializer called (IL403): nothing else is known about it."""
+    return Initializer(OTHER, text, call_misuse=misuse + ("_arguments" if arguments else ""))
+
+
+def _short(qualified: str) -> str:
+    for long, short in (("flax.linen.", "nn."), ("flax.nnx.", "nnx."), ("jax.numpy.", "jnp.")):
+        if qualified.startswith(long):
+            return short + qualified[len(long):]
+    return qualified
+
+
+def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None) -> List[KernelSite]:
+    adapter = JaxAdapter(resolver, options)
+    interpreter = Interpreter(adapter, resolver)
+    interpreter.run_module(module)
+    registry = {}
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            interpreter.run_function(statement)
+            for nested in _nested_functions(statement):  # Haiku: `def forward(x)` inside a builder
+                interpreter.run_function(nested)
+        elif isinstance(statement, cst.ClassDef):
+            registry[statement.name.value] = _run_class(statement, adapter, resolver, interpreter, registry)
+    interpreter.finish_chains()
+    return build_sites(FRAMEWORK, adapter.nodes, _misused_elsewhere(module, adapter))
+
+
+def _misused_elsewhere(module: cst.Module, adapter: JaxAdapter) -> List[InitRecord]:
+    """IL403 outside kernel layers: `bias_init=` / `scale_init=` / `b_init=` keywords, `self.param(name,
+    init, shape)` and `hk.get_parameter(name, shape, init=...)` given a misused initializer (only the
+    misuse is recorded: the parameter's role is not known)."""
+    seen = {id(record.anchor) for node in adapter.nodes for record in node.inits}
+    records = []
+    for call in calls(module):
+        candidates = [a.value for a in call.args if a.keyword is not None
+                      and (a.keyword.value.endswith("_init") or a.keyword.value == "init")]
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "param":
+            candidates.append(arg(call, 1, "init_fn"))
+        if adapter.resolver.qualified(call.func) == "haiku.get_parameter":
+            candidates.append(arg(call, 3, "init"))
+        for expression in candidates:
+            if expression is None or id(expression) in seen:
+                continue
+            seen.add(id(expression))
+            init = adapter.initializer(expression)
+            if init is not None and init.call_misuse:
+                records.append(InitRecord(init, expression, (0, 0)))
+    return records
+
+
+def _nested_functions(function: cst.FunctionDef) -> List[cst.FunctionDef]:
+    found = []
+
+    class Visitor(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            if node is not function:
+                found.append(node)
+
+    function.visit(Visitor())
+    return found
+
+
+def _attribute(adapter: JaxAdapter, value, target: str):
+    item = adapter.constructor(value) if isinstance(value, cst.Call) else None
+    if isinstance(item, KernelItem):
+        item.node.name = target
+    if isinstance(item, ChainItem):
+        item.standalone = False
+    return item
+
+
+def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter, registry):
+    """A linen / nnx / Haiku module: its constructor (`__init__` or linen's `setup`), then `__call__`."""
+    info = collect_class(class_def, resolver, registry, lambda value, target: _attribute(adapter, value, target))
+    interpreter = Interpreter(adapter, resolver, info.attrs, info.methods)
+    entry = entry_method(info, ENTRY_METHODS)
+    for name in (CONSTRUCTOR, SETUP):
+        constructor = info.methods.get(name)
+        if constructor is not None and constructor is not entry:
+            interpreter.run_function(constructor)
+    if entry is not None:
+        interpreter.run_function(entry)
+    outer.chains.extend(c for c in interpreter.chains if c not in outer.chains)
+    return info

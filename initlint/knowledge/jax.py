@@ -1,0 +1,134 @@
+"""JAX initializer, layer and activation tables: `jax.nn.initializers` (with the Flax linen / nnx
+aliases), `hk.initializers`, Flax linen / nnx and Haiku layers (init-knowledge §1.8, §1.9).
+
+JAX initializers come in two shapes: most names are *factories* (`normal(stddev)` returns an
+initializer), but `zeros` and `ones` *are* initializers (`zeros(key, shape, dtype)`). Haiku
+initializers are classes, instantiated before use. IL403 reads `FACTORIES` / `INITIALIZER_FUNCTIONS`."""
+from __future__ import annotations
+
+from ..facts import (
+    CONSTANT,
+    IDENTITY,
+    NORMAL,
+    ORTHOGONAL,
+    OTHER,
+    RELU,
+    TRUNCATED_NORMAL,
+    UNIFORM,
+    VARIANCE_SCALING,
+)
+from .spec import InitSpec, LayerArguments, fixed_variance_scaling
+
+# Module prefixes, each spelling of the same namespace.
+INIT_MODULES = ("jax.nn.initializers.", "flax.linen.initializers.", "flax.nnx.initializers.",
+                "flax.core.nn.initializers.", "jax._src.nn.initializers.")
+HAIKU_INIT_MODULES = ("haiku.initializers.",)
+FLAX_MODULES = ("flax.linen.", "flax.nnx.nn.linear.", "flax.nnx.", "flax.nnx.nn.")
+HAIKU_MODULES = ("haiku.nets.", "haiku.")
+ACTIVATION_MODULES = ("jax.nn.", "flax.linen.activation.", "flax.linen.", "flax.nnx.", "jax.numpy.", "haiku.")
+PREFIXES = ("jax.", "flax.", "haiku.")  # what the JAX frontend claims (frameworks.py)
+
+# jax.nn.initializers: factory name -> spec (the positional order is the API's).
+JAX_FACTORIES = {
+    "constant": InitSpec(CONSTANT, ("value", "dtype"), {"value": 0.0}),
+    "zeros_init": InitSpec(CONSTANT, (), fixed={"value": 0.0}),
+    "ones_init": InitSpec(CONSTANT, (), fixed={"value": 1.0}),
+    "normal": InitSpec(NORMAL, ("stddev", "dtype"), {"stddev": 1e-2}, fixed={"mean": 0.0}),
+    "truncated_normal": InitSpec(TRUNCATED_NORMAL, ("stddev", "dtype"), {"stddev": 1e-2}, fixed={"mean": 0.0}),
+    # uniform(scale) draws from [0, scale): a nonzero mean.
+    "uniform": InitSpec(UNIFORM, ("scale", "dtype"), {"scale": 1e-2}, fixed={"minval": 0.0},
+                        rename={"scale": "maxval"}),
+    "variance_scaling": InitSpec(
+        VARIANCE_SCALING,
+        ("scale", "mode", "distribution"),
+        {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"},
+        fixed={"family": "variance_scaling"},
+    ),
+    "glorot_uniform": fixed_variance_scaling("glorot", 1.0, "fan_avg", "uniform"),
+    "xavier_uniform": fixed_variance_scaling("glorot", 1.0, "fan_avg", "uniform"),
+    "glorot_normal": fixed_variance_scaling("glorot", 1.0, "fan_avg", "truncated_normal"),
+    "xavier_normal": fixed_variance_scaling("glorot", 1.0, "fan_avg", "truncated_normal"),
+    "lecun_normal": fixed_variance_scaling("lecun", 1.0, "fan_in", "truncated_normal"),
+    "lecun_uniform": fixed_variance_scaling("lecun", 1.0, "fan_in", "uniform"),
+    "he_normal": fixed_variance_scaling("he", 2.0, "fan_in", "truncated_normal"),
+    "kaiming_normal": fixed_variance_scaling("he", 2.0, "fan_in", "truncated_normal"),
+    "he_uniform": fixed_variance_scaling("he", 2.0, "fan_in", "uniform"),
+    "kaiming_uniform": fixed_variance_scaling("he", 2.0, "fan_in", "uniform"),
+    "orthogonal": InitSpec(ORTHOGONAL, ("scale",), {"scale": 1.0}, rename={"scale": "gain"}),
+    "delta_orthogonal": InitSpec(ORTHOGONAL, ("scale",), {"scale": 1.0}, rename={"scale": "gain"}),
+}
+# Names that are initializers themselves (called by the layer with (key, shape, dtype)).
+JAX_INITIALIZERS = {
+    "zeros": InitSpec(CONSTANT, fixed={"value": 0.0}),
+    "ones": InitSpec(CONSTANT, fixed={"value": 1.0}),
+}
+# jax.numpy array constructors used as initializers (`w_init=jnp.zeros`): same signature shape.
+NUMPY_INITIALIZERS = {"jax.numpy.zeros": JAX_INITIALIZERS["zeros"], "jax.numpy.ones": JAX_INITIALIZERS["ones"]}
+
+# hk.initializers: class -> spec.
+HAIKU_CLASSES = {
+    "Constant": InitSpec(CONSTANT, ("constant",), rename={"constant": "value"}),
+    "RandomNormal": InitSpec(NORMAL, ("stddev", "mean"), {"stddev": 1.0, "mean": 0.0}),
+    "TruncatedNormal": InitSpec(TRUNCATED_NORMAL, ("stddev", "mean"), {"stddev": 1.0, "mean": 0.0}),
+    "RandomUniform": InitSpec(UNIFORM, ("minval", "maxval"), {"minval": 0.0, "maxval": 1.0}),
+    "VarianceScaling": InitSpec(
+        VARIANCE_SCALING,
+        ("scale", "mode", "distribution"),
+        {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"},
+        fixed={"family": "variance_scaling"},
+    ),
+    "Orthogonal": InitSpec(ORTHOGONAL, ("scale",), {"scale": 1.0}, rename={"scale": "gain"}),
+    "Identity": InitSpec(IDENTITY, ("gain",), {"gain": 1.0}),
+    "UniformScaling": InitSpec(OTHER),
+}
+
+# IL403: what must be called before it is passed, and what must not be.
+FACTORIES = frozenset(JAX_FACTORIES) | frozenset(HAIKU_CLASSES)
+INITIALIZER_FUNCTIONS = frozenset(JAX_INITIALIZERS)
+# Factories with a required argument: adding `()` alone would not do.
+FACTORIES_WITH_REQUIRED_ARGUMENTS = frozenset({"constant", "variance_scaling", "Constant"})
+
+# Layers. Flax linen / nnx: kernel_init / embedding_init; Haiku: w_init.
+_LINEN_DENSE = LayerArguments("features", width_is_fan_out=True, bias_initializer="bias_init")
+_LINEN_CONV = LayerArguments("features", bias_initializer="bias_init")
+_LINEN_EMBED = LayerArguments("features", width_position=1)
+_NNX_LINEAR = LayerArguments("out_features", width_position=1, width_is_fan_out=True, bias_initializer="bias_init")
+_NNX_CONV = LayerArguments("out_features", width_position=1, bias_initializer="bias_init")
+_HK_LINEAR = LayerArguments("output_size", width_is_fan_out=True, use_bias="with_bias", bias_initializer="b_init")
+_HK_CONV = LayerArguments("output_channels", use_bias="with_bias", bias_initializer="b_init")
+_HK_EMBED = LayerArguments("embed_dim", width_position=1)
+
+# name -> (arguments, init keywords, embedding?)
+FLAX_LAYERS = {
+    "Dense": (_LINEN_DENSE, ("kernel_init",), False),
+    "DenseGeneral": (_LINEN_CONV, ("kernel_init",), False),
+    "Conv": (_LINEN_CONV, ("kernel_init",), False),
+    "ConvTranspose": (_LINEN_CONV, ("kernel_init",), False),
+    "ConvLocal": (_LINEN_CONV, ("kernel_init",), False),
+    "Embed": (_LINEN_EMBED, ("embedding_init",), True),
+    "Linear": (_NNX_LINEAR, ("kernel_init",), False),
+    "LinearGeneral": (_NNX_CONV, ("kernel_init",), False),
+    "Einsum": (_NNX_CONV, ("kernel_init",), False),
+}
+NNX_LAYERS = {"Linear": _NNX_LINEAR, "Conv": _NNX_CONV, "ConvTranspose": _NNX_CONV, "Embed": _LINEN_EMBED}
+HAIKU_LAYERS = {
+    "Linear": (_HK_LINEAR, ("w_init",), False),
+    "Conv1D": (_HK_CONV, ("w_init",), False),
+    "Conv2D": (_HK_CONV, ("w_init",), False),
+    "Conv3D": (_HK_CONV, ("w_init",), False),
+    "Conv1DTranspose": (_HK_CONV, ("w_init",), False),
+    "Conv2DTranspose": (_HK_CONV, ("w_init",), False),
+    "Conv3DTranspose": (_HK_CONV, ("w_init",), False),
+    "DepthwiseConv2D": (_HK_CONV, ("w_init",), False),
+    "Embed": (_HK_EMBED, ("w_init",), True),
+}
+HAIKU_MLP_ACTIVATION = RELU  # hk.nets.MLP(activation=jax.nn.relu) by default
+NORM_LAYERS = {"LayerNorm", "BatchNorm", "GroupNorm", "RMSNorm", "InstanceNorm"}
+PASSTHROUGH_LAYERS = {"Dropout", "Flatten", "Reshape"}
+SEQUENTIAL = {"Sequential"}
+PASSTHROUGH_OPS = {"reshape", "squeeze", "expand_dims", "concatenate", "transpose", "mean", "dropout", "max_pool",
+                   "avg_pool", "flatten", "astype"}
+
+# The prefilter: a JAX site comes from a layer's init keyword or from an initializer name.
+INIT_KEYWORDS = ("kernel_init", "embedding_init", "w_init")
+PREFILTER_CLAUSES = ((INIT_KEYWORDS + ("initializers", "get_parameter", "param", "Param"),),)

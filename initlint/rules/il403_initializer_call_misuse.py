@@ -1,0 +1,89 @@
+from ..diagnostics import ERROR
+from ..fixgoal import CALL, DISPLAY_ONLY, SAFE, UNCALL, FixGoal
+from .base import Finding, Rule
+
+
+class InitializerCallMisuse(Rule):
+    """
+    ## What it does
+    Finds an initializer *factory* passed where an initializer is expected, without its call
+    (`kernel_init=nn.initializers.normal`, `glorot_uniform`, `w_init=hk.initializers.RandomNormal`),
+    and an *initializer* called where the initializer itself is expected
+    (`kernel_init=nn.initializers.zeros()`).
+
+    ## Why is this bad
+    In JAX, `jax.nn.initializers.normal(stddev)` returns the initializer `init(key, shape, dtype)`;
+    the layer calls what it is given with `(key, shape, dtype)`. Given the factory itself, the
+    layer calls `normal(key, shape, dtype)`: the key becomes the std and the model crashes at
+    `init` time with a confusing type error deep inside JAX (Haiku classes are instantiated with
+    the shape instead). `zeros` and `ones` are the exception: they *are* initializers, so
+    `zeros()` is a call with missing arguments (the factory is `zeros_init()`).
+
+    Error: the code cannot run.
+
+    ## Example
+    ```python
+    nn.Dense(256, kernel_init=nn.initializers.he_normal)
+    ```
+
+    ## Use instead
+    ```python
+    nn.Dense(256, kernel_init=nn.initializers.he_normal())
+    ```
+
+    ## Fix safety
+    Safe where the spelling is unambiguous: adding `()` to a factory whose arguments all have
+    defaults, removing the empty `()` of `zeros()` / `ones()`. A factory with a required argument
+    (`constant`, `variance_scaling`, `hk.initializers.Constant`) gets the advice only.
+
+    ## References
+    - init-knowledge §1.8 (jax.nn.initializers: factories and initializers), §1.9 (hk.initializers)
+    """
+
+    code = "IL403"
+    name = "initializer-call-misuse"
+    severity = ERROR
+    fix_availability = "safe"
+
+    VALID = (
+        """
+import flax.linen as nn
+x = nn.Dense(256, kernel_init=nn.initializers.he_normal())(x)
+y = nn.Dense(256, kernel_init=nn.initializers.zeros_init())(x)
+""",
+        """
+import haiku as hk
+x = hk.Linear(10, w_init=hk.initializers.TruncatedNormal(0.02))(x)
+""",
+    )
+    INVALID = (
+        """
+import flax.linen as nn
+x = nn.Dense(256, kernel_init=nn.initializers.he_normal)(x)  # expect: IL403
+x = nn.relu(x)
+y = nn.Dense(10, kernel_init=nn.initializers.zeros())(x)  # expect: IL403
+""",
+        """
+import haiku as hk
+x = hk.Linear(10, w_init=hk.initializers.RandomNormal)(x)  # expect: IL403
+""",
+    )
+
+    def check(self, site):
+        misuse = site.init.call_misuse
+        if not misuse:
+            return
+        text = site.init.display
+        if misuse.startswith("uncalled"):
+            needs = misuse.endswith("_arguments")
+            message = (f"initializer factory `{text}` passed without calling it: the layer would call the "
+                       "factory with the key and shape, and fail at init")
+            hint = "call the factory with its arguments" if needs else "call the factory (add `()`)"
+            goal = FixGoal(CALL, applicability=DISPLAY_ONLY if needs else SAFE)
+        else:
+            message = (f"`{text}` calls an initializer: the layer expects the initializer itself "
+                       f"(`zeros`, `ones`), or a factory such as `zeros_init()`")
+            needs = misuse.endswith("_arguments")
+            hint = "pass the initializer uncalled" if not needs else "pass the initializer uncalled, or its factory's result"
+            goal = FixGoal(UNCALL, applicability=DISPLAY_ONLY if needs else SAFE)
+        yield Finding(ERROR, message, hint, goal)
