@@ -394,6 +394,11 @@ def command(paths: Tuple[str, ...], **options: Any) -> int:
 
 def main(argv: Optional[Sequence[str]] = None, prog_name: str = PROG) -> None:
     """The console entry point: runs the command and exits with its status."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if args[:1] == ["server"]:  # `initlint server`: the language server over stdio
+        from .server import run
+
+        sys.exit(run())
     try:
         status = command.main(args=list(argv) if argv is not None else None, prog_name=prog_name,
                               standalone_mode=False)
