@@ -137,7 +137,8 @@ class InitlintServer(LanguageServer):
             return None
         lines = lines_of(linted.text)
         whole = types.Range(start=types.Position(line=0, character=0),
-                            end=types.Position(line=len(lines), character=0))
+                            end=types.Position(line=len(lines) - 1,
+                                               character=len(lines[-1].encode("utf-16-le")) // 2))
         return self._action("initlint: fix all safe fixes", FIX_ALL, uri,
                             [types.TextEdit(range=whole, new_text=fixed.document.text)], [])
 
