@@ -176,3 +176,17 @@ def test_fix_all_is_not_offered_for_unsafe_fixes_only(client, project):
 
 def test_shutdown_and_exit_with_status_0(client):
     assert client.stop() == 0
+
+
+def test_incremental_change_in_utf16_units_and_did_save(client, project):
+    uri = uri_of(project, "model.py")
+    client.open(uri, MODEL)
+    (diagnostic,) = client.diagnostics(uri)
+    end = diagnostic["range"]["end"]  # right after `torch.randn(32, 16)`, past the emoji
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+        {"range": {"start": end, "end": end}, "text": " * 32 ** -0.5"}]})
+    assert client.diagnostics(uri) == []  # the edit landed where the UTF-16 position says
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    assert client.diagnostics(uri) == []
+    report = client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+    assert report["items"] == []
