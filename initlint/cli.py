@@ -398,7 +398,7 @@ def main(argv: Optional[Sequence[str]] = None, prog_name: str = PROG) -> None:
     if args[:1] == ["server"]:  # `initlint server`: the language server over stdio
         from .server import run
 
-        sys.exit(run())
+        sys.exit(run(args[1:]))
     try:
         status = command.main(args=list(argv) if argv is not None else None, prog_name=prog_name,
                               standalone_mode=False)

@@ -190,3 +190,19 @@ def test_incremental_change_in_utf16_units_and_did_save(client, project):
     assert client.diagnostics(uri) == []
     report = client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
     assert report["items"] == []
+
+
+def test_server_arguments(project):
+    done = subprocess.run([INITLINT, "server", "--bogus"], cwd=str(project), capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2
+    assert "unknown argument '--bogus'" in done.stderr and "Traceback" not in done.stderr
+    client = Client(str(project), [INITLINT, "server", "--stdio"])
+    try:
+        client.initialize(project.as_uri())
+        uri = uri_of(project, "model.py")
+        client.open(uri, MODEL, version=7)
+        assert len(client.diagnostics(uri)) == 1
+        assert client.stop() == 0
+    finally:
+        client.kill()

@@ -9,8 +9,20 @@ configuration file changes); `lsp` wires the protocol.
 from __future__ import annotations
 
 
-def run() -> int:
-    """Serve over stdin/stdout until the client says exit; the exit status."""
+USAGE = "usage: initlint server [--stdio]  (a language server over stdin/stdout)"
+
+
+def run(args=()) -> int:
+    """Serve over stdin/stdout until the client says exit; the exit status (2: a bad argument)."""
+    import sys
+
+    unknown = [arg for arg in args if arg != "--stdio"]
+    if unknown:
+        if unknown[0] in ("-h", "--help"):
+            print(USAGE)
+            return 0
+        print(f"initlint server: error: unknown argument {unknown[0]!r}\n{USAGE}", file=sys.stderr)
+        return 2
     from .lsp import build_server
 
     server = build_server()

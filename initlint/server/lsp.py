@@ -64,7 +64,13 @@ class InitlintServer(LanguageServer):
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
         items = self.analyze(uri)
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=items))
+        version = None
+        try:
+            version = self.workspace.get_text_document(uri).version
+        except Exception:
+            pass
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=items,
+                                                                              version=version))
 
     def schedule(self, uri: str) -> None:
         previous = self.pending.pop(uri, None)
