@@ -1,0 +1,67 @@
+"""Jupyter notebooks: one module per notebook, cells numbered among all cells, magics neutralized,
+a bad cell reported alone, fixes that change only the affected cell's source."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from initlint import documents
+from initlint.documents.notebook import NotebookDocument, from_cells, neutralize
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "cross_cell.ipynb"
+
+
+def test_cells_are_one_module_numbered_among_all_cells():
+    document = from_cells([("code", "ACT = 'relu'\n"), ("markdown", "# hi\n"), ("code", "x = 1\ny = 2\n")], "nb.ipynb")
+    assert document.text == "ACT = 'relu'\nx = 1\ny = 2\n"
+    assert document.source_map.locate(1) == (1, 1)
+    assert document.source_map.locate(3) == (3, 2)
+    assert document.cell_errors == []
+
+
+def test_magics_are_neutralized_without_moving_lines():
+    lines, error = neutralize("%matplotlib inline\n!pip install x\nfiles = !ls\nnp.zeros?\nif True:\n    %time f()\nz = 1\n")
+    assert error is None
+    assert lines == ["pass", "pass", "files = None", "pass", "if True:", "    pass", "z = 1"]
+    assert neutralize("%%time\nx = 1\n") == (["", "x = 1"], None)
+    assert neutralize("%%bash\nls -l | wc\n") == (["", ""], None)
+    assert neutralize("x = 10 % 3\n") == (["x = 10 % 3"], None)  # valid Python is left alone
+
+
+def test_a_bad_cell_is_reported_at_that_cell_and_the_others_are_analyzed(run):
+    result = run("--output-format", "json", str(FIXTURE))
+    found = sorted((item["cell"], item["location"]["row"], item["code"]) for item in result.json())
+    assert found == [(3, 4, "IL201"), (4, 1, "IL000")]  # cell 5's finding is suppressed by its noqa
+
+
+def test_text_output_names_the_cell(run):
+    result = run(str(FIXTURE))
+    assert f"{FIXTURE}:cell 3:4:61: IL201" in result.stdout or "cross_cell.ipynb:cell 3:4:61: IL201" in result.stdout
+
+
+def test_fix_changes_only_the_cell_source_and_a_second_run_is_a_no_op(run, tmp_path):
+    target = tmp_path / "nb.ipynb"
+    shutil.copy(FIXTURE, target)
+    before = FIXTURE.read_bytes()
+    run("--fix", "--unsafe-fixes", str(target))
+    after = target.read_bytes()
+    expected = before.replace(b"kernel_initializer='glorot_uniform')  # expect: IL201",
+                              b"kernel_initializer='he_uniform')  # expect: IL201")
+    assert after == expected
+    run("--fix", "--unsafe-fixes", str(target))
+    assert target.read_bytes() == expected
+    json.loads(after)
+
+
+def test_diff_shows_the_cell(run, tmp_path):
+    target = tmp_path / "nb.ipynb"
+    shutil.copy(FIXTURE, target)
+    result = run("--diff", "--unsafe-fixes", "nb.ipynb")
+    assert "--- nb.ipynb:cell 3\n+++ nb.ipynb:cell 3\n" in result.stdout
+    assert "+hidden = layers.Dense(8, activation=ACT, kernel_initializer='he_uniform')" in result.stdout
+    assert target.read_bytes() == FIXTURE.read_bytes()
+
+
+def test_the_document_type_is_chosen_by_suffix():
+    assert documents.document_type("x.ipynb") is NotebookDocument
