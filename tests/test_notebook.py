@@ -65,3 +65,38 @@ def test_diff_shows_the_cell(run, tmp_path):
 
 def test_the_document_type_is_chosen_by_suffix():
     assert documents.document_type("x.ipynb") is NotebookDocument
+
+
+def _raw_line(row):
+    return FIXTURE.read_text(encoding="utf-8").splitlines()[row - 1]
+
+
+def test_github_annotations_land_on_the_raw_notebook_line(run):
+    result = run("--output-format", "github", str(FIXTURE))
+    lines = [line for line in result.stdout.splitlines() if "IL201" in line]
+    assert len(lines) == 1
+    row = int(lines[0].split(",line=")[1].split(",")[0])
+    assert "kernel_initializer='glorot_uniform')  # expect: IL201" in _raw_line(row)
+    assert "::cell 3, line 4: Glorot" in lines[0]
+
+
+def test_sarif_regions_land_on_the_raw_notebook_line(run):
+    result = run("--output-format", "sarif", str(FIXTURE))
+    results = result.json()["runs"][0]["results"]
+    by_code = {item["ruleId"]: item for item in results}
+    region = by_code["IL201"]["locations"][0]["physicalLocation"]["region"]
+    assert "kernel_initializer='glorot_uniform')" in _raw_line(region["startLine"])
+    assert by_code["IL201"]["message"]["text"].startswith("cell 3, line 4: ")
+    assert "def broken(:" in _raw_line(by_code["IL000"]["locations"][0]["physicalLocation"]["region"]["startLine"])
+
+
+def test_a_string_source_maps_to_its_one_line(tmp_path, run):
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": "import torch.nn as nn\nlayer = nn.Linear(4, 4)\nnn.init.zeros_(layer.weight)\nout = nn.functional.relu(layer(x))\n"}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 2}
+    (tmp_path / "s.ipynb").write_text(json.dumps(notebook, indent=2), encoding="utf-8")
+    result = run("--output-format", "github", "s.ipynb")
+    assert "IL101" in result.stdout
+    for line in result.stdout.splitlines():
+        row = int(line.split(",line=")[1].split(",")[0])
+        assert '"source": "import torch.nn' in (tmp_path / "s.ipynb").read_text().splitlines()[row - 1]
