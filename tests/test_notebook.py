@@ -92,7 +92,7 @@ def test_sarif_regions_land_on_the_raw_notebook_line(run):
 
 def test_a_string_source_maps_to_its_one_line(tmp_path, run):
     notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                           "source": "import torch.nn as nn\nlayer = nn.Linear(4, 4)\nnn.init.zeros_(layer.weight)\nout = nn.functional.relu(layer(x))\n"}],
+                           "source": "import torch.nn as nn\nimport torch.nn.functional as F\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc1 = nn.Linear(10, 32)\n        self.fc2 = nn.Linear(32, 2)\n        nn.init.zeros_(self.fc1.weight)\n    def forward(self, x):\n        return self.fc2(F.relu(self.fc1(x)))\n"}],
                 "metadata": {}, "nbformat": 4, "nbformat_minor": 2}
     (tmp_path / "s.ipynb").write_text(json.dumps(notebook, indent=2), encoding="utf-8")
     result = run("--output-format", "github", "s.ipynb")
