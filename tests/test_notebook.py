@@ -100,3 +100,67 @@ def test_a_string_source_maps_to_its_one_line(tmp_path, run):
     for line in result.stdout.splitlines():
         row = int(line.split(",line=")[1].split(",")[0])
         assert '"source": "import torch.nn' in (tmp_path / "s.ipynb").read_text().splitlines()[row - 1]
+
+
+BAD = {
+    "not-json.ipynb": ("{not json", "not valid JSON"),
+    "list.ipynb": ("[1, 2]", "JSON but not a notebook"),
+    "no-cells.ipynb": ('{"metadata": {}}', "no \\\"cells\\\""),
+    "bad-source.ipynb": ('{"cells": [{"cell_type": "code", "source": 5}], "metadata": {}}', "neither a string"),
+    "bad-cell.ipynb": ('{"cells": [3], "metadata": {}}', "not a notebook cell"),
+}
+
+
+def test_bad_notebooks_are_one_il000_line_and_fix_never_writes(run, tmp_path):
+    for name, (content, reason) in BAD.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        result = run("--output-format", "json", name)
+        assert result.returncode == 1, (name, result.stderr)
+        assert "Traceback" not in result.stderr
+        items = result.json()
+        assert [item["code"] for item in items] == ["IL000"], name
+        assert reason.replace('\\"', '"') in items[0]["message"], (name, items[0]["message"])
+        run("--fix", "--unsafe-fixes", name)
+        assert (tmp_path / name).read_text(encoding="utf-8") == content
+
+
+def test_a_huge_notebook_is_il000(monkeypatch):
+    from initlint.documents import notebook
+
+    monkeypatch.setattr(notebook, "MAX_BYTES", 10)
+    document = notebook.NotebookDocument.from_bytes(b'{"cells": [], "metadata": {}}', "big.ipynb")
+    assert "too large" in str(document.error)
+
+
+def test_a_notebook_of_another_language_is_skipped_with_one_line(run, tmp_path):
+    (tmp_path / "r.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "source": "x <- 1"}],
+                                                  "metadata": {"kernelspec": {"language": "R"}}}), encoding="utf-8")
+    result = run("r.ipynb")
+    assert result.returncode == 0
+    assert result.stderr.strip().endswith("r.ipynb: a notebook in R, not Python: skipped")
+
+
+def test_nbformat_3_worksheets_and_input(run, tmp_path):
+    notebook = {"metadata": {"language": "python"}, "nbformat": 3, "worksheets": [{"cells": [
+        {"cell_type": "heading", "level": 1, "source": ["Title"]},
+        {"cell_type": "code", "language": "python", "outputs": [], "input": [
+            "import torch.nn as nn\n", "import torch.nn.functional as F\n", "class Net(nn.Module):\n",
+            "    def __init__(self):\n", "        super().__init__()\n", "        self.fc1 = nn.Linear(10, 32)\n",
+            "        self.fc2 = nn.Linear(32, 2)\n", "        nn.init.zeros_(self.fc1.weight)\n",
+            "    def forward(self, x):\n", "        return self.fc2(F.relu(self.fc1(x)))\n"]}]}]}
+    (tmp_path / "v3.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    result = run("--output-format", "json", "v3.ipynb")
+    assert [(item["cell"], item["location"]["row"], item["code"]) for item in result.json()] == [(2, 8, "IL101")]
+
+
+def test_stdin_filename_reads_a_notebook(run):
+    result = run("--stdin-filename", "x.ipynb", "-", stdin=FIXTURE.read_text(encoding="utf-8"))
+    assert "x.ipynb:cell 3:4:61: IL201" in result.stdout
+
+
+def test_noqa_inside_a_cell_is_honoured(run):
+    items = run("--output-format", "json", str(FIXTURE)).json()
+    assert all(item["cell"] != 5 for item in items)
+    stripped = FIXTURE.read_text(encoding="utf-8").replace("  # noqa: IL201", "")
+    items = run("--output-format", "json", "--stdin-filename", "y.ipynb", "-", stdin=stripped).json()
+    assert (5, 1, "IL201") in [(item["cell"], item["location"]["row"], item["code"]) for item in items]

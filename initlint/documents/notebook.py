@@ -146,7 +146,7 @@ class NotebookDocument(Document):
             raise SourceError(f"the notebook is not valid JSON: {getattr(error, 'msg', error)}", row) from None
         cells, language = read_cells(notebook)
         if language and language.lower() not in ("python", "python2", "python3", "ipython"):
-            document = cls(filename, "", cells=cells, skip_reason=f"a {language} notebook, not Python: skipped")
+            document = cls(filename, "", cells=cells, skip_reason=f"a notebook in {language}, not Python: skipped")
         else:
             document = from_cells(cells, filename)
         document._json_text = json_text
