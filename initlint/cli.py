@@ -396,6 +396,11 @@ def command(paths: Tuple[str, ...], **options: Any) -> int:
 
 def main(argv: Optional[Sequence[str]] = None, prog_name: str = PROG) -> None:
     """The console entry point: runs the command and exits with its status."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if args[:1] == ["server"]:  # `initlint server`: the language server over stdio
+        from .server import run
+
+        sys.exit(run(args[1:]))
     from .runner import Stopped, signals_stop_the_run
 
     try:

@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # the suffixes of documents/__init__.py TYPES
 
 # Directory and file names never walked into (any path component below a walked root).
 DEFAULT_EXCLUDES: Tuple[str, ...] = (

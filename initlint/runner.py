@@ -89,6 +89,10 @@ def analyze_document(document, options: AnalysisOptions):
     from .diagnostics import FileResult
 
     filename = document.filename
+    skip_reason = getattr(document, "skip_reason", None)  # a notebook of another language
+    if skip_reason:
+        sys.stderr.write(f"initlint: {filename}: {skip_reason}\n")
+        return FileResult(filename, skipped=True)
     if document.error is not None:
         return document.map_result(_engine().source_error(filename, document.error, options))  # IL000
     from . import prefilter

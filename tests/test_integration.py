@@ -18,6 +18,7 @@ import pytest
 from .conftest import CLEAN, REPO, ZERO_KERNEL, _environment, codes_by_file, initlint_command, write
 
 HOOKS = REPO / ".pre-commit-hooks.yaml"
+NOTEBOOK = REPO / "fixtures" / "notebooks" / "zero_kernel.ipynb"
 ACTION = REPO / "action.yml"
 # What a hook repository needs to install initlint (pip builds it from these).
 PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml", "action.yml")
@@ -87,7 +88,7 @@ def test_pre_commit_hooks_manifest():
     assert sorted(hooks) == ["initlint", "initlint-fix"]
     for hook in hooks.values():
         assert hook["language"] == "python"
-        assert hook["types_or"] == ["python", "pyi"]
+        assert hook["types_or"] == ["python", "pyi", "jupyter"]
         assert hook["require_serial"] is True
         assert "--force-exclude" in hook["entry"].split()
         assert hook["entry"].split()[0] == "initlint"
@@ -254,6 +255,7 @@ def test_pre_commit_try_repo(tmp_path):
         "model.py": ZERO_KERNEL,
         "generated/model.py": ZERO_KERNEL,  # excluded: pre-commit names it, --force-exclude skips it
         "notes.txt": "not python\n",
+        "nb.ipynb": NOTEBOOK.read_text(encoding="utf-8"),
     })
     _git(project, "init", "-q")
     _git(project, "add", "-A")
@@ -263,9 +265,11 @@ def test_pre_commit_try_repo(tmp_path):
     assert failed.returncode == 1, output
     assert "model.py:3:36: IL101 [warning] zero-initialized kernel" in output, output
     assert "generated/model.py" not in output, output
+    assert "nb.ipynb:cell 3:6:9: IL101" in output, output  # notebooks are hooked too (types_or: jupyter)
     assert "Failed" in output
 
-    write(project, {"model.py": ZERO_KERNEL.replace("initializers.Zeros()", "initializers.HeNormal()")})
+    write(project, {"model.py": ZERO_KERNEL.replace("initializers.Zeros()", "initializers.HeNormal()"),
+                    "nb.ipynb": NOTEBOOK.read_text(encoding="utf-8").replace("nn.init.zeros_(self.fc1.weight)", "pass")})
     _git(project, "add", "-A")
     passed = _pre_commit(project, hook_repo)
     output = passed.stdout.decode("utf-8", "replace")

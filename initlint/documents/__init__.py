@@ -30,12 +30,14 @@ import os
 from typing import Dict, Tuple, Type
 
 from .base import IDENTITY, Document, SourceMap
+from .notebook import NotebookDocument
 from .python import PythonDocument
 
 # File suffix -> document type. Files of other suffixes are Python documents.
 TYPES: Dict[str, Type[Document]] = {
     ".py": PythonDocument,
     ".pyi": PythonDocument,
+    ".ipynb": NotebookDocument,
 }
 DEFAULT_TYPE: Type[Document] = PythonDocument
 SUFFIXES: Tuple[str, ...] = tuple(TYPES)
@@ -56,5 +58,5 @@ def from_text(text: str, filename: str) -> Document:
     return document_type(filename).from_text(text, filename)
 
 
-__all__ = ["DEFAULT_TYPE", "Document", "IDENTITY", "PythonDocument", "SUFFIXES", "SourceMap", "TYPES",
+__all__ = ["DEFAULT_TYPE", "Document", "IDENTITY", "NotebookDocument", "PythonDocument", "SUFFIXES", "SourceMap", "TYPES",
            "document_type", "from_bytes", "from_text"]

@@ -21,6 +21,7 @@ from typing import Any, List, Tuple
 
 from . import Report, printable
 from .paths import RepoPaths
+from .cells import placed
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -71,4 +72,4 @@ def command(diagnostic: Any, path: str) -> str:
 
 def render(report: Report) -> str:
     paths = RepoPaths.of(report)
-    return "".join(command(d, paths.relative(d.filename)) + "\n" for d in report.diagnostics)
+    return "".join(command(d, paths.relative(d.filename)) + "\n" for d in placed(report))

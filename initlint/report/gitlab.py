@@ -13,6 +13,7 @@ from typing import Any, Dict, List
 from . import Report, json_safe, rule_name
 from .fingerprints import SourceLines, issue_fingerprint, occurrences
 from .paths import RepoPaths
+from .cells import placed
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
 
@@ -21,7 +22,7 @@ def render(report: Report) -> str:
     paths = RepoPaths.of(report)
     sources = SourceLines(report, paths.cwd)
     issues: List[Dict[str, Any]] = []
-    for diagnostic, (content, counter) in zip(report.diagnostics, occurrences(report, sources)):
+    for diagnostic, (content, counter) in zip(placed(report), occurrences(report, sources)):
         path = paths.relative(diagnostic.filename)
         description = f"{diagnostic.code} {diagnostic.message}"
         name = rule_name(diagnostic.code)

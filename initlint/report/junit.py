@@ -12,6 +12,7 @@ from typing import Any, Dict, List
 from xml.etree import ElementTree
 
 from . import Report, rule_name
+from .cells import placed
 
 # Characters XML 1.0 forbids (everything below 0x20 except tab, LF, CR; surrogates; U+FFFE/FFFF),
 # and those a terminal or a viewer would act on (CR, which XML parsers turn into LF anyway; DEL; the
@@ -46,7 +47,7 @@ def render(report: Report) -> str:
 
     paths = RepoPaths.of(report)
     by_file: Dict[str, List[Any]] = {}
-    for diagnostic in report.diagnostics:
+    for diagnostic in placed(report):
         by_file.setdefault(diagnostic.filename, []).append(diagnostic)
     total = len(report.diagnostics)
     root = _element(

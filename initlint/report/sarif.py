@@ -17,6 +17,7 @@ from urllib.parse import quote
 from . import Report, json_safe, rule_url
 from .fingerprints import SourceLines, line_hash, occurrences
 from .paths import RepoPaths
+from .cells import placed
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 VERSION = "2.1.0"
@@ -168,7 +169,7 @@ def sarif_log(report: Report) -> Dict[str, Any]:
     sources = SourceLines(report, paths.cwd)
     results = [
         result(diagnostic, paths, rule_index, line_hash(diagnostic.code, content, counter))
-        for diagnostic, (content, counter) in zip(report.diagnostics, occurrences(report, sources))
+        for diagnostic, (content, counter) in zip(placed(report), occurrences(report, sources))
     ]
     return {
         "$schema": SCHEMA,

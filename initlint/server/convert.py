@@ -1,0 +1,70 @@
+"""Positions and diagnostics, initlint -> LSP (pure functions, no pygls).
+
+initlint: 1-based rows, 1-based columns counted in code points, end exclusive.
+LSP: 0-based lines, 0-based characters counted in UTF-16 code units, end exclusive.
+"""
+from __future__ import annotations
+
+from typing import List, Tuple
+
+from lsprotocol import types
+
+from ..diagnostics import Diagnostic
+from ..edits import offsets
+
+RULE_URL = "https://initlint.dev/rules/{code}"
+SOURCE = "initlint"
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+
+
+def lines_of(text: str) -> List[str]:
+    """The text's lines (without their line ends), split as Python splits them; index 0 is row 1."""
+    starts = offsets(text)[1:] + [len(text)]
+    return [text[starts[i]:starts[i + 1]].rstrip("\r\n") for i in range(len(starts) - 1)] or [""]
+
+
+def utf16_column(line: str, column: int) -> int:
+    """The 0-based UTF-16 column of a 1-based code-point column in `line`."""
+    prefix = line[:max(column - 1, 0)]
+    return len(prefix.encode("utf-16-le")) // 2
+
+
+def position(lines: List[str], row: int, column: int) -> types.Position:
+    row = max(row, 1)
+    if row > len(lines):
+        return types.Position(line=len(lines), character=0)
+    return types.Position(line=row - 1, character=utf16_column(lines[row - 1], column))
+
+
+def span_range(lines: List[str], span) -> types.Range:
+    return types.Range(start=position(lines, span.row, span.column),
+                       end=position(lines, span.end_row, span.end_column))
+
+
+def to_lsp(diagnostic: Diagnostic, lines: List[str]) -> types.Diagnostic:
+    message = diagnostic.message
+    if diagnostic.hint:
+        message = f"{message}\nhint: {diagnostic.hint}"
+    return types.Diagnostic(
+        range=span_range(lines, diagnostic.span),
+        message=message,
+        severity=SEVERITY.get(diagnostic.severity, types.DiagnosticSeverity.Warning),
+        code=diagnostic.code,
+        code_description=types.CodeDescription(href=RULE_URL.format(code=diagnostic.code)),
+        source=SOURCE,
+        data={"hint": diagnostic.hint},
+    )
+
+
+def overlaps(a: types.Range, b: types.Range) -> bool:
+    def key(p: types.Position) -> Tuple[int, int]:
+        return (p.line, p.character)
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+__all__ = ["RULE_URL", "SOURCE", "lines_of", "overlaps", "position", "span_range", "to_lsp", "utf16_column"]
