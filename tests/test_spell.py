@@ -185,6 +185,28 @@ model = [
     layers.Dense(256, kernel_initializer=name),
 ]
 """
+TF1_STYLES = """
+import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 784])
+a = tf.Variable(tf.random_normal([784, 784]))
+b = tf.Variable(tf.truncated_normal([784, 784], seed=1))
+c = tf.Variable(tf.random_uniform([784, 784]))
+d = tf.Variable(tf.random.normal([784, 784]))
+e = tf.get_variable("e", [784, 784], initializer=tf.random_normal_initializer())
+f = tf.get_variable("f", [784, 784], initializer=tf.contrib.layers.xavier_initializer())
+g = tf.get_variable("g", [784, 784], initializer=tf.compat.v1.truncated_normal_initializer(seed=2))
+h = tf.get_variable("h", [784, 784], initializer=tf.random_uniform_initializer())
+i = tf.get_variable("i", [784, 784], initializer=tf.glorot_uniform_initializer())
+out = tf.nn.relu(tf.matmul(x, a))
+out = tf.nn.relu(tf.matmul(out, b))
+out = tf.nn.relu(tf.matmul(out, c))
+out = tf.nn.relu(tf.matmul(out, d))
+out = tf.nn.relu(tf.matmul(out, e))
+out = tf.nn.relu(tf.matmul(out, f))
+out = tf.nn.relu(tf.matmul(out, g))
+out = tf.nn.relu(tf.matmul(out, h))
+out = tf.nn.relu(tf.matmul(out, i))
+"""
 ACTIVATIONS = [None, Activation(RELU, "relu"), Activation(LEAKY, "leaky", 0.2), Activation(LEAKY, "leaky"),
                Activation(TANH, "tanh"), Activation(SIGMOID, "sigmoid"), Activation(SELU, "selu"),
                Activation(LINEAR, "linear"), Activation(RELU_LIKE, "gelu")]
@@ -224,10 +246,10 @@ def f(x):
     x = jax.nn.relu(x)
     return hk.Linear(1, w_init=hk.initializers.Constant(0.5))(x)
 """
-STYLES = {"torch": TORCH_STYLES, "keras": KERAS_STYLES, "jax": JAX_STYLES}
+STYLES = {"torch": TORCH_STYLES, "keras": KERAS_STYLES, "jax": JAX_STYLES, "tf1": TF1_STYLES}
 
 
-@pytest.mark.parametrize("source, name", [(TORCH_STYLES, "torch"), (KERAS_STYLES, "keras"), (JAX_STYLES, "jax")])
+@pytest.mark.parametrize("source, name", [(TORCH_STYLES, "torch"), (KERAS_STYLES, "keras"), (JAX_STYLES, "jax"), (TF1_STYLES, "tf1")])
 def test_every_goal_each_speller_writes_parses(source, name):
     module = cst.parse_module(textwrap.dedent(source).lstrip("\n"))
     sites = [site for site in run_frontends(module, module.code) if site.framework == name]
