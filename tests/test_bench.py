@@ -18,7 +18,7 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300, cwd=str(tmp_path))
     out = completed.stdout.decode()
     assert completed.returncode == 0, (out, completed.stderr.decode()[-2000:])
-    files = len(list(corpus.rglob("*.py")))  # the fixtures and plain.py
+    files = sum(1 for p in corpus.rglob("*") if p.suffix in (".py", ".ipynb"))  # the fixtures (notebooks too) and plain.py
     assert f"files: {files}, lines:" in out and "skipped by the prefilter: 1 " in out
     for row in ("| libcst parse floor (1 process) |", "| initlint cold --no-cache --jobs 1 |",
                 "| initlint warm (every file cached) |", "| initlint after one changed file |"):

@@ -164,3 +164,13 @@ def test_noqa_inside_a_cell_is_honoured(run):
     stripped = FIXTURE.read_text(encoding="utf-8").replace("  # noqa: IL201", "")
     items = run("--output-format", "json", "--stdin-filename", "y.ipynb", "-", stdin=stripped).json()
     assert (5, 1, "IL201") in [(item["cell"], item["location"]["row"], item["code"]) for item in items]
+
+
+def test_a_fixed_text_goes_back_to_its_cells_with_their_magics():
+    document = from_cells([("code", "%matplotlib inline\nimport torch\n"), ("markdown", "text"),
+                           ("code", "%%time\nx = 1\ny = 2")], "nb.ipynb")
+    assert document.text == "pass\nimport torch\n\nx = 1\ny = 2\n"
+    fixed = document.with_text("import math\npass\nimport torch\n\nx = 10\ny = 2\n")
+    assert document.changed_cells(fixed) == {1: "import math\n%matplotlib inline\nimport torch\n",
+                                             3: "%%time\nx = 10\ny = 2"}
+    assert document.with_text(document.text) is document

@@ -35,7 +35,6 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "p
 _ASSIGN_MAGIC = re.compile(r"^(\s*)([A-Za-z_][\w.,\[\] ()]*?)\s*=\s*[!%]")
 _LINE_MAGIC = re.compile(r"^(\s*)(?:[!%]|\?{1,2}[A-Za-z_])")
 _HELP = re.compile(r"^(\s*)[A-Za-z_][\w.]*\?{1,2}\s*$")
-_FLAGS = getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0) | ast.PyCF_ONLY_AST
 
 
 @dataclasses.dataclass
@@ -90,7 +89,7 @@ def _is_magic(line: str) -> bool:
 
 def _parse_error(text: str) -> Optional[Tuple[int, int, str]]:
     try:
-        compile(text, "<cell>", "exec", _FLAGS, dont_inherit=True)
+        ast.parse(text, "<cell>")  # parsing only; top-level await parses (the compiler rejects it, not the parser)
     except SyntaxError as error:
         return error.lineno or 1, error.offset or 1, error.msg or "invalid syntax"
     except (ValueError, RecursionError, MemoryError) as error:
