@@ -206,3 +206,55 @@ def test_server_arguments(project):
         assert client.stop() == 0
     finally:
         client.kill()
+
+
+NOTEBOOK_CELLS = [
+    (2, "import torch\nimport torch.nn as nn\n"),
+    (1, "# The model\n"),
+    (2, "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n" + PREFIX
+     + "torch.randn(32, 16))\n\n    def forward(self, x):\n        return x @ self.w\n"),
+]
+
+
+def open_notebook(client, project):
+    notebook = uri_of(project, "model.ipynb")
+    cells = [f"vscode-notebook-cell:{(project / 'model.ipynb').as_posix()}#cell{n}" for n in range(3)]
+    client.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": kind, "document": cell}
+                                       for (kind, _), cell in zip(NOTEBOOK_CELLS, cells)]},
+        "cellTextDocuments": [{"uri": cell, "languageId": "python" if kind == 2 else "markdown", "version": 1,
+                               "text": text} for (kind, text), cell in zip(NOTEBOOK_CELLS, cells)]})
+    return notebook, cells
+
+
+def test_notebook_cells_are_one_module_with_diagnostics_per_cell(client, project):
+    notebook, cells = open_notebook(client, project)
+    published = {}
+    while len(published) < 3:
+        message = client.notifications.get(timeout=60)
+        if message["method"] == "textDocument/publishDiagnostics":
+            published[message["params"]["uri"]] = message["params"]["diagnostics"]
+    assert published[cells[0]] == [] and published[cells[1]] == []
+    (diagnostic,) = published[cells[2]]  # `torch` and `nn` come from the first cell
+    assert diagnostic["code"] == "IL301"
+    start = len(PREFIX.encode("utf-16-le")) // 2
+    assert diagnostic["range"]["start"] == {"line": 3, "character": start}  # rows counted inside the cell
+
+    report = client.request("textDocument/diagnostic", {"textDocument": {"uri": cells[2]}})
+    assert [d["code"] for d in report["items"]] == ["IL301"]
+
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": cells[2]}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
+    # in a cell only the noqa action: the fix edits are placed in the joined module, not the cell
+    assert [a["title"] for a in actions] == ["Disable IL301 for this line"]
+    assert apply_text_edits(NOTEBOOK_CELLS[2][1], actions[0]["edit"]["changes"][cells[2]]) == \
+        NOTEBOOK_CELLS[2][1].replace("torch.randn(32, 16))\n", "torch.randn(32, 16))  # noqa: IL301\n")
+
+    fixed = NOTEBOOK_CELLS[2][1].replace("torch.randn(32, 16))", "torch.randn(32, 16) * 32 ** -0.5)")
+    client.notify("notebookDocument/didChange", {
+        "notebookDocument": {"uri": notebook, "version": 2},
+        "change": {"cells": {"textContent": [{"document": {"uri": cells[2], "version": 2},
+                                              "changes": [{"text": fixed}]}]}}})
+    assert client.diagnostics(cells[2]) == []
+    assert client.stop() == 0

@@ -29,11 +29,14 @@ class Linted:
 
     text: str
     found: List[Tuple[Diagnostic, types.Diagnostic]] = field(default_factory=list)
+    notebook: Optional[str] = None  # a notebook cell: the notebook's URI (fixes are not offered)
 
 
 class InitlintServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("initlint", __version__)
+        super().__init__("initlint", __version__, notebook_document_sync=types.NotebookDocumentSyncOptions(
+            notebook_selector=[types.NotebookDocumentFilterWithCells(
+                notebook="*", cells=[types.NotebookCellLanguage(language="python")])]))
         self.config = Workspace()
         self.linted: Dict[str, Linted] = {}
         self.pending: Dict[str, asyncio.TimerHandle] = {}
@@ -60,6 +63,47 @@ class InitlintServer(LanguageServer):
             log.exception("initlint: could not analyze %s: %s", uri, error)
             self.linted.pop(uri, None)
             return []
+
+    def analyze_notebook(self, uri: str) -> Dict[str, List[types.Diagnostic]]:
+        """Lint a notebook's cells as one module (documents.notebook); {cell URI: diagnostics}."""
+        from ..documents.notebook import from_cells
+
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+        if notebook is None:
+            return {}
+        cells = [(cell.document, "code" if cell.kind == types.NotebookCellKind.Code else "markdown",
+                  self.workspace.get_text_document(cell.document).source) for cell in notebook.cells]
+        out: Dict[str, List[types.Diagnostic]] = {cell_uri: [] for cell_uri, _, _ in cells}
+        for cell_uri, _, text in cells:
+            self.linted[cell_uri] = Linted(text, notebook=uri)
+        try:
+            path = to_fs_path(uri) if uri.startswith("file:") else None
+            options = self.config.options_for(path)
+            if options is None or not cells:
+                return out
+            result = lint_document(from_cells([(kind, text) for _, kind, text in cells], path or uri), options)
+            for error in result.internal_errors:
+                log.error("initlint internal error in %s: %s", uri, error)
+            for diagnostic in result.diagnostics:
+                index = (diagnostic.cell or 1) - 1
+                cell_uri, _, text = cells[min(max(index, 0), len(cells) - 1)]
+                item = to_lsp(diagnostic, lines_of(text))
+                self.linted[cell_uri].found.append((diagnostic, item))
+                out[cell_uri].append(item)
+        except Exception as error:  # one document's bug never stops the server
+            log.exception("initlint: could not analyze %s: %s", uri, error)
+        return out
+
+    def publish_notebook(self, uri: str) -> None:
+        self.pending.pop(uri, None)
+        for cell_uri, items in self.analyze_notebook(uri).items():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri, diagnostics=items))
+
+    def schedule_notebook(self, uri: str) -> None:
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.pending[uri] = asyncio.get_event_loop().call_later(DEBOUNCE, self.publish_notebook, uri)
 
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
@@ -91,7 +135,7 @@ class InitlintServer(LanguageServer):
             if not quickfix or not overlaps(item.range, wanted):
                 continue
             fix = diagnostic.fix
-            if fix is not None and fix.edits and fix.applicability in ("safe", "unsafe"):
+            if linted.notebook is None and fix is not None and fix.edits and fix.applicability in ("safe", "unsafe"):
                 title = f"initlint: {fix.message or 'fix ' + diagnostic.code}"
                 if fix.applicability == "unsafe":
                     title += " (unsafe: changes training numerics)"
@@ -103,7 +147,7 @@ class InitlintServer(LanguageServer):
             if noqa is not None:
                 out.append(self._action(f"Disable {diagnostic.code} for this line", types.CodeActionKind.QuickFix,
                                         uri, [noqa], [item]))
-        if not only or any(FIX_ALL.startswith(kind) for kind in only):
+        if linted.notebook is None and (not only or any(FIX_ALL.startswith(kind) for kind in only)):
             fix_all = self._fix_all(uri, linted)
             if fix_all is not None:
                 out.append(fix_all)
@@ -187,7 +231,13 @@ def build_server() -> InitlintServer:
                     types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False,
                                             workspace_diagnostics=False))
     def pull(ls: InitlintServer, params: types.DocumentDiagnosticParams) -> Any:
-        return types.RelatedFullDocumentDiagnosticReport(items=ls.analyze(params.text_document.uri))
+        uri = params.text_document.uri
+        linted = ls.linted.get(uri)
+        if linted is not None and linted.notebook is not None:  # a cell: from its notebook's analysis
+            items = ls.analyze_notebook(linted.notebook).get(uri, [])
+        else:
+            items = ls.analyze(uri)
+        return types.RelatedFullDocumentDiagnosticReport(items=items)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
@@ -198,11 +248,36 @@ def build_server() -> InitlintServer:
             log.exception("initlint: code actions failed for %s: %s", params.text_document.uri, error)
             return []
 
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def notebook_open(ls: InitlintServer, params: types.DidOpenNotebookDocumentParams) -> None:
+        ls.publish_notebook(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def notebook_change(ls: InitlintServer, params: types.DidChangeNotebookDocumentParams) -> None:
+        ls.schedule_notebook(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+    def notebook_save(ls: InitlintServer, params: types.DidSaveNotebookDocumentParams) -> None:
+        ls.publish_notebook(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def notebook_close(ls: InitlintServer, params: types.DidCloseNotebookDocumentParams) -> None:
+        uri = params.notebook_document.uri
+        handle = ls.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        for cell in params.cell_text_documents:
+            ls.linted.pop(cell.uri, None)
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: InitlintServer, params: types.DidChangeWatchedFilesParams) -> None:
         ls.config.reload()
-        for uri in list(ls.linted):
+        notebooks = {linted.notebook for linted in ls.linted.values() if linted.notebook is not None}
+        for uri in [uri for uri, linted in ls.linted.items() if linted.notebook is None]:
             ls.publish(uri)
+        for uri in notebooks:
+            ls.publish_notebook(uri)
 
     return server
 
