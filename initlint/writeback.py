@@ -20,14 +20,28 @@ def fix(document: Document, options: AnalysisOptions, unsafe: bool) -> Tuple[Doc
     """(the fixed document, fixes applied). A document that cannot be read or does not parse, or
     whose fixed text would not parse, comes back as it is, with 0."""
     text = document.text
-    if document.error is not None or text is None or not parses(text):
-        return document, 0  # files with syntax errors are never touched
+    if document.error is not None or text is None:
+        return document, 0
+    if not may_need_fixes(document, text):
+        return document, 0  # the prefilter, as lint uses it: nothing in it can initialize a kernel
+    # Files with syntax errors are never touched: the fix loop's analysis gives them no edits.
     fixed, applied = fix_text(text, document.filename, options, unsafe)
     if fixed == text:
         return document, applied
     if not parses(fixed):
         return document, 0
     return document.with_text(fixed), applied
+
+
+def may_need_fixes(document: Document, text: str) -> bool:
+    """The lint prefilter: False when nothing in the file can initialize a kernel (no analysis needed)."""
+    from . import prefilter
+
+    filename = document.filename
+    if not prefilter.applies_to(filename):
+        return True
+    searchable = document.searchable() if hasattr(document, "searchable") else text
+    return prefilter.may_initialize(searchable, text)
 
 
 @dataclass

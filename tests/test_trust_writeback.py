@@ -83,3 +83,24 @@ def test_diff_on_an_unreadable_file_is_reported(tmp_path):
     writeback.fix_files([str(tmp_path / "m.py")], lambda p: None, True, True, str, unreadable,
                         lambda p, shown, message: errors.append(message))
     assert errors == ["could not read the file: permission denied"]
+
+
+def test_the_fix_path_uses_the_prefilter(tmp_path, monkeypatch):
+    from initlint import engine
+
+    calls = []
+    real = engine.lint_text
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "lint_text", counting)
+    plain = tmp_path / "plain.py"
+    plain.write_text("def add(a, b):\n    return a + b\n" * 50)
+    buggy = tmp_path / "m.py"
+    buggy.write_text(BUGGY)
+    read = lambda p: open(p, "rb").read()  # noqa: E731
+    writeback.fix_files([str(plain), str(buggy)], lambda p: None, True, True, str, read, lambda *a: None)
+    assert str(plain) not in calls  # skipped by the prefilter, as lint skips it
+    assert calls.count(str(buggy)) == 2  # edited: analyzed, fixed, analyzed again
