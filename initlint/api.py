@@ -71,7 +71,7 @@ class LintRun:
 
     def file_error(self, shown: str, message: str, enabled) -> None:
         """A file that could not be read (or written back)."""
-        what = message if message.startswith("could not read") else f"could not read the file: {message}"
+        what = message if message.startswith("could not") else f"could not read the file: {message}"
         self.tell(UNREADABLE, shown, what)
         self.unreadable += 1
         if FILE_ERROR_CODE in enabled:

@@ -50,6 +50,16 @@ def _err(text: str) -> None:
     _write(sys.stderr, stderr_line(printable(text.rstrip("\n"), keep="\t")) + "\n")
 
 
+def _make_parent(parent: str, output_file: str) -> None:
+    """The output file's directory; a clear message when part of the path is a file."""
+    probe = parent
+    while probe and not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if probe and not os.path.isdir(probe):
+        raise UsageProblem(f"cannot write the output file {output_file}: {probe} is a file, not a directory")
+    os.makedirs(parent, exist_ok=True)
+
+
 def _one_line(value: Any) -> str:
     return " ".join(str(value).split())
 
@@ -281,13 +291,18 @@ def lint_command(
         try:
             parent = os.path.dirname(target)
             if parent:
-                os.makedirs(parent, exist_ok=True)
+                _make_parent(parent, output_file)
             with open(target, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
         except OSError as error:
             raise UsageProblem(f"cannot write the output file {output_file}: {error.strerror or error}") from None
     else:
-        _write(sys.stdout, text)
+        try:
+            _write(sys.stdout, text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # a full device, a closed descriptor: say so, not "internal error"
+            raise UsageProblem(f"cannot write the report to standard output: {error.strerror or error}") from None
 
     if run.internal_errors:
         return 2

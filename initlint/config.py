@@ -56,12 +56,23 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _starts_with_bom(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(3) == b"\xef\xbb\xbf"
+    except OSError:
+        return False
+
+
 def read_toml(path: str) -> Dict[str, Any]:
     shown = display_path(path)
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
+        if _starts_with_bom(path):
+            raise ConfigError(f"{shown}: invalid TOML: the file starts with a UTF-8 byte-order mark "
+                              "(TOML allows none); save it as UTF-8 without BOM") from None
         raise ConfigError(f"{shown}: invalid TOML: {_one_line(str(error))}") from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"{shown}: invalid TOML: not valid UTF-8 ({_one_line(str(error))})") from None

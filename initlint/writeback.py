@@ -20,14 +20,28 @@ def fix(document: Document, options: AnalysisOptions, unsafe: bool) -> Tuple[Doc
     """(the fixed document, fixes applied). A document that cannot be read or does not parse, or
     whose fixed text would not parse, comes back as it is, with 0."""
     text = document.text
-    if document.error is not None or text is None or not parses(text):
-        return document, 0  # files with syntax errors are never touched
+    if document.error is not None or text is None:
+        return document, 0
+    if not may_need_fixes(document, text):
+        return document, 0  # the prefilter, as lint uses it: nothing in it can initialize a kernel
+    # Files with syntax errors are never touched: the fix loop's analysis gives them no edits.
     fixed, applied = fix_text(text, document.filename, options, unsafe)
     if fixed == text:
         return document, applied
     if not parses(fixed):
         return document, 0
     return document.with_text(fixed), applied
+
+
+def may_need_fixes(document: Document, text: str) -> bool:
+    """The lint prefilter: False when nothing in the file can initialize a kernel (no analysis needed)."""
+    from . import prefilter
+
+    filename = document.filename
+    if not prefilter.applies_to(filename):
+        return True
+    searchable = document.searchable() if hasattr(document, "searchable") else text
+    return prefilter.may_initialize(searchable, text)
 
 
 @dataclass
@@ -57,8 +71,63 @@ def encode(text: str, encoding: str) -> bytes:
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Write through a temporary file in the same directory and os.replace, keeping permissions."""
-    replace_atomically(path, data, stat.S_IMODE(os.stat(path).st_mode), durable=True)
+    """Write through a temporary file in the same directory and os.replace, keeping permissions
+    and, where the OS allows, owner and group."""
+    info = os.stat(path)
+    replace_atomically(path, data, stat.S_IMODE(info.st_mode), durable=True)
+    try:
+        after = os.stat(path)
+        if (after.st_uid, after.st_gid) != (info.st_uid, info.st_gid):
+            os.chown(path, info.st_uid, info.st_gid)
+    except (OSError, AttributeError):
+        pass
+
+
+@dataclass(frozen=True)
+class ReadState:
+    """What a file was when it was read for fixing: checked again just before the replace."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+
+
+def read_state(path: str, data: bytes) -> Optional[ReadState]:
+    import hashlib
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return ReadState(info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+def why_not_writable(path: str, state: Optional[ReadState]) -> Optional[str]:
+    """Why the fixed file must not replace `path` (read-only, changed since it was read), else None."""
+    import hashlib
+
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return f"could not write the fixed file: {error.strerror or error}"
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        return "could not fix the file: it is read-only (make it writable to fix it)"
+    if state is None or (info.st_size, info.st_mtime_ns) != (state.size, state.mtime_ns):
+        return "could not fix the file: it changed during the run (run again)"
+    try:
+        with open(path, "rb") as handle:
+            current = hashlib.sha256(handle.read()).hexdigest()
+    except OSError as error:
+        return f"could not write the fixed file: {error.strerror or error}"
+    if current != state.digest:
+        return "could not fix the file: it changed during the run (run again)"
+    return None
+
+
+def write_target(path: str) -> str:
+    """The file a fix of `path` is written to: through a symbolic link to its target (so the link
+    stays a link and the real file is fixed)."""
+    return os.path.realpath(path) if os.path.islink(path) else path
 
 
 @dataclass
@@ -78,25 +147,41 @@ def fix_files(files: List[str], options_for: Callable[[str], AnalysisOptions], u
               on_error: Callable[[str, str, str], None]) -> FixRun:
     """Fix every file in place (or collect the diffs), in a stable order, one file at a time."""
     run = FixRun()
+    written = set()  # real paths: a file reached through a link and by its own name is fixed once
     for path in files:
+        shown = shown_name(path)
+        target = write_target(path)
+        if not diff_only and os.path.realpath(target) in written:
+            continue
         try:
             data = read_source(path)
-        except OSError:
-            continue  # reported by the lint pass that follows
-        shown = shown_name(path)
+        except OSError as error:
+            if diff_only:  # no lint pass follows --diff: say it here, as lint does
+                reason = error.strerror or str(error)
+                on_error(path, shown, f"could not read the file: {reason[:1].lower() + reason[1:]}")
+            continue  # else reported by the lint pass that follows
+        state = read_state(target, data)
         document = documents.from_bytes(data, shown)
         fixed, applied = fix(document, options_for(path), unsafe)
         if fixed is document:
             continue
-        run.fixed += applied
-        run.files_changed += 1
         if diff_only:
+            run.fixed += applied
+            run.files_changed += 1
             run.diffs.append(document.diff(fixed))
             continue
+        refusal = why_not_writable(target, state)
+        if refusal is not None:
+            on_error(path, shown, refusal)
+            continue
         try:
-            write_atomic(path, fixed.to_bytes())
+            write_atomic(target, fixed.to_bytes())
         except (OSError, UnicodeEncodeError) as error:
             on_error(path, shown, f"could not write the fixed file: {error}")
+            continue
+        written.add(os.path.realpath(target))
+        run.fixed += applied  # only what was written
+        run.files_changed += 1
     return run
 
 

@@ -304,7 +304,8 @@ class InitExtractor:
         return None
 
     def _local_classes(self, kinds) -> list:
-        return [self.registry[k[1:]] for k in kinds if k.startswith("?") and k[1:] in self.registry]
+        # sorted: `kinds` is a set, and its order must not depend on PYTHONHASHSEED
+        return [self.registry[k[1:]] for k in sorted(kinds) if k.startswith("?") and k[1:] in self.registry]
 
     def raw_parameter(self, module_expr, parameter: str, filters) -> Optional[Node]:
         """The raw nn.Parameter `self.w` or `module.w` (module filtered to a class of this file) denotes."""
