@@ -204,6 +204,7 @@ def long_file():
     return data, wanted
 
 
+@pytest.mark.slow
 def test_a_200k_line_file_is_analyzed_completely(long_file):
     data, wanted = long_file
     with runner.analysis_gc():
