@@ -23,6 +23,7 @@ from .selection import SelectionError, split_selectors
 PROG = "initlint"
 STDIN = "-"
 FILE_ERROR_CODE = "IL000"
+TEXT_FORMATS = ("text", "concise", "full")  # the formats for people: the "Analyzed N files" line goes with them
 
 
 class UsageProblem(Exception):
@@ -184,8 +185,27 @@ def _stdin_document(settings: Settings, stdin_filename: Optional[str], cwd: str)
     return documents.from_bytes(data, shown), path
 
 
-def _selectors(values: Tuple[str, ...]) -> Optional[Tuple[str, ...]]:
-    return split_selectors(values) if values else None
+def _selectors(values: Tuple[str, ...], option: str = "--select") -> Optional[Tuple[str, ...]]:
+    if not values:
+        return None
+    selectors = split_selectors(values)
+    if not selectors:  # `--select ""` would select nothing and pass every file: a usage error
+        raise UsageProblem(f"{option} needs at least one rule code or prefix (e.g. {option} IL1); see --list-rules")
+    return selectors
+
+
+def analyzed_line(run: Any) -> str:
+    """'Analyzed 3 files (2 skipped by the prefilter: nothing in them initializes a kernel).'"""
+    skipped = sum(1 for outcome in run.outcomes if getattr(outcome, "skipped", False))
+    cached = sum(1 for outcome in run.outcomes if getattr(outcome, "cached", False))
+    count = run.files_checked
+    parts = []
+    if skipped:
+        parts.append(f"{skipped} skipped by the prefilter: nothing in {'it' if skipped == 1 else 'them'} initializes a kernel")
+    if cached:
+        parts.append(f"{cached} answered from the cache")
+    more = f" ({'; '.join(parts)})" if parts else ""
+    return f"Analyzed {count} {'file' if count == 1 else 'files'}{more}."
 
 
 def _globs(values: Tuple[str, ...]) -> Tuple[str, ...]:
@@ -303,6 +323,8 @@ def lint_command(
             raise
         except OSError as error:  # a full device, a closed descriptor: say so, not "internal error"
             raise UsageProblem(f"cannot write the report to standard output: {error.strerror or error}") from None
+    if not quiet and output_format in TEXT_FORMATS and (run.files or read_stdin):
+        _err(analyzed_line(run))
 
     if run.internal_errors:
         return 2

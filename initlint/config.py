@@ -16,7 +16,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .discovery import DEFAULT_EXCLUDES, GlobError, PathPattern, display_path
 from .options import TF_VERSIONS, AnalysisOptions
-from .selection import RuleSelection, SelectionError, check_selectors, codes_for, registry_codes, resolve
+from .selection import ALWAYS_ON, RuleSelection, SelectionError, check_selectors, codes_for, registry_codes, resolve
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -306,7 +306,7 @@ class Settings:
 
     def enabled_for(self, path: str) -> FrozenSet[str]:
         """The codes to run on the file at `path`, after per-file-ignores."""
-        return self.enabled - self.per_file_ignores.ignored(path)
+        return (self.enabled - self.per_file_ignores.ignored(path)) | ALWAYS_ON
 
     @property
     def options(self) -> AnalysisOptions:
@@ -363,7 +363,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
             RuleSelection(overrides.select, overrides.extend_select, overrides.ignore),
         ],
         codes,
-    )
+    ) | ALWAYS_ON
 
     if overrides.exclude is not None:
         excludes = _option_globs("--exclude", overrides.exclude, cwd)

@@ -21,6 +21,8 @@ import stat
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
+from .globs import Glob, Token, TooManyAlternatives
+
 PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")  # the suffixes of documents/__init__.py TYPES
 
 # Directory and file names never walked into (any path component below a walked root).
@@ -97,19 +99,19 @@ def _translate_class(pattern: str, start: int, strict: bool) -> Tuple[Optional[s
     return f"[{body}]", i + 1
 
 
-def translate_glob(pattern: str, *, gitignore: bool = False) -> str:
-    """The regular expression (for `re.fullmatch`) of a glob pattern.
+def translate_glob(pattern: str, *, gitignore: bool = False) -> Glob:
+    """The linear-time matcher (`.fullmatch(text)`) of a glob pattern (see `globs.py`).
 
     `gitignore=False`: the configuration dialect (strict: invalid patterns raise GlobError).
     `gitignore=True`: git's dialect (lenient, like git: odd patterns still mean something).
     """
-    any_char = "[^/]" if gitignore else "."
-    any_run = "[^/]*" if gitignore else ".*"
+    slash_ok = not gitignore
     strict = not gitignore
-    out: List[str] = []
+    top: List[Token] = []
+    out = top
+    branches: List[List[Token]] = []
     i = 0
     n = len(pattern)
-    brace_depth = 0
     while i < n:
         char = pattern[i]
         if char == "\\":
@@ -117,7 +119,7 @@ def translate_glob(pattern: str, *, gitignore: bool = False) -> str:
                 if strict:
                     raise GlobError("dangling escape '\\' at the end of the pattern")
                 break  # git: a trailing backslash makes the pattern match nothing useful
-            out.append(re.escape(pattern[i + 1]))
+            out.append(("lit", pattern[i + 1]))
             i += 2
         elif char == "*":
             j = i
@@ -130,41 +132,49 @@ def translate_glob(pattern: str, *, gitignore: bool = False) -> str:
                 if stars > 2 and strict:
                     raise GlobError("'***' is not a valid wildcard; use '**'")
                 if j == n:
-                    out.append(".*")  # 'a/**' (everything inside) or '**' alone
+                    out.append(("star", True))  # 'a/**' (everything inside) or '**' alone
                     i = j
                 else:
-                    out.append("(?:.*/)?")  # '**/' : zero or more directories
+                    out.append(("dirs",))  # '**/' : zero or more directories
                     i = j + 1
             else:
                 if stars >= 2 and strict:
                     raise GlobError("'**' must be a whole path component (like 'a/**/b')")
-                out.append(any_run)
+                out.append(("star", slash_ok))
                 i = j
         elif char == "?":
-            out.append(any_char)
+            out.append(("one", slash_ok))
             i += 1
         elif char == "[":
             regex, i = _translate_class(pattern, i, strict)
-            out.append(re.escape("[") if regex is None else regex)
+            if regex is None:
+                out.append(("lit", "["))
+            else:
+                out.append(("class", re.compile(regex, re.DOTALL).fullmatch))  # one character: no backtracking
         elif char == "{" and not gitignore:
-            if brace_depth:
+            if branches:
                 raise GlobError("nested '{' alternatives are not supported")
-            brace_depth += 1
-            out.append("(?:")
+            branches = [[]]
+            out = branches[0]
             i += 1
-        elif char == "}" and brace_depth:
-            brace_depth -= 1
-            out.append(")")
+        elif char == "}" and branches:
+            top.append(("alt", branches))
+            branches = []
+            out = top
             i += 1
-        elif char == "," and brace_depth:
-            out.append("|")
+        elif char == "," and branches:
+            branches.append([])
+            out = branches[-1]
             i += 1
         else:
-            out.append(re.escape(char))
+            out.append(("lit", char))
             i += 1
-    if brace_depth:
+    if branches:
         raise GlobError("unclosed '{' alternative")
-    return "".join(out)
+    try:
+        return Glob(top)
+    except TooManyAlternatives as error:
+        raise GlobError(str(error)) from None
 
 
 def _posix(path: str) -> str:
@@ -202,7 +212,7 @@ class PathPattern:
             text = _posix(os.path.normpath(os.path.join(self.base, text)))
             self.absolute = True
         self.basename = "/" not in text
-        self._regex = re.compile(translate_glob(text), re.DOTALL)
+        self._regex = translate_glob(text)
 
     def __repr__(self) -> str:
         return f"PathPattern({self.pattern!r}, {self.base!r})"
@@ -212,11 +222,11 @@ class PathPattern:
         if self.dir_only and not is_dir:
             return False
         if self.absolute:
-            return self._regex.fullmatch(_posix(path)) is not None
+            return self._regex.fullmatch(_posix(path))
         relative = relative_to(path, self.base)
         if relative and self._regex.fullmatch(relative):
             return True
-        return self.basename and self._regex.fullmatch(os.path.basename(path)) is not None
+        return bool(self.basename and self._regex.fullmatch(os.path.basename(path)))
 
     def matches_path_or_parent(self, path: str, stop: Optional[str] = None) -> bool:
         """Whether `path` or one of its parent directories strictly inside `stop` matches."""
@@ -243,7 +253,7 @@ def validate_glob(pattern: str) -> None:
 
 @dataclass(frozen=True)
 class IgnoreRule:
-    regex: "re.Pattern[str]"
+    regex: Glob
     negate: bool
     dir_only: bool
     anchored: bool  # matched against the path relative to the file's directory, else the basename
@@ -278,7 +288,7 @@ def parse_gitignore_line(line: str) -> Optional[IgnoreRule]:
     if not line:
         return None
     try:
-        regex = re.compile(translate_glob(line, gitignore=True), re.DOTALL)
+        regex = translate_glob(line, gitignore=True)
     except (GlobError, re.error):  # pragma: no cover - the git dialect is lenient
         return None
     return IgnoreRule(regex, negate, dir_only, anchored)

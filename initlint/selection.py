@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 ALL = "ALL"
+# Codes that no selection, ignore or per-file-ignore can turn off (as ruff's syntax errors): a file
+# initlint could not analyze must never look clean.
+ALWAYS_ON: FrozenSet[str] = frozenset({"IL000"})
 
 
 class SelectionError(ValueError):
@@ -121,6 +124,7 @@ def codes_for(selectors: Iterable[str], codes: Optional[Sequence[str]] = None) -
 
 __all__ = [
     "ALL",
+    "ALWAYS_ON",
     "RuleSelection",
     "SelectionError",
     "check_selectors",

@@ -30,7 +30,7 @@ def test_pyproject_in_a_parent_directory(run, tmp_path):
 def test_closest_configuration_wins(run, tmp_path):
     write(tmp_path, {".initlint.toml": 'select = ["IL000"]\n', "sub/initlint.toml": 'select = ["IL101"]\n'})
     write(tmp_path / "sub", BOTH)
-    assert json_codes(run, cwd=tmp_path / "sub") == {"m.py": ["IL101"]}
+    assert json_codes(run, cwd=tmp_path / "sub") == {"bad.py": ["IL000"], "m.py": ["IL101"]}  # IL000 always on
     assert json_codes(run, "sub") == {"sub/bad.py": ["IL000"]}  # from the top: the top's file
 
 
@@ -66,8 +66,8 @@ def test_explicit_config_and_isolated(run, tmp_path):
     write(tmp_path, {".initlint.toml": 'select = ["IL000"]\n', "conf/other.toml": 'select = ["IL101"]\n',
                      "conf/pyproject.toml": '[tool.initlint]\nignore = ["IL000"]\n', **BOTH})
     assert json_codes(run) == {"bad.py": ["IL000"]}
-    assert json_codes(run, "--config", "conf/other.toml") == {"m.py": ["IL101"]}
-    assert json_codes(run, "--config", "conf/pyproject.toml") == {"m.py": ["IL101"]}
+    assert json_codes(run, "--config", "conf/other.toml") == {"bad.py": ["IL000"], "m.py": ["IL101"]}
+    assert json_codes(run, "--config", "conf/pyproject.toml") == {"bad.py": ["IL000"], "m.py": ["IL101"]}
     assert json_codes(run, "--isolated") == {"bad.py": ["IL000"], "m.py": ["IL101"]}
     assert_one_line_error(run("--config", "conf/other.toml", "--isolated"), "--isolated")
     assert_one_line_error(run("--config", "missing.toml"), "missing.toml", "not found")
@@ -125,13 +125,13 @@ def test_invalid_exclude_on_the_command_line(run, tmp_path):
 @pytest.mark.parametrize(
     "config, args, expected",
     [
-        ('select = ["IL000"]\n', ("--select", "IL101"), {"m.py": ["IL101"]}),
+        ('select = ["IL000"]\n', ("--select", "IL101"), {"bad.py": ["IL000"], "m.py": ["IL101"]}),
         ('select = ["IL000"]\n', ("--extend-select", "IL101"), {"bad.py": ["IL000"], "m.py": ["IL101"]}),
         ('ignore = ["IL101"]\n', ("--extend-select", "IL000"), {"bad.py": ["IL000"]}),
         ('ignore = ["IL101"]\n', ("--select", "ALL"), {"bad.py": ["IL000"], "m.py": ["IL101"]}),
-        ('select = ["IL1"]\nignore = ["IL101"]\n', (), {}),
-        ('select = ["IL101"]\nignore = ["IL1"]\n', (), {"m.py": ["IL101"]}),
-        ('extend-select = ["IL1"]\nignore = ["IL000"]\n', ("--ignore", "IL1"), {}),
+        ('select = ["IL1"]\nignore = ["IL101"]\n', (), {"bad.py": ["IL000"]}),  # IL000 is always on
+        ('select = ["IL101"]\nignore = ["IL1"]\n', (), {"bad.py": ["IL000"], "m.py": ["IL101"]}),
+        ('extend-select = ["IL1"]\nignore = ["IL000"]\n', ("--ignore", "IL1"), {"bad.py": ["IL000"]}),
     ],
 )
 def test_command_line_overrides_the_file(run, tmp_path, config, args, expected):
@@ -164,7 +164,8 @@ def test_per_file_ignores(run, tmp_path):
         "other/tests/model.py": ZERO_KERNEL,
     }
     write(tmp_path, files)
-    expected = {"src/model.py": ["IL101"], "tests/bad.py": ["IL000"], "other/tests/model.py": ["IL101"]}
+    expected = {"src/model.py": ["IL101"], "tests/bad.py": ["IL000"], "other/tests/model.py": ["IL101"],
+                "scripts/deep/run.py": ["IL000"]}  # a per-file-ignore cannot turn IL000 off
     assert json_codes(run) == expected
     # From a subdirectory the patterns still start at the configuration file's directory.
     assert json_codes(run, cwd=tmp_path / "tests") == {"bad.py": ["IL000"]}

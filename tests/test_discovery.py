@@ -14,6 +14,7 @@ from initlint.discovery import (
     display_path,
     is_gitignored,
     parse_gitignore,
+    translate_glob,
     validate_glob,
 )
 
@@ -262,6 +263,7 @@ def test_cli_broken_link_and_directory_named_py(run, tmp_path):
     assert result.stderr.splitlines() == [
         "dangling.py:1:1: IL000 [error] could not read the file: broken symbolic link",
         "initlint: warning: odd.py: is a directory, not a Python file: searching it",
+        "Analyzed 2 files (1 skipped by the prefilter: nothing in it initializes a kernel).",
     ]
     assert result.lines()[-1].endswith(" 1 file could not be read.")
     assert [line.split(":")[0] for line in result.lines() if ": IL" in line] == ["m.py"]
@@ -288,3 +290,53 @@ def test_special_file_in_a_walk_is_a_problem_not_a_hang(tmp_path):
     assert [(os.path.basename(p.path), p.message, p.level) for p in found.problems] == [
         ("pipe.py", "not a regular file", "error"),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# glob matching is linear (no catastrophic backtracking)
+
+
+def test_configured_glob_matching_is_linear(run, tmp_path):
+    """`re` takes minutes for this pattern on a long name; the NFA matcher a few milliseconds."""
+    import time
+
+    from initlint.discovery import PathPattern
+
+    pattern = PathPattern("*a*a*a*a*a*a*a*a*b", str(tmp_path))
+    name = str(tmp_path / ("a" * 200 + ".py"))
+    start = time.perf_counter()
+    assert not pattern.matches(name)
+    assert pattern.matches(str(tmp_path / ("a" * 200 + "b")))
+    assert time.perf_counter() - start < 2.0
+    git = translate_glob("*a*a*a*a*a*a*a*a*b", gitignore=True)
+    start = time.perf_counter()
+    assert not git.fullmatch("a" * 300)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_linear_glob_through_the_command(run, tmp_path):
+    write(tmp_path, {"a" * 120 + ".py": ZERO_KERNEL, "pyproject.toml":
+                     '[tool.initlint]\nextend-exclude = ["*a*a*a*a*a*a*a*a*b"]\n'})
+    result = run("--output-format", "json", ".")
+    assert codes_by_file(result) == {"a" * 120 + ".py": ["IL101"]}
+    excluded = run("--output-format", "json", "--extend-exclude", "*a*a*a*a*a*a*a*a*.py", ".")
+    assert codes_by_file(excluded) == {}
+
+
+@pytest.mark.parametrize(
+    "pattern, text, expected",
+    [
+        ("a/**/b", "a/b", True),
+        ("a/**/b", "a/x/y/b", True),
+        ("a/**/b", "a/xb", False),
+        ("**/b", "b", True),
+        ("a/**", "a/x/y", True),
+        ("{x,y}{1,2}.py", "y2.py", True),
+        ("{x,y}{1,2}.py", "y3.py", False),
+        ("*.{py,pyi}", "m.pyi", True),
+        ("[a-c]*", "b/c", True),
+        ("[!a-c]*", "b", False),
+    ],
+)
+def test_glob_matcher_cases(pattern, text, expected):
+    assert translate_glob(pattern).fullmatch(text) is expected
