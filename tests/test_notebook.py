@@ -137,7 +137,7 @@ def test_a_notebook_of_another_language_is_skipped_with_one_line(run, tmp_path):
                                                   "metadata": {"kernelspec": {"language": "R"}}}), encoding="utf-8")
     result = run("r.ipynb")
     assert result.returncode == 0
-    assert result.stderr.strip().endswith("r.ipynb: a notebook in R, not Python: skipped")
+    assert result.stderr.splitlines()[0].endswith("r.ipynb: a notebook in R, not Python: skipped")
 
 
 def test_nbformat_3_worksheets_and_input(run, tmp_path):
