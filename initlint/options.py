@@ -23,7 +23,6 @@ class AnalysisOptions:
 
     enabled: FrozenSet[str]
     tf_version: Optional[int] = None
-    max_file_size: Optional[int] = None  # bytes; None: $INITLINT_MAX_FILE_SIZE or the default (syntax.py)
 
     def __post_init__(self) -> None:
         if not isinstance(self.enabled, frozenset):
