@@ -10,7 +10,7 @@ import libcst as cst
 
 from ..resolve import Resolver, dotted
 from .base import self_assignments
-from .graph import KernelItem, ParamRef
+from .graph import ChainItem, KernelItem, ParamRef
 
 CONSTRUCTOR = "__init__"
 
@@ -68,3 +68,14 @@ def entry_method(info: ClassInfo, names: Sequence[str]) -> Optional[cst.Function
         if name in info.methods:
             return info.methods[name]
     return None
+
+
+def constructed_attribute(adapter, value, target: str):
+    """What `self.target = value` holds when it is a layer or container the adapter constructs, else
+    None; the layer is named after the attribute, and a container kept on `self` is not a model of its own."""
+    item = adapter.constructor(value) if isinstance(value, cst.Call) else None
+    if isinstance(item, KernelItem):
+        item.node.name = target
+    if isinstance(item, ChainItem):
+        item.standalone = False
+    return item

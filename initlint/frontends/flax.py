@@ -12,7 +12,7 @@ from ..knowledge import jax as J
 from ..knowledge.spec import build
 from ..resolve import Resolver, arg
 from .base import FrontendAdapter, display
-from .classes import CONSTRUCTOR, collect_class, entry_method
+from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
 from .dataflow import Interpreter
 from .graph import ActivationItem, ChainItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, PassItem
 from .layers import layer_node
@@ -260,18 +260,10 @@ def _nested_functions(function: cst.FunctionDef) -> List[cst.FunctionDef]:
     return found
 
 
-def _attribute(adapter: JaxAdapter, value, target: str):
-    item = adapter.constructor(value) if isinstance(value, cst.Call) else None
-    if isinstance(item, KernelItem):
-        item.node.name = target
-    if isinstance(item, ChainItem):
-        item.standalone = False
-    return item
-
 
 def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter, registry):
     """A linen / nnx / Haiku module: its constructor (`__init__` or linen's `setup`), then `__call__`."""
-    info = collect_class(class_def, resolver, registry, lambda value, target: _attribute(adapter, value, target))
+    info = collect_class(class_def, resolver, registry, lambda value, name: constructed_attribute(adapter, value, name))
     interpreter = Interpreter(adapter, resolver, info.attrs, info.methods)
     entry = entry_method(info, ENTRY_METHODS)
     for name in (CONSTRUCTOR, SETUP):

@@ -11,7 +11,7 @@ from ..knowledge import keras as K
 from ..knowledge.spec import build
 from ..resolve import Resolver, arg, keyword
 from .base import FrontendAdapter, display
-from .classes import CONSTRUCTOR, collect_class, entry_method
+from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
 from .dataflow import Interpreter
 from .graph import ActivationItem, AddItem, ChainItem, KernelItem, NormItem, OpaqueItem, PassItem
 from .layers import layer_node
@@ -224,19 +224,10 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     return build_sites(FRAMEWORK, adapter.nodes)
 
 
-def _attribute(adapter: KerasAdapter, value, target: str):
-    """What `self.target = value` holds: a layer or container this frontend knows, else None."""
-    item = adapter.constructor(value) if isinstance(value, cst.Call) else None
-    if isinstance(item, KernelItem):
-        item.node.name = target
-    if isinstance(item, ChainItem):
-        item.standalone = False
-    return item
-
 
 def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter, registry):
     """A subclassed layer or model: its constructor, then the method that applies it to an input."""
-    info = collect_class(class_def, resolver, registry, lambda value, target: _attribute(adapter, value, target))
+    info = collect_class(class_def, resolver, registry, lambda value, name: constructed_attribute(adapter, value, name))
     interpreter = Interpreter(adapter, resolver, info.attrs, info.methods)
     entry = entry_method(info, ENTRY_METHODS)
     constructor = info.methods.get(CONSTRUCTOR)
