@@ -144,16 +144,22 @@ def secret_path() -> str:
     return os.path.join(base, "initlint", "secret")
 
 
-def load_secret() -> bytes:
-    """This user's cache key, created on first use; a key for this run only when it cannot be kept."""
-    path = secret_path()
+def _stored_secret(path: str):
+    """The key kept at path, or None when there is none long enough to trust."""
     try:
         with open(path, "rb") as handle:
             key = handle.read()
-        if len(key) >= 32:
-            return key
     except OSError:
-        pass
+        return None
+    return key if len(key) >= 32 else None
+
+
+def load_secret() -> bytes:
+    """This user's cache key, created on first use; a key for this run only when it cannot be kept."""
+    path = secret_path()
+    key = _stored_secret(path)
+    if key is not None:
+        return key
     key = secrets.token_hex(32).encode("ascii")
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
@@ -161,13 +167,9 @@ def load_secret() -> bytes:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(key)
     except FileExistsError:  # another run made it first: use theirs
-        try:
-            with open(path, "rb") as handle:
-                stored = handle.read()
-            if len(stored) >= 32:
-                return stored
-        except OSError:
-            pass
+        stored = _stored_secret(path)
+        if stored is not None:
+            return stored
     except OSError:
         pass
     return key

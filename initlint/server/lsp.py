@@ -100,10 +100,17 @@ class InitlintServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri, diagnostics=items))
 
     def schedule_notebook(self, uri: str) -> None:
-        previous = self.pending.pop(uri, None)
-        if previous is not None:
-            previous.cancel()
-        self.pending[uri] = asyncio.get_event_loop().call_later(DEBOUNCE, self.publish_notebook, uri)
+        self._later(uri, self.publish_notebook)
+
+    def cancel(self, uri: str) -> None:
+        """Drops the analysis waiting for the debounce of this document, if any."""
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+
+    def _later(self, uri: str, publish) -> None:
+        self.cancel(uri)  # the last edit wins: one analysis per quiet DEBOUNCE seconds
+        self.pending[uri] = asyncio.get_event_loop().call_later(DEBOUNCE, publish, uri)
 
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
@@ -117,11 +124,7 @@ class InitlintServer(LanguageServer):
                                                                               version=version))
 
     def schedule(self, uri: str) -> None:
-        previous = self.pending.pop(uri, None)
-        if previous is not None:
-            previous.cancel()
-        loop = asyncio.get_event_loop()
-        self.pending[uri] = loop.call_later(DEBOUNCE, self.publish, uri)
+        self._later(uri, self.publish)
 
     # code actions
     def actions(self, uri: str, wanted: types.Range, only: Optional[List[str]]) -> List[types.CodeAction]:
@@ -221,9 +224,7 @@ def build_server() -> InitlintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: InitlintServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        handle = ls.pending.pop(uri, None)
-        if handle is not None:
-            handle.cancel()
+        ls.cancel(uri)
         ls.linted.pop(uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -263,9 +264,7 @@ def build_server() -> InitlintServer:
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_close(ls: InitlintServer, params: types.DidCloseNotebookDocumentParams) -> None:
         uri = params.notebook_document.uri
-        handle = ls.pending.pop(uri, None)
-        if handle is not None:
-            handle.cancel()
+        ls.cancel(uri)
         for cell in params.cell_text_documents:
             ls.linted.pop(cell.uri, None)
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
