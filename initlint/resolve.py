@@ -12,6 +12,7 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
+from .reaching import PARAM, ReachingDefinitions
 from .syntax import statements
 
 # Beyond this magnitude a number is taken as unknown: squared and multiplied by a fan-in it stays finite.
@@ -112,8 +113,10 @@ class Resolver:
 
     def __init__(self, module: cst.Module) -> None:
         self.aliases, self.star_modules = _collect_imports(module)
+        self.module = module
         self.module_values = scope_assignments(module)
         self._scopes: List[Dict[str, Optional[cst.BaseExpression]]] = []
+        self._reaching: Optional[ReachingDefinitions] = None  # built on first use
 
     # Scopes: frontends push the assignments of the function they are reading.
     def push(self, function: cst.FunctionDef) -> None:
@@ -133,6 +136,21 @@ class Resolver:
                 return scope[name]
         return self.module_values.get(name)
 
+    def binding_at(self, node: cst.Name) -> Optional[cst.BaseExpression]:
+        """The value assigned to the name that reaches this use of it (flow-sensitive), else as `binding`."""
+        if self._reaching is None:
+            self._reaching = ReachingDefinitions(self.module)
+        uses = self._reaching.uses
+        if node in uses:
+            value = uses[node]
+            if value is PARAM:  # only a helper call being read binds its parameters
+                for scope in reversed(self._scopes):
+                    if node.value in scope:
+                        return scope[node.value]
+                return None
+            return value
+        return self.binding(node.value)
+
     def is_local(self, name: str) -> bool:
         return any(name in scope for scope in self._scopes) or name in self.module_values
 
@@ -145,7 +163,7 @@ class Resolver:
             base = self.aliases[head]
             return f"{base}.{rest}" if rest else base
         if follow and not rest:
-            value = self.binding(head)
+            value = self.binding_at(node) if isinstance(node, cst.Name) else self.binding(head)
             if isinstance(value, (cst.Name, cst.Attribute)):
                 return self.qualified(value, follow - 1)
         return None
@@ -159,7 +177,7 @@ class Resolver:
     def deref(self, node: cst.BaseExpression, depth: int = 3) -> cst.BaseExpression:
         """Follow a bare name to its single assigned value."""
         while depth and isinstance(node, cst.Name) and node.value not in self.aliases:
-            value = self.binding(node.value)
+            value = self.binding_at(node)
             if value is None:
                 return node
             node, depth = value, depth - 1

@@ -204,7 +204,7 @@ class Interpreter(FlowRecorder):
                 return env[node.value]
             if node.value in ("None", "True", "False"):
                 return CONST
-            binding = self.resolver.binding(node.value)
+            binding = self.resolver.binding_at(node)
             if isinstance(binding, cst.Call):
                 item = self.adapter.constructor(binding)
                 if item is not None:

@@ -1,0 +1,274 @@
+"""Reaching definitions: which assignment a use of a name sees, in statement order.
+
+Tutorials re-bind one name before each layer (`initializer = Zeros()`, `Dense(..., kernel_initializer=
+initializer)`, `initializer = RandomNormal(stddev=1.)`, ...). Single-assignment propagation gives up on
+such names; this walk records, for every `Name` read in a scope (the module, each function, each class
+body), the value of the one assignment that reaches it. Across `if`/`else`, `for`, `while` and `try` a
+value survives only when every path gives the same expression (compared structurally); otherwise the
+use is unknown. Names a scope never assigns are not recorded (the resolver looks outward as before); a
+parameter not yet re-bound is recorded as PARAM (the resolver may know the argument of the call it reads).
+"""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+import libcst as cst
+
+from .syntax import children
+
+UNKNOWN = None  # a use whose reaching value is not one known expression
+
+
+class _Param:
+    """A parameter before any re-binding: whatever the caller passed (the resolver may know it)."""
+
+
+PARAM = _Param()
+_UNBOUND = object()  # not assigned on this path yet
+
+Env = Dict[str, object]
+
+
+def _merge_value(a, b):
+    if a is b:
+        return a
+    if a is _UNBOUND:
+        return b
+    if b is _UNBOUND:
+        return a
+    if isinstance(a, cst.CSTNode) and isinstance(b, cst.CSTNode) and a.deep_equals(b):
+        return a
+    return UNKNOWN
+
+
+def _merge(*envs: Env) -> Env:
+    merged: Env = {}
+    for name in set().union(*envs):
+        values = [env.get(name, _UNBOUND) for env in envs]
+        result = values[0]
+        for value in values[1:]:
+            result = _merge_value(result, value)
+        merged[name] = result
+    return merged
+
+
+class ReachingDefinitions:
+    """Name node -> the expression assigned to it that reaches this use (or UNKNOWN)."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.uses: Dict[cst.Name, Optional[cst.BaseExpression]] = {}
+        self._block(module.body, {})
+
+    # ----- scopes -----
+    def _function(self, function: cst.FunctionDef) -> None:
+        env: Env = {}
+        params = function.params
+        for param in list(params.posonly_params) + list(params.params) + list(params.kwonly_params):
+            env[param.name.value] = PARAM
+        for param in (params.star_arg, params.star_kwarg):
+            if isinstance(param, cst.Param):
+                env[param.name.value] = PARAM
+        self._suite(function.body, env)
+
+    # ----- statements -----
+    def _block(self, body, env: Env) -> Env:
+        for statement in body:
+            env = self._statement(statement, env)
+        return env
+
+    def _suite(self, suite, env: Env) -> Env:
+        if isinstance(suite, cst.SimpleStatementSuite):  # `if c: x = 1` on one line
+            for small in suite.body:
+                self._small(small, env)
+            return env
+        return self._block(suite.body, env)
+
+    def _statement(self, statement, env: Env) -> Env:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self._small(small, env)
+            return env
+        if isinstance(statement, cst.FunctionDef):
+            for decorator in statement.decorators:
+                self._read(decorator.decorator, env)
+            for param in _defaults(statement.params):
+                self._read(param, env)
+            self._function(statement)
+            env[statement.name.value] = UNKNOWN
+            return env
+        if isinstance(statement, cst.ClassDef):
+            for base in statement.bases:
+                self._read(base.value, env)
+            self._suite(statement.body, {})
+            env[statement.name.value] = UNKNOWN
+            return env
+        if isinstance(statement, cst.If):
+            self._read(statement.test, env)
+            taken = self._suite(statement.body, dict(env))
+            other = dict(env)
+            if isinstance(statement.orelse, cst.If):
+                other = self._statement(statement.orelse, other)
+            elif statement.orelse is not None:
+                other = self._suite(statement.orelse.body, other)
+            return _merge(taken, other)
+        if isinstance(statement, (cst.For, cst.While)):
+            return self._loop(statement, env)
+        if isinstance(statement, cst.With):
+            for item in statement.items:
+                self._read(item.item, env)
+                if item.asname is not None:
+                    self._bind(item.asname.name, UNKNOWN, env)
+            return self._suite(statement.body, env)
+        if isinstance(statement, (cst.Try, getattr(cst, "TryStar", cst.Try))):
+            after_body = self._suite(statement.body, dict(env))
+            paths = [after_body]
+            for handler in statement.handlers:
+                handled = _merge(env, after_body)  # the exception may come from any statement
+                if handler.type is not None:
+                    self._read(handler.type, handled)
+                if handler.name is not None:
+                    self._bind(handler.name.name, UNKNOWN, handled)
+                paths.append(self._suite(handler.body, handled))
+            if statement.orelse is not None:
+                paths[0] = self._suite(statement.orelse.body, paths[0])
+            result = _merge(*paths)
+            if statement.finalbody is not None:
+                result = self._suite(statement.finalbody.body, result)
+            return result
+        # match and anything newer: read what it reads, and forget what it may assign.
+        for name in _names_assigned(statement):
+            env[name] = UNKNOWN
+        return env
+
+    def _loop(self, statement, env: Env) -> Env:
+        before = dict(env)
+        if isinstance(statement, cst.For):
+            self._read(statement.iter, env)
+            entry = dict(env)
+            self._bind(statement.target, UNKNOWN, entry)
+        else:
+            self._read(statement.test, env)
+            entry = dict(env)
+        # Once to see what the body assigns, then again from the state any iteration can start in.
+        after = self._suite(statement.body, dict(entry))
+        start = _merge(entry, after)
+        if isinstance(statement, cst.For):
+            self._bind(statement.target, UNKNOWN, start)
+        else:
+            self._read(statement.test, start)
+        after = self._suite(statement.body, start)
+        result = _merge(before, entry, after) if isinstance(statement, cst.For) else _merge(before, after)
+        if statement.orelse is not None:
+            result = self._suite(statement.orelse.body, result)
+        return result
+
+    def _small(self, small, env: Env) -> None:
+        if isinstance(small, cst.Assign):
+            self._read(small.value, env)
+            for target in small.targets:
+                self._read_target(target.target, env)
+            for target in small.targets:
+                self._bind(target.target, small.value, env)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self._read(small.value, env)
+                self._read_target(small.target, env)
+                self._bind(small.target, small.value, env)
+        elif isinstance(small, cst.AugAssign):
+            self._read(small.value, env)
+            self._read(small.target, env)
+            self._bind(small.target, UNKNOWN, env)
+        elif isinstance(small, cst.Del):
+            self._bind(small.target, UNKNOWN, env)
+        elif isinstance(small, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)):
+            return  # imports are the resolver's aliases; global/nonlocal are rare in model code
+        else:
+            for child in children(small):
+                self._read(child, env)
+
+    def _bind(self, target, value, env: Env) -> None:
+        if isinstance(target, cst.Name):
+            env[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value, UNKNOWN, env)
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value, UNKNOWN, env)
+
+    def _read_target(self, target, env: Env) -> None:
+        """`a[i] = ...`, `self.x = ...`: the target reads `a`, `i`, `self`."""
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._read_target(element.value, env)
+        elif isinstance(target, cst.StarredElement):
+            self._read_target(target.value, env)
+        elif not isinstance(target, cst.Name):
+            self._read(target, env)
+
+    # ----- expressions -----
+    def _read(self, node, env: Env, hidden: frozenset = frozenset()) -> None:
+        stack = [(node, hidden)]
+        while stack:
+            current, shadowed = stack.pop()
+            if isinstance(current, cst.Name):
+                name = current.value
+                if name in shadowed:
+                    self.uses[current] = UNKNOWN  # a comprehension variable or lambda parameter
+                    continue
+                value = env.get(name, _UNBOUND)
+                if value is not _UNBOUND:
+                    self.uses[current] = value
+                continue
+            if isinstance(current, (cst.Lambda, cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+                shadowed = shadowed | _local_names(current)
+            elif isinstance(current, cst.NamedExpr):
+                stack.append((current.value, shadowed))
+                self._bind(current.target, UNKNOWN, env)
+                continue
+            for child in children(current):
+                stack.append((child, shadowed))
+
+
+def _defaults(params: cst.Parameters):
+    for param in list(params.posonly_params) + list(params.params) + list(params.kwonly_params):
+        if param.default is not None:
+            yield param.default
+
+
+def _local_names(node) -> frozenset:
+    """Names a lambda's parameters or a comprehension's targets bind inside it."""
+    found = set()
+    if isinstance(node, cst.Lambda):
+        params = node.params
+        for param in list(params.posonly_params) + list(params.params) + list(params.kwonly_params):
+            found.add(param.name.value)
+        return frozenset(found)
+    comp = node.for_in
+    while comp is not None:
+        for target in _target_names(comp.target):
+            found.add(target)
+        comp = comp.inner_for_in
+    return frozenset(found)
+
+
+def _target_names(target):
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+_MATCH_CAPTURES = tuple(getattr(cst, name) for name in ("MatchAs", "MatchStar") if hasattr(cst, name))
+
+
+def _names_assigned(statement):
+    from .syntax import walk
+
+    for node in walk(statement):
+        if isinstance(node, _MATCH_CAPTURES) and getattr(node, "name", None) is not None:
+            yield node.name.value
+        elif isinstance(node, cst.AssignTarget):
+            yield from _target_names(node.target)
