@@ -190,8 +190,9 @@ class ReachingDefinitions:
         if isinstance(target, cst.Name):
             env[target.value] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind(element.value, UNKNOWN, env)
+            values = unpacked(target, value)
+            for index, element in enumerate(target.elements):
+                self._bind(element.value, values[index] if values else UNKNOWN, env)
         elif isinstance(target, cst.StarredElement):
             self._bind(target.value, UNKNOWN, env)
 
@@ -227,6 +228,15 @@ class ReachingDefinitions:
                 continue
             for child in children(current):
                 stack.append((child, shadowed))
+
+
+def unpacked(target, value):
+    """The elements of `a, b = 1, 2` pairwise, when both sides are plain sequences of one length."""
+    if not isinstance(value, (cst.Tuple, cst.List)) or len(value.elements) != len(target.elements):
+        return None
+    if any(isinstance(e, cst.StarredElement) for e in list(value.elements) + list(target.elements)):
+        return None
+    return [element.value for element in value.elements]
 
 
 def _defaults(params: cst.Parameters):

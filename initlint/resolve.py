@@ -12,7 +12,7 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from .reaching import PARAM, ReachingDefinitions
+from .reaching import PARAM, ReachingDefinitions, unpacked
 from .syntax import statements
 
 # Beyond this magnitude a number is taken as unknown: squared and multiplied by a fan-in it stays finite.
@@ -68,8 +68,9 @@ def _bind(values: Dict[str, Optional[cst.BaseExpression]], target, value) -> Non
         name = target.value
         values[name] = None if name in values else value
     elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            _bind(values, element.value, None)
+        pairs = unpacked(target, value)  # N, D_in, H = 64, 1000, 100
+        for index, element in enumerate(target.elements):
+            _bind(values, element.value, pairs[index] if pairs else None)
     elif isinstance(target, cst.StarredElement):
         _bind(values, target.value, None)
 

@@ -41,6 +41,7 @@ from .graph import (
 )
 
 MAX_INLINE_DEPTH = 3
+SCRIPT_WEIGHT = "tensor"  # the name of a raw weight made by a factory call, until it is bound to a name
 
 
 class Interpreter(FlowRecorder):
@@ -191,6 +192,8 @@ class Interpreter(FlowRecorder):
     def bind(self, target, value, env) -> None:
         if isinstance(target, cst.Name):
             env[target.value] = value
+            if isinstance(value, ParamRef) and value.node.name == SCRIPT_WEIGHT:
+                value.node.name = target.value  # `w1 = torch.randn(..., requires_grad=True)`
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self.bind(element.value, split_flow(value), env)

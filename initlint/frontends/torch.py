@@ -10,7 +10,7 @@ from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
 from .base import FrontendAdapter, is_false, receiver
 from .classes import ClassInfo, collect_class, constructor_first, entry_method, module_classes
-from .dataflow import Interpreter
+from .dataflow import SCRIPT_WEIGHT, Interpreter
 from .graph import (
     ActivationItem,
     ChainItem,
@@ -67,7 +67,7 @@ class TorchAdapter(FrontendAdapter):
     def construct(self, call: cst.Call):
         name = self.torch_leaf(call.func)
         if name is None:
-            return self._wrapper(call)
+            return self._script_weight(call) or self._wrapper(call)
         if name in T.KERNEL_MODULES:
             return KernelItem(self._kernel_node(call, name))
         if name in T.EMBEDDING_MODULES:
@@ -161,6 +161,16 @@ class TorchAdapter(FrontendAdapter):
         node = Node(name, name, fan_in=_int(fan_in), fan_out=_int(fan_out), bias=bias)
         self.nodes.append(node)
         return node
+
+    def _script_weight(self, call: cst.Call):
+        """`w1 = torch.randn(D_in, H, requires_grad=True)`: a raw weight of a script (a kernel once it
+        is used in a matmul, G1)."""
+        requires_grad = keyword(call, "requires_grad")
+        if not (isinstance(requires_grad, cst.Name) and requires_grad.value == "True"):
+            return None
+        if self.factory_leaf(call) not in T.FACTORIES:
+            return None
+        return raw_weight(self, SCRIPT_WEIGHT, call, False, T.FACTORY_TABLE, self.factory_leaf)
 
     def _wrapper(self, call: cst.Call):
         """A helper of this file that initializes the layer it receives and returns it (layer_init)."""
@@ -256,6 +266,7 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         loose.extend(_init_class(registry[class_def.name.value], adapter, resolver, registry))
     module_interpreter = Interpreter(adapter, resolver)
     module_interpreter.run_module(module)
+    loose.extend(_run_script(module.body, adapter, registry))
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions:
             loose.extend(_run_function(statement, adapter, registry))
@@ -268,11 +279,26 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     return build_sites(FRAMEWORK, adapter.nodes, loose)
 
 
+def _run_script(body, adapter: TorchAdapter, registry) -> List[InitRecord]:
+    """Script-level init calls (`nn.init.zeros_(linear1.weight)`, `model.apply(init_weights)`) on the
+    layers the script builds: they run after construction, like apply()."""
+    statements = [s for s in body if not isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+    extractor = InitExtractor(adapter, {}, registry=registry, file_wide=True)
+    extractor.run(statements, (APPLY_TIME, 0))
+    return extractor.loose
+
+
 def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry) -> List[InitRecord]:
     """A module-level function: a DCGAN-style weights_init(m), or model-building code."""
     extractor = InitExtractor(adapter, {}, registry=registry, file_wide=True)
     if function.params.params:
         run_init_function(extractor, function, (APPLY_TIME, 0))
+    else:
+        adapter.resolver.push(function)
+        try:
+            extractor.run(function.body.body, (APPLY_TIME, 0))
+        finally:
+            adapter.resolver.pop()
     return extractor.loose
 
 

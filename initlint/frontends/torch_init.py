@@ -91,6 +91,8 @@ class InitExtractor:
                 if len(values) == 2 and isinstance(values[0], cst.Name):
                     kinds = self._kinds(values[1])
                     narrowed[values[0].value] = kinds
+        for subject, kinds_node in _type_tests(test):
+            narrowed[subject] = self._kinds(kinds_node)
         fragment, subject = _string_filter(test)
         if fragment and self._is_class_name(subject):
             kinds = {k for k in T.KERNEL_MODULES if fragment in k}
@@ -290,6 +292,9 @@ class InitExtractor:
             if item is None:
                 return ("loose", None) if _KERNEL_NAME.search(name) else None
             return self._item_nodes(item, name)
+        local = self.local_item(expr)
+        if local is not None:
+            return self._item_nodes(local, None)
         if isinstance(expr, cst.Subscript):
             base = self.own(expr.value)
             item = self.attrs.get(base) if base else None
@@ -301,6 +306,29 @@ class InitExtractor:
                     return self._item_nodes(item.items[int(index)], base)
                 nodes = kernel_nodes(item)
                 return ("nodes", nodes) if nodes else None
+        return None
+
+    def local_item(self, expr):
+        """What a script-level name denotes: `linear1` bound to `nn.Linear(...)`, `model[0]`,
+        `model.fc1` of a `Sequential` built in this file (the assignment that reaches the use)."""
+        if isinstance(expr, cst.Name):
+            if expr.value in self.targets:
+                return None
+            value = self.resolver.deref(expr)
+            return self.adapter.constructor(value) if isinstance(value, cst.Call) else None
+        if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+            container = self.local_item(expr.value)
+            index = self.resolver.number(expr.slice[0].slice.value)
+            if isinstance(container, (ChainItem, GroupItem)) and index is not None and index == int(index):
+                if -len(container.items) <= int(index) < len(container.items):
+                    return container.items[int(index)]
+            return None
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, (cst.Name, cst.Subscript, cst.Attribute)):
+            container = self.local_item(expr.value)
+            if isinstance(container, (ChainItem, GroupItem)):
+                for child in container.items:
+                    if isinstance(child, KernelItem) and child.node.name == expr.attr.value:
+                        return child
         return None
 
     def _local_classes(self, kinds) -> list:
@@ -449,6 +477,21 @@ def bind_call(function: cst.FunctionDef, call: cst.Call) -> dict:
             value = param.default
         bindings[param.name.value] = value
     return bindings
+
+
+def _type_tests(test):
+    """(name, classes) for `type(m) == nn.Linear`, `type(m) is nn.Conv2d`, `type(m) in (A, B)`."""
+    for node in walk(test):
+        if not isinstance(node, cst.Comparison) or len(node.comparisons) != 1:
+            continue
+        target = node.comparisons[0]
+        if not isinstance(target.operator, (cst.Equal, cst.Is, cst.In)):
+            continue
+        for left, right in ((node.left, target.comparator), (target.comparator, node.left)):
+            if (isinstance(left, cst.Call) and isinstance(left.func, cst.Name) and left.func.value == "type"
+                    and len(left.args) == 1 and isinstance(left.args[0].value, cst.Name)):
+                yield left.args[0].value.value, right
+                break
 
 
 def _string_filter(test):

@@ -227,4 +227,5 @@ PREFILTER_CLAUSES = (
     (tuple(sorted(TENSOR_METHODS)),),  # w.data.normal_(), fill_, zero_, uniform_
     (tuple(sorted(INIT_FUNCTIONS)),),  # nn.init.kaiming_normal_(w) and friends, however imported
     ((INIT_MODULE,), tuple(sorted(DEPRECATED_ALIASES))),  # nn.init.normal(w) (deprecated)
+    (tuple(sorted(FACTORIES)), ("requires_grad",)),  # w1 = torch.randn(D_in, H, requires_grad=True)
 )
