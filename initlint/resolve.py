@@ -152,6 +152,12 @@ class Resolver:
             return value
         return self.binding(node.value)
 
+    def is_parameter(self, node: cst.Name) -> bool:
+        """Whether this use of a name reads a function parameter not re-bound before it."""
+        if self._reaching is None:
+            self._reaching = ReachingDefinitions(self.module)
+        return self._reaching.uses.get(node, None) is PARAM
+
     def is_local(self, name: str) -> bool:
         return any(name in scope for scope in self._scopes) or name in self.module_values
 

@@ -266,8 +266,11 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         loose.extend(_init_class(registry[class_def.name.value], adapter, resolver, registry))
     module_interpreter = Interpreter(adapter, resolver)
     module_interpreter.run_module(module)
-    loose.extend(_run_script(module.body, adapter, registry))
+    script = _run_script(module.body, adapter, registry)
+    loose.extend(script.loose)
     for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in script.applied_methods:
+            continue  # applied by the script to the models it names: read there
         if isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions:
             loose.extend(_run_function(statement, adapter, registry))
     for class_def in classes:
@@ -279,13 +282,13 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     return build_sites(FRAMEWORK, adapter.nodes, loose)
 
 
-def _run_script(body, adapter: TorchAdapter, registry) -> List[InitRecord]:
+def _run_script(body, adapter: TorchAdapter, registry) -> InitExtractor:
     """Script-level init calls (`nn.init.zeros_(linear1.weight)`, `model.apply(init_weights)`) on the
     layers the script builds: they run after construction, like apply()."""
     statements = [s for s in body if not isinstance(s, (cst.FunctionDef, cst.ClassDef))]
     extractor = InitExtractor(adapter, {}, registry=registry, file_wide=True)
     extractor.run(statements, (APPLY_TIME, 0))
-    return extractor.loose
+    return extractor
 
 
 def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry) -> List[InitRecord]:

@@ -46,6 +46,7 @@ class InitExtractor:
         self.loose: List[InitRecord] = []
         self.applied_methods = set()
         self.receiver = DEFAULT_RECEIVER  # what the method being read calls its instance
+        self.scope: Optional[list] = None  # the kernels an apply() being read reaches, when not the instance's
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -139,6 +140,8 @@ class InitExtractor:
                 else:
                     self.targets[variable.value] = saved
                 return
+        if self.parameter_loop(statement, order, filters):
+            return
         container = self.attrs.get(self.own(iterable)) if self.own(iterable) else None
         if isinstance(container, (ChainItem, GroupItem)) and isinstance(statement.target, cst.Name):
             name = statement.target.value
@@ -152,11 +155,47 @@ class InitExtractor:
             return
         self.run(statement.body.body, order, filters)
 
+    def parameter_loop(self, statement: cst.For, order, filters) -> bool:
+        """`for p in model.parameters(): p.data.zero_()` where `model` is a whole model at its call site:
+        a model this script builds, or one from elsewhere (its layers unknown). The same loop in a helper
+        over its own parameter (`zero_module(m)`) is judged where the helper is called."""
+        iterable = statement.iter
+        if not (isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute)
+                and iterable.func.attr.value in ("parameters", "named_parameters")):
+            return False
+        owner = iterable.func.value
+        if not isinstance(owner, cst.Name) or owner.value in self.targets or owner.value == self.receiver:
+            return False
+        if self.resolver.is_parameter(owner):
+            return False
+        variable = statement.target
+        if isinstance(variable, cst.Tuple) and variable.elements:
+            variable = variable.elements[-1].value
+        if not isinstance(variable, cst.Name):
+            return False
+        found = self.model_nodes(owner)
+        nodes = [n for n in found if not n.embedding] if found is not None else None
+        if found is not None and not nodes:
+            return True  # a model of this file without kernels: nothing to judge
+        saved = self.targets.get(variable.value)
+        self.targets[variable.value] = ("parameters", nodes, statement)
+        self.run(statement.body.body, order, filters)
+        if saved is None:
+            self.targets.pop(variable.value, None)
+        else:
+            self.targets[variable.value] = saved
+        return True
+
     def call(self, call: cst.Call, order, filters) -> None:
         func = call.func
         # self.apply(fn) / model.apply(fn)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply" and call.args:
-            self.apply(call.args[0].value, order)
+            outer = self.scope
+            self.scope = self.applied_to(func.value)
+            try:
+                self.apply(call.args[0].value, order)
+            finally:
+                self.scope = outer
             return
         init, tensor, subscripted = self.init_call(call)
         if init is None or tensor is None:
@@ -169,6 +208,29 @@ class InitExtractor:
                 self.attach(mixed, _unsubscript(tensor), call, order, filters)
             return
         self.attach(init, tensor, call, order, filters)
+
+    def applied_to(self, owner) -> Optional[list]:
+        """The kernels `owner.apply(fn)` reaches: None for the instance itself (and anything this reader
+        does not decide), those of a model the script builds, [] for a model defined elsewhere."""
+        if self.own(owner) is not None or (isinstance(owner, cst.Name) and (
+                owner.value == self.receiver or owner.value in self.targets or self.resolver.is_parameter(owner))):
+            return self.scope
+        nodes = self.model_nodes(owner)
+        return nodes if nodes is not None else []
+
+    def model_nodes(self, owner) -> Optional[list]:
+        """The kernels of a model the script builds: a layer or container, or an instance of a class of
+        this file (`netG = Generator()`); None when the model comes from elsewhere."""
+        item = self.local_item(owner)
+        if item is not None:
+            return kernel_nodes(item)
+        value = self.resolver.deref(owner) if isinstance(owner, cst.Name) else owner
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in self.registry:
+            found = []
+            for item in self.registry[value.func.value].items():
+                found.extend(n for n in kernel_nodes(item) if n not in found)
+            return found
+        return None
 
     def apply(self, fn, order) -> None:
         function = None
@@ -217,6 +279,18 @@ class InitExtractor:
         return text if text is not None else self.resolver.number(node)
 
     def attach(self, init: Initializer, tensor, call: cst.Call, order, filters) -> None:
+        every = _bare_name(tensor)
+        if every is not None and self.targets.get(every, ("",))[0] == "parameters":
+            # every parameter of a whole model, biases and norms included: the kernels are among them
+            _, nodes, loop = self.targets[every]
+            if filters.get("__opaque__"):
+                return  # filtered by parameter name: which tensors it selects is unknown
+            group = (loop, id(self))
+            for node in nodes or ():
+                node.inits.append(InitRecord(init, call, order, shared=True, group=group))
+            if not nodes:
+                self.loose.append(InitRecord(init, call, order, shared=True, group=group))
+            return
         module_expr, parameter = _split_target(tensor, self.receiver)
         if parameter == "bias" and module_expr is not None:
             resolved = self.resolve_module(module_expr, filters)
@@ -266,6 +340,9 @@ class InitExtractor:
             kernel_kinds = known & set(T.KERNEL_MODULES)
             if not kernel_kinds:
                 return None
+            if self.scope is not None:  # applied to one model of the script, or to one from elsewhere
+                nodes = [n for n in self.scope if n.kind in kernel_kinds]
+                return ("shared", (nodes, (target[2], frozenset(kernel_kinds), id(self))))
             nodes = [n for n in self._class_nodes() if n.kind in kernel_kinds]
             if not nodes and self.file_wide:
                 nodes = [n for n in self.adapter.nodes if n.kind in kernel_kinds]
@@ -410,6 +487,19 @@ def _split_target(tensor, receiver: str) -> Tuple[Optional[cst.BaseExpression], 
             return None, node.attr.value
         return node.value, node.attr.value
     return None, None
+
+
+def _bare_name(tensor) -> Optional[str]:
+    """`p` for `p`, `p.data`, `p.detach()`: a loop variable written whole."""
+    node = tensor
+    while True:
+        if isinstance(node, cst.Attribute) and node.attr.value == "data":
+            node = node.value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "detach":
+            node = node.func.value
+        else:
+            break
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def _unsubscript(tensor):
