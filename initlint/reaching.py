@@ -24,6 +24,13 @@ class _Param:
 
 
 PARAM = _Param()
+
+
+class Alternatives:
+    """A loop variable over a literal table: the entries it takes, one per iteration."""
+
+    def __init__(self, entries) -> None:
+        self.entries = tuple(entries)
 _UNBOUND = object()  # not assigned on this path yet
 
 Env = Dict[str, object]
@@ -145,7 +152,8 @@ class ReachingDefinitions:
         if isinstance(statement, cst.For):
             self._read(statement.iter, env)
             entry = dict(env)
-            self._bind(statement.target, UNKNOWN, entry)
+            table = _table(statement.iter, env)
+            self._bind_entries(statement.target, table, entry)
         else:
             self._read(statement.test, env)
             entry = dict(env)
@@ -153,7 +161,7 @@ class ReachingDefinitions:
         after = self._suite(statement.body, dict(entry))
         start = _merge(entry, after)
         if isinstance(statement, cst.For):
-            self._bind(statement.target, UNKNOWN, start)
+            self._bind_entries(statement.target, table, start)
         else:
             self._read(statement.test, start)
         after = self._suite(statement.body, start)
@@ -196,6 +204,24 @@ class ReachingDefinitions:
         elif isinstance(target, cst.StarredElement):
             self._bind(target.value, UNKNOWN, env)
 
+    def _bind_entries(self, target, table, env: Env) -> None:
+        """The loop target over a literal table: each name takes its column of the entries."""
+        if table is None:
+            self._bind(target, UNKNOWN, env)
+            return
+        if isinstance(target, cst.Name):
+            env[target.value] = Alternatives(table)
+            return
+        if isinstance(target, (cst.Tuple, cst.List)):
+            rows = [unpacked(target, row) for row in table]
+            for index, element in enumerate(target.elements):
+                if all(row is not None for row in rows):
+                    self._bind_entries(element.value, [row[index] for row in rows], env)
+                else:
+                    self._bind(element.value, UNKNOWN, env)
+            return
+        self._bind(target, UNKNOWN, env)
+
     def _read_target(self, target, env: Env) -> None:
         """`a[i] = ...`, `self.x = ...`: the target reads `a`, `i`, `self`."""
         if isinstance(target, (cst.Tuple, cst.List)):
@@ -228,6 +254,31 @@ class ReachingDefinitions:
                 continue
             for child in children(current):
                 stack.append((child, shadowed))
+
+
+def _table(iterable, env: Env):
+    """The entries a loop takes from a literal list/tuple/dict (or a name bound to one): `for init in
+    [...]`, `for name, init in table.items()`; None when they are not written out."""
+    method = None
+    if (isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute) and not iterable.args
+            and iterable.func.attr.value in ("items", "values", "keys")):
+        method = iterable.func.attr.value
+        iterable = iterable.func.value
+    if isinstance(iterable, cst.Name):
+        iterable = env.get(iterable.value)
+    if isinstance(iterable, (cst.List, cst.Tuple)) and method is None:
+        if any(isinstance(e, cst.StarredElement) for e in iterable.elements) or not iterable.elements:
+            return None
+        return [element.value for element in iterable.elements]
+    if isinstance(iterable, cst.Dict) and iterable.elements:
+        if not all(isinstance(e, cst.DictElement) for e in iterable.elements):
+            return None
+        if method == "items":
+            return [cst.Tuple([cst.Element(e.key), cst.Element(e.value)]) for e in iterable.elements]
+        if method == "values":
+            return [e.value for e in iterable.elements]
+        return [e.key for e in iterable.elements]
+    return None
 
 
 def unpacked(target, value):

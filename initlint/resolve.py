@@ -12,7 +12,7 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from .reaching import PARAM, ReachingDefinitions, unpacked
+from .reaching import PARAM, Alternatives, ReachingDefinitions, unpacked
 from .syntax import statements
 
 # Beyond this magnitude a number is taken as unknown: squared and multiplied by a fan-in it stays finite.
@@ -144,6 +144,8 @@ class Resolver:
         uses = self._reaching.uses
         if node in uses:
             value = uses[node]
+            if isinstance(value, Alternatives):
+                return None  # one value per iteration: see `alternatives`
             if value is PARAM:  # only a helper call being read binds its parameters
                 for scope in reversed(self._scopes):
                     if node.value in scope:
@@ -151,6 +153,15 @@ class Resolver:
                 return None
             return value
         return self.binding(node.value)
+
+    def alternatives(self, node: cst.BaseExpression) -> Optional[tuple]:
+        """The entries of the literal table a loop variable takes (`for name, init in inits.items()`)."""
+        if not isinstance(node, cst.Name):
+            return None
+        if self._reaching is None:
+            self._reaching = ReachingDefinitions(self.module)
+        value = self._reaching.uses.get(node)
+        return value.entries if isinstance(value, Alternatives) else None
 
     def is_parameter(self, node: cst.Name) -> bool:
         """Whether this use of a name reads a function parameter not re-bound before it."""

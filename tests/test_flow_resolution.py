@@ -60,3 +60,20 @@ def test_comprehension_variables_shadow():
 def test_binding_of_a_rebound_name_is_still_unknown_without_a_use_site():
     module = cst.parse_module("x = A()\nx = B()\n")
     assert Resolver(module).binding("x") is None
+
+
+def test_loop_over_a_literal_table_gives_its_entries():
+    module = cst.parse_module(
+        "table = {'a': Zeros(), 'b': 'he_normal'}\nfor name, init in table.items():\n    use(init)\n"
+        "for init in ['x', 'y']:\n    use(init)\n"
+    )
+    resolver = Resolver(module)
+    found = []
+    from initlint.syntax import walk
+
+    for node in walk(module):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "use":
+            argument = node.args[0].value
+            assert resolver.binding_at(argument) is None  # no single value
+            found.append([module.code_for_node(e) for e in resolver.alternatives(argument)])
+    assert found == [["Zeros()", "'he_normal'"], ["'x'", "'y'"]]

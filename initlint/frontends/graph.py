@@ -30,6 +30,7 @@ class InitRecord:
     shared: bool = False  # one call that covers every layer of a type
     group: object = None  # identity of the init call, for shared sites
     ndim: Optional[int] = None
+    alternatives: tuple = ()  # a loop over a table of initializers: one record per entry, each its own site
 
 
 class Node:

@@ -45,5 +45,13 @@ def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, in
         init = adapter.initializer(expression)
         if init is not None:
             node.inits.append(InitRecord(init, expression, (0, 0)))
+            continue
+        entries = resolver.alternatives(expression)
+        if entries:
+            # `for name, init in table.items(): Dense(..., kernel_initializer=init)`: one site per entry, at it
+            found = [InitRecord(init, entry, (0, 0), group=entry) for entry in entries
+                     for init in [adapter.initializer(entry)] if init is not None]
+            if found:
+                node.inits.append(InitRecord(found[0].init, expression, (0, 0), alternatives=tuple(found)))
     adapter.nodes.append(node)
     return node

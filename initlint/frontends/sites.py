@@ -34,6 +34,20 @@ def context(node: Node, predecessors: Dict[Node, set]) -> LayerContext:
     )
 
 
+def effective_entries(effective) -> tuple:
+    return effective.alternatives if effective is not None else ()
+
+
+def _expanded(records, effective):
+    """A table-loop record stands for its entries (a site each); the entry records are shared by
+    every layer the loop builds, so one entry that reaches two layers is one site naming both."""
+    for record in records:
+        if record.alternatives:
+            yield from record.alternatives
+        else:
+            yield record
+
+
 def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecord] = ()) -> List[KernelSite]:
     """One site per init call: a shared call (apply/modules loop) covers every node it is effective for.
 
@@ -51,13 +65,13 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
         if node.kind == "Parameter" and not node.applied:
             continue  # G1: a raw parameter is a kernel only when used as a matmul weight
         effective = node.effective_init()
-        for record in node.inits:
+        for record in _expanded(node.inits, effective):
             key = id(record.group) if record.group is not None else id(record)
             if key not in records:
                 records[key] = record
                 order.append(key)
                 groups[key] = []
-            if record is effective:
+            if record is effective or record in effective_entries(effective):
                 groups[key].append(node)
     sites = []
     for key in order:
