@@ -413,6 +413,12 @@ class Interpreter(FlowRecorder):
             x = values[0] if values else None
             weight = values[1] if len(values) > 1 else None
             return self.matmul(x, weight, transposed=True)
+        if kind == "conv":
+            return self.conv(values[0] if values else None, values[1] if len(values) > 1 else None)
+        if kind == "contract":  # einsum("bi,ij->bj", x, w): which axis is the fan-in, the equation says
+            operands = [v for v in values[1:] if v is not None and v is not CONST]
+            if len(operands) == 2:
+                return self.matmul(operands[0], operands[1], axes_known=False)
         for value in flows:
             self.consume_unknown(value)
         return input_flow()

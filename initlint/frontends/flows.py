@@ -173,7 +173,18 @@ class FlowRecorder:
         right_flow = as_flow(right)
         return right_flow if right_flow is not None else CONST
 
-    def matmul(self, left, right, transposed: bool = False) -> object:
+    def conv(self, x, weight) -> object:
+        """F.conv2d(x, W): W is (out, in/groups, *kernel); its fan-in is the product of all but the first."""
+        for node in params_of(weight):
+            shape = node.shape
+            if node.fan_in is None and shape and len(shape) >= 3 and all(d is not None for d in shape[1:]):
+                fan_in = 1
+                for size in shape[1:]:
+                    fan_in *= size
+                node.fan_in = fan_in
+        return self.matmul(x, weight, axes_known=False)
+
+    def matmul(self, left, right, transposed: bool = False, axes_known: bool = True) -> object:
         """x @ W (W is (in, out)), F.linear(x, W) (W is (out, in)); A @ B between parameters."""
         left_params = params_of(left)
         right_params = params_of(right)
@@ -190,7 +201,7 @@ class FlowRecorder:
         weights = right_params or left_params
         for node in left_params + right_params:
             node.applied = True
-        for node in weights:
+        for node in weights if axes_known else ():
             if node.shape and len(node.shape) == 2 and node.fan_in_axis is None:
                 if transposed:
                     node.fan_in_axis = 1

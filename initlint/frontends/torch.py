@@ -229,6 +229,10 @@ class TorchAdapter(FrontendAdapter):
             return ("matmul",)
         if leaf == "linear" and qualified.startswith("torch.nn.functional."):
             return ("linear",)
+        if leaf in T.FUNCTIONAL_CONVS and qualified.startswith("torch.nn.functional."):
+            return ("conv",)
+        if leaf == "einsum":
+            return ("contract",)
         return None
 
     def method_op(self, name: str, call: cst.Call):

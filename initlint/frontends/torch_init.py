@@ -14,6 +14,7 @@ from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
 from ..syntax import calls, statements, walk
+from .assigned import assigned_init, bare_name, is_weight, type_tests
 from .base import bias_kind, display, receiver_attribute
 from .graph import ActivationItem, ChainItem, GroupItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef, PassItem, kernel_nodes
 
@@ -62,6 +63,8 @@ class InitExtractor:
             for small in statement.body:
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                     self.call(small.value, order, filters)
+                elif isinstance(small, cst.Assign) and len(small.targets) == 1 and is_weight(small.targets[0].target):
+                    self.assignment(small.targets[0].target, small.value, order, filters)
                 elif isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
                     self.call(small.value, order, filters)
             return
@@ -92,7 +95,7 @@ class InitExtractor:
                 if len(values) == 2 and isinstance(values[0], cst.Name):
                     kinds = self._kinds(values[1])
                     narrowed[values[0].value] = kinds
-        for subject, kinds_node in _type_tests(test):
+        for subject, kinds_node in type_tests(test):
             narrowed[subject] = self._kinds(kinds_node)
         fragment, subject = _string_filter(test)
         if fragment and self._is_class_name(subject):
@@ -232,6 +235,13 @@ class InitExtractor:
             return found
         return None
 
+    def assignment(self, target, value, order, filters) -> None:
+        """`m.weight.data = torch.from_numpy(np.random.normal(scale=..., size=...))`, `fc.weight =
+        nn.Parameter(torch.zeros(o, i))`: the assigned values are the kernel's init."""
+        init, anchor = assigned_init(self.adapter, value)
+        if init is not None:
+            self.attach(init, target, anchor, order, filters)
+
     def apply(self, fn, order) -> None:
         function = None
         if self.own(fn) is not None:
@@ -279,7 +289,7 @@ class InitExtractor:
         return text if text is not None else self.resolver.number(node)
 
     def attach(self, init: Initializer, tensor, call: cst.Call, order, filters) -> None:
-        every = _bare_name(tensor)
+        every = bare_name(tensor)
         if every is not None and self.targets.get(every, ("",))[0] == "parameters":
             # every parameter of a whole model, biases and norms included: the kernels are among them
             _, nodes, loop = self.targets[every]
@@ -489,19 +499,6 @@ def _split_target(tensor, receiver: str) -> Tuple[Optional[cst.BaseExpression], 
     return None, None
 
 
-def _bare_name(tensor) -> Optional[str]:
-    """`p` for `p`, `p.data`, `p.detach()`: a loop variable written whole."""
-    node = tensor
-    while True:
-        if isinstance(node, cst.Attribute) and node.attr.value == "data":
-            node = node.value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "detach":
-            node = node.func.value
-        else:
-            break
-    return node.value if isinstance(node, cst.Name) else None
-
-
 def _unsubscript(tensor):
     """`self.fc.weight.data[:k]` -> `self.fc.weight.data`."""
     node = tensor
@@ -567,21 +564,6 @@ def bind_call(function: cst.FunctionDef, call: cst.Call) -> dict:
             value = param.default
         bindings[param.name.value] = value
     return bindings
-
-
-def _type_tests(test):
-    """(name, classes) for `type(m) == nn.Linear`, `type(m) is nn.Conv2d`, `type(m) in (A, B)`."""
-    for node in walk(test):
-        if not isinstance(node, cst.Comparison) or len(node.comparisons) != 1:
-            continue
-        target = node.comparisons[0]
-        if not isinstance(target.operator, (cst.Equal, cst.Is, cst.In)):
-            continue
-        for left, right in ((node.left, target.comparator), (target.comparator, node.left)):
-            if (isinstance(left, cst.Call) and isinstance(left.func, cst.Name) and left.func.value == "type"
-                    and len(left.args) == 1 and isinstance(left.args[0].value, cst.Name)):
-                yield left.args[0].value.value, right
-                break
 
 
 def _string_filter(test):

@@ -104,6 +104,26 @@ DEPRECATED_ALIASES = {
     )
 }
 
+# Wrappers that turn an array into a tensor unchanged: `w.data = torch.from_numpy(np.random.normal(...))`.
+TENSOR_CONVERSIONS = frozenset({"from_numpy", "tensor", "Tensor", "as_tensor", "FloatTensor", "DoubleTensor"})
+CONVERSION_METHODS = frozenset({"float", "double", "half", "to", "type", "cuda", "cpu", "t", "T", "contiguous"})
+# numpy draws people assign to weights: qualified name -> what it draws.
+NUMPY_FACTORIES = {
+    "numpy.random.normal": InitSpec(NORMAL, ("loc", "scale", "size"), {"loc": 0.0, "scale": 1.0},
+                                    rename={"loc": "mean", "scale": "stddev"}),
+    "numpy.random.randn": InitSpec(NORMAL, fixed={"mean": 0.0, "stddev": 1.0}),
+    "numpy.random.standard_normal": InitSpec(NORMAL, fixed={"mean": 0.0, "stddev": 1.0}),
+    "numpy.random.uniform": InitSpec(UNIFORM, ("low", "high", "size"), {"low": 0.0, "high": 1.0},
+                                     rename={"low": "minval", "high": "maxval"}),
+    "numpy.random.rand": InitSpec(UNIFORM, fixed={"minval": 0.0, "maxval": 1.0}),
+    "numpy.random.random": InitSpec(UNIFORM, fixed={"minval": 0.0, "maxval": 1.0}),
+    "numpy.zeros": InitSpec(CONSTANT, fixed={"value": 0.0}),
+    "numpy.ones": InitSpec(CONSTANT, fixed={"value": 1.0}),
+}
+
+# torch.nn.functional convolutions: F.conv2d(x, weight), the weight (out, in/groups, *kernel).
+FUNCTIONAL_CONVS = frozenset({"conv1d", "conv2d", "conv3d"})
+
 # In-place tensor methods that set every entry (on `w` or `w.data`).
 TENSOR_METHODS = {
     "fill_": InitSpec(CONSTANT, ("value",)),
@@ -228,4 +248,6 @@ PREFILTER_CLAUSES = (
     (tuple(sorted(INIT_FUNCTIONS)),),  # nn.init.kaiming_normal_(w) and friends, however imported
     ((INIT_MODULE,), tuple(sorted(DEPRECATED_ALIASES))),  # nn.init.normal(w) (deprecated)
     (tuple(sorted(FACTORIES)), ("requires_grad",)),  # w1 = torch.randn(D_in, H, requires_grad=True)
+    # fc.weight.data = torch.from_numpy(np.random.normal(...)) / torch.zeros(o, i)
+    (tuple(sorted(set(FACTORIES) | {name.rsplit(".", 1)[1] for name in NUMPY_FACTORIES})), ("weight", "data")),
 )
