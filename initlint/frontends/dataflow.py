@@ -175,6 +175,8 @@ class Interpreter(FlowRecorder):
                 self.bind(small.target, self.eval(small.value, env), env)
             return None
         if isinstance(small, cst.AugAssign):
+            if isinstance(small.operator, cst.SubtractAssign) and _is_raw_weight(env.get(_name(small.target))):
+                return None  # `w1 -= learning_rate * grad_w1`: a gradient step, not the forward pass
             left = self.eval(small.target, env)
             right = self.eval(small.value, env)
             self.bind(small.target, self.binary(small.operator, left, right), env)
@@ -422,3 +424,17 @@ class Interpreter(FlowRecorder):
         for value in flows:
             self.consume_unknown(value)
         return input_flow()
+
+
+def _name(node) -> Optional[str]:
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _is_raw_weight(value) -> bool:
+    """A raw weight, also once scaled (`w2 = torch.randn(h, o) / math.sqrt(h)`)."""
+    if isinstance(value, ParamRef):
+        return True
+    if not isinstance(value, Flow):
+        return False
+    nodes = [tap for tap in value.taps if tap.node is not None]  # `math.sqrt(h)` reads as an unknown input
+    return bool(nodes) and all(tap.node.kind == "Parameter" and tap.act is None for tap in nodes)

@@ -8,6 +8,7 @@ import libcst as cst
 from ..facts import Activation, KernelSite
 from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
+from ..syntax import statements
 from .base import FrontendAdapter, is_false, receiver
 from .classes import ClassInfo, collect_class, constructor_first, entry_method, module_classes
 from .dataflow import SCRIPT_WEIGHT, Interpreter
@@ -37,6 +38,7 @@ class TorchAdapter(FrontendAdapter):
         super().__init__(resolver, options)
         self.functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
         self.wrapper_functions = set()
+        self.descended = descended_tensors(module)
 
     def torch_leaf(self, node, prefix: str = "torch.nn.") -> Optional[str]:
         qualified = self.name_in(node, lambda name: name.startswith(prefix))
@@ -166,7 +168,8 @@ class TorchAdapter(FrontendAdapter):
         """`w1 = torch.randn(D_in, H, requires_grad=True)`: a raw weight of a script (a kernel once it
         is used in a matmul, G1)."""
         requires_grad = keyword(call, "requires_grad")
-        if not (isinstance(requires_grad, cst.Name) and requires_grad.value == "True"):
+        trained = isinstance(requires_grad, cst.Name) and requires_grad.value == "True"
+        if not trained and id(call) not in self.descended:
             return None
         if self.factory_leaf(call) not in T.FACTORIES:
             return None
@@ -284,6 +287,27 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
             Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)
     module_interpreter.finish_chains()
     return build_sites(FRAMEWORK, adapter.nodes, loose)
+
+
+def descended_tensors(module: cst.Module) -> set:
+    """ids of the factory calls `w1 = torch.randn(D_in, H)` whose name is later updated by gradient
+    descent (`w1 -= learning_rate * grad_w1`): the weights of a script that computes its own gradients."""
+    updated = {s.target.value for s in statements(module.body, compound=False)
+               if isinstance(s, cst.AugAssign) and isinstance(s.operator, cst.SubtractAssign)
+               and isinstance(s.target, cst.Name)}
+    found = set()
+    if not updated:
+        return found
+    for statement in statements(module.body):
+        if (isinstance(statement, cst.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0].target, cst.Name)
+                and statement.targets[0].target.value in updated):
+            value = statement.value
+            if isinstance(value, cst.BinaryOperation):  # torch.randn(h, o) / math.sqrt(h)
+                value = value.left if isinstance(value.left, cst.Call) else value.right
+            if isinstance(value, cst.Call):
+                found.add(id(value))
+    return found
 
 
 def _run_script(body, adapter: TorchAdapter, registry) -> InitExtractor:

@@ -48,6 +48,7 @@ class InitExtractor:
         self.applied_methods = set()
         self.receiver = DEFAULT_RECEIVER  # what the method being read calls its instance
         self.scope: Optional[list] = None  # the kernels an apply() being read reaches, when not the instance's
+        self.local_functions: Dict[str, cst.FunctionDef] = {}  # functions defined inside the code being read
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -59,6 +60,9 @@ class InitExtractor:
 
     def statement(self, statement, order, filters) -> None:
         order = (order[0], self.adapter.tick())
+        if isinstance(statement, cst.FunctionDef):
+            self.local_functions[statement.name.value] = statement  # `def weight_init(m)` then self.apply(weight_init)
+            return
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
@@ -247,7 +251,7 @@ class InitExtractor:
         if self.own(fn) is not None:
             function = self.methods.get(fn.attr.value)
         elif isinstance(fn, cst.Name):
-            function = self.adapter.functions.get(fn.value)
+            function = self.local_functions.get(fn.value) or self.adapter.functions.get(fn.value)
         if function is None:
             return
         self.applied_methods.add(function.name.value)
