@@ -2,7 +2,9 @@
 
 libcst's QualifiedNameProvider builds full scope analysis, which costs several parses per file.
 Model code imports frameworks in a handful of plain ways, so a map from local alias to qualified
-name, plus single-assignment constant propagation, resolves what the frontends need.
+name, plus constant propagation, resolves what the frontends need. A use of a name sees the assignment
+that reaches it in statement order (`reaching.py`); where no use site is given, or the name is not
+assigned in the scope being read, a name assigned exactly once is followed, as before.
 `tests/test_resolve.py` checks this resolver against QualifiedNameProvider on the fixtures.
 """
 from __future__ import annotations
