@@ -196,6 +196,7 @@ class Interpreter(FlowRecorder):
             env[target.value] = value
             if isinstance(value, ParamRef) and value.node.name == SCRIPT_WEIGHT:
                 value.node.name = target.value  # `w1 = torch.randn(..., requires_grad=True)`
+            _name_layers(target.value, value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self.bind(element.value, split_flow(value), env)
@@ -438,3 +439,13 @@ def _is_raw_weight(value) -> bool:
         return False
     nodes = [tap for tap in value.taps if tap.node is not None]  # `math.sqrt(h)` reads as an unknown input
     return bool(nodes) and all(tap.node.kind == "Parameter" and tap.act is None for tap in nodes)
+
+
+def _name_layers(name: str, value) -> None:
+    """Messages say `linear1`, `model[0]` for layers a script binds to names, not only their kind."""
+    if isinstance(value, KernelItem) and value.node.name == value.node.kind:
+        value.node.name = name
+    elif isinstance(value, (ChainItem, GroupItem)):
+        for index, child in enumerate(value.items):
+            if isinstance(child, KernelItem) and child.node.name == child.node.kind:
+                child.node.name = f"{name}[{index}]"

@@ -138,10 +138,20 @@ class InitExtractor:
             variable = statement.target
             if isinstance(variable, cst.Tuple) and variable.elements:
                 variable = variable.elements[-1].value
-            if isinstance(variable, cst.Name) and method in _ITERATORS and _is_self_or_target(owner, self.receiver, self.targets):
+            script_model = (isinstance(variable, cst.Name) and method in _ITERATORS and isinstance(owner, cst.Name)
+                            and not _is_self_or_target(owner, self.receiver, self.targets)
+                            and not self.resolver.is_parameter(owner))
+            if script_model or (isinstance(variable, cst.Name) and method in _ITERATORS
+                                and _is_self_or_target(owner, self.receiver, self.targets)):
                 saved = self.targets.get(variable.value)
                 self.targets[variable.value] = ("types", None, statement)
-                self.run(statement.body.body, order, filters)
+                outer = self.scope
+                if script_model:  # `for m in model.modules()` at a call site: that model's kernels
+                    self.scope = self.applied_to(owner)
+                try:
+                    self.run(statement.body.body, order, filters)
+                finally:
+                    self.scope = outer
                 if saved is None:
                     self.targets.pop(variable.value, None)
                 else:
