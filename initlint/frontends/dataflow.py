@@ -184,7 +184,13 @@ class Interpreter(FlowRecorder):
         if isinstance(small, cst.Return):
             if small.value is None:
                 return None
-            value = self.eval(small.value, env)
+            if isinstance(small.value, cst.Dict):  # `return {"logits": logits, ...}`: every value is an output
+                value = [self.eval(e.value, env) for e in small.value.elements if isinstance(e, cst.DictElement)]
+                for element in small.value.elements:
+                    if not isinstance(element, cst.DictElement):
+                        self.consume_unknown(self.eval(element.value, env))
+            else:
+                value = self.eval(small.value, env)
             self.mark_return(value)
             return value if value is not None else CONST
         if isinstance(small, cst.Expr):
