@@ -84,7 +84,7 @@ def use_color(mode: str, to_file: bool = False, stream: Any = None) -> bool:
 # --list-rules and --explain
 
 
-def _rule_info(rule: Any) -> Dict[str, Any]:
+def _rule_info(rule: Any, docs_url: Optional[str] = None) -> Dict[str, Any]:
     return {
         "code": rule.code,
         "name": rule.name,
@@ -92,16 +92,16 @@ def _rule_info(rule: Any) -> Dict[str, Any]:
         "severity": rule.severity,
         "default_enabled": bool(rule.default_enabled),
         "fix_availability": rule.fix_availability,
-        "url": rule_url(rule.code),
+        "url": rule_url(rule.code, docs_url),
     }
 
 
-def list_rules(output_format: str) -> str:
+def list_rules(output_format: str, docs_url: Optional[str] = None) -> str:
     from .rules import ALL_RULES
 
     rules = sorted(ALL_RULES, key=lambda rule: rule.code)
     if output_format == "json":
-        return json.dumps([_rule_info(rule) for rule in rules], indent=2, ensure_ascii=False) + "\n"
+        return json.dumps([_rule_info(rule, docs_url) for rule in rules], indent=2, ensure_ascii=False) + "\n"
     header = ("CODE", "NAME", "DEFAULT", "SEVERITY", "FIX", "SUMMARY")
     rows = [header] + [
         (rule.code, rule.name, "on" if rule.default_enabled else "off", rule.severity, rule.fix_availability,
@@ -124,7 +124,7 @@ FIX_WORDS = {
 }
 
 
-def explain(code: str, output_format: str) -> str:
+def explain(code: str, output_format: str, docs_url: Optional[str] = None) -> str:
     from .rules import ALL_RULES, RULES_BY_CODE
 
     wanted = code.strip()
@@ -135,7 +135,7 @@ def explain(code: str, output_format: str) -> str:
         codes = ", ".join(sorted(RULES_BY_CODE))
         raise UsageProblem(f"unknown rule {code!r} for --explain; valid codes: {codes}")
     if output_format == "json":
-        info = _rule_info(rule)
+        info = _rule_info(rule, docs_url)
         info["explanation"] = rule.documentation()
         return json.dumps(info, indent=2, ensure_ascii=False) + "\n"
     lines = [
@@ -146,7 +146,7 @@ def explain(code: str, output_format: str) -> str:
         "",
         rule.documentation().strip(),
         "",
-        f"Documentation: {rule_url(rule.code)}",
+        f"Documentation: {rule_url(rule.code, docs_url)}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -242,14 +242,16 @@ def lint_command(
     exit_non_zero_on_fix: bool = False,
 ) -> int:
     """Everything the command does; returns the exit status."""
-    if list_rules_flag:
-        _write(sys.stdout, list_rules(output_format))
-        return 0
-    if explain_code is not None:
-        _write(sys.stdout, explain(explain_code, output_format))
+    cwd = os.getcwd()
+    if list_rules_flag or explain_code is not None:
+        # Only the configuration's `docs-url` matters here (the rule pages' address).
+        docs_url = resolve_settings(Overrides(config=config_file, isolated=isolated), cwd).docs_url
+        if list_rules_flag:
+            _write(sys.stdout, list_rules(output_format, docs_url))
+        else:
+            _write(sys.stdout, explain(explain_code, output_format, docs_url))
         return 0
 
-    cwd = os.getcwd()
     overrides = Overrides(
         select=_selectors(select),
         extend_select=split_selectors(extend_select),
@@ -304,6 +306,7 @@ def lint_command(
         cwd=cwd,
         unsafe_fixes=unsafe_fixes,
         fixed=run.fixed,
+        docs_url=settings.docs_url,
     )
     text = render_statistics(report, output_format) if statistics else render(report, output_format)
     if output_file is not None:

@@ -27,7 +27,7 @@ CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "tf-version",
+    "force-exclude", "tf-version", "docs-url",
 )
 RULE_KEYS = ("select", "ignore", "extend-select")
 
@@ -132,6 +132,7 @@ class FileConfig:
     respect_gitignore: Optional[bool] = None
     force_exclude: Optional[bool] = None
     tf_version: Optional[int] = None  # 1 or 2: how TensorFlow code is read (None: from each file's imports)
+    docs_url: Optional[str] = None  # where the rule pages live (report.rule_url)
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -195,6 +196,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     if force is not None and not isinstance(force, bool):
         raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
     tf_version = _tf_version(shown, section.get("tf-version"))
+    docs_url = _docs_url(shown, section.get("docs-url"))
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -207,7 +209,18 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=tf_version,
+        docs_url=docs_url,
     )
+
+
+def _docs_url(shown: str, value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{shown}: `docs-url` must be a string, not {_toml_type(value)}")
+    if not value.strip() or any(char.isspace() for char in value.strip()):
+        raise ConfigError(f"{shown}: `docs-url` must be a URL without spaces, not {value!r}")
+    return value.strip()
 
 
 def _tf_version(shown: str, value: Any) -> Optional[int]:
@@ -295,6 +308,7 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False  # apply the excludes to the files named on the command line too
     tf_version: Optional[int] = None
+    docs_url: Optional[str] = None  # where the rule pages live (None: report.DOCS_URL)
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
@@ -389,6 +403,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=config.tf_version,
+        docs_url=config.docs_url,
     )
 
 

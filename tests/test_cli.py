@@ -86,7 +86,7 @@ def test_json_fields(run, tmp_path):
     for item in items:
         assert set(item) == JSON_KEYS
         assert (tmp_path / item["filename"]).is_file()
-        assert item["url"] == f"https://initlint.dev/rules/{item['code']}"
+        assert item["url"] == f"https://github.com/OWNER/initlint/blob/main/docs/rules/{item['code']}.md"
         if item["code"] == "IL000":
             assert item["fix"] is None
         else:  # a zero kernel's replacement is shown, never applied
@@ -275,7 +275,7 @@ def test_explain(run):
     assert result.returncode == 0
     assert result.lines()[0] == f"# {rule.name} (IL101)"
     assert rule.documentation().strip() in result.stdout
-    assert "https://initlint.dev/rules/IL101" in result.stdout
+    assert "https://github.com/OWNER/initlint/blob/main/docs/rules/IL101.md" in result.stdout
     assert run("--explain", rule.name).stdout == result.stdout
     assert_one_line_error(run("--explain", "IL999"), "IL999", "IL101")
 
@@ -436,7 +436,7 @@ def test_explain_json(run):
     assert info == {
         "code": "IL000", "name": rule.name, "summary": rule.summary(), "severity": rule.severity,
         "default_enabled": rule.default_enabled, "fix_availability": rule.fix_availability,
-        "url": "https://initlint.dev/rules/IL000", "explanation": rule.documentation(),
+        "url": "https://github.com/OWNER/initlint/blob/main/docs/rules/IL000.md", "explanation": rule.documentation(),
     }
 
 
@@ -472,7 +472,7 @@ def test_json_renderer_with_a_fix():
         ]},
         "hint": "use He initialization", "location": {"row": 4, "column": 5},
         "message": "Glorot kernel feeding a ReLU", "noqa_row": 4, "severity": "info",
-        "url": "https://initlint.dev/rules/IL201",
+        "url": "https://github.com/OWNER/initlint/blob/main/docs/rules/IL201.md",
     }
 
 

@@ -38,5 +38,5 @@ def test_every_rule_has_positive_and_negative_examples(rule):
 def test_documentation_sections(rule):
     doc = rule.documentation()
     for section in ("## What it does", "## Why is this bad", "## Example", "## Use instead", "## Fix safety",
-                    "## References"):
+                    "## Options", "## References"):
         assert section in doc, f"{rule.code} documentation lacks {section}"

@@ -64,7 +64,7 @@ def test_diagnostics_on_open_have_0_based_utf16_positions(client, project):
     assert diagnostic["code"] == "IL301"
     assert diagnostic["source"] == "initlint"
     assert diagnostic["severity"] in (1, 2, 3)
-    assert diagnostic["codeDescription"]["href"] == "https://initlint.dev/rules/IL301"
+    assert diagnostic["codeDescription"]["href"] == "https://github.com/OWNER/initlint/blob/main/docs/rules/IL301.md"
     assert "\nhint: " in diagnostic["message"]
     start = len(PREFIX.encode("utf-16-le")) // 2
     assert start == len(PREFIX) + 1  # the emoji is two UTF-16 units: code points would be off by one

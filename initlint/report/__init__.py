@@ -25,8 +25,10 @@ FORMATS: Dict[str, str] = {
 }
 DEFAULT_FORMAT = "text"
 
-# Where a rule's documentation lives; the single place that knows the address.
-RULE_URL = "https://initlint.dev/rules/{code}"
+# Where the rule pages live (docs/rules/ILxxx.md in the repository); the single place that knows
+# the address. OWNER is the same placeholder as in pyproject.toml's URLs. `docs-url` in the
+# configuration replaces it (for a fork, a mirror or a documentation site).
+DOCS_URL = "https://github.com/OWNER/initlint/blob/main/docs/rules/"
 
 # What a terminal (or a log viewer) could act on, in file names, messages and source lines: C0
 # controls (ESC starts a control sequence, CR rewrites the line), DEL, C1 controls (U+009B is a
@@ -40,8 +42,13 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 SEVERITY_ORDER = ("error", "warning", "info")
 
 
-def rule_url(code: str) -> str:
-    return RULE_URL.format(code=code)
+def rule_url(code: str, base: Optional[str] = None) -> str:
+    """The address of a rule's page: `{code}` in `base` replaced by the code (for sites whose pages
+    are not named ILxxx.md), else `base` + ILxxx.md; `base` defaults to DOCS_URL."""
+    base = base or DOCS_URL
+    if "{code}" in base:
+        return base.replace("{code}", code)
+    return f"{base.rstrip('/')}/{code}.md"
 
 
 def _escape(match: "re.Match[str]") -> str:
@@ -92,6 +99,7 @@ class Report:
     cwd: Optional[str] = None
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as available
     fixed: int = 0  # fixes applied by --fix in this run
+    docs_url: Optional[str] = None  # where the rule pages live (`docs-url`; None: DOCS_URL)
 
     def __post_init__(self) -> None:
         self.diagnostics = sorted(self.diagnostics, key=sort_key)
@@ -230,7 +238,7 @@ def render_statistics(report: Report, name: str = DEFAULT_FORMAT) -> str:
 __all__ = [
     "DEFAULT_FORMAT",
     "FORMATS",
-    "RULE_URL",
+    "DOCS_URL",
     "Report",
     "get_renderer",
     "json_safe",

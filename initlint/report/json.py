@@ -34,7 +34,7 @@ def _fix(fix: Optional[Any]) -> Optional[Dict[str, Any]]:
     }
 
 
-def diagnostic_to_dict(diagnostic: Any) -> Dict[str, Any]:
+def diagnostic_to_dict(diagnostic: Any, docs_url: Optional[str] = None) -> Dict[str, Any]:
     span = diagnostic.span
     return {
         "cell": diagnostic.cell,  # notebooks: the 1-based cell
@@ -47,18 +47,18 @@ def diagnostic_to_dict(diagnostic: Any) -> Dict[str, Any]:
         "message": diagnostic.message,
         "noqa_row": diagnostic.noqa_row,
         "severity": diagnostic.severity,
-        "url": rule_url(diagnostic.code),
+        "url": rule_url(diagnostic.code, docs_url),
     }
 
 
 def render(report: Report) -> str:
-    items = [diagnostic_to_dict(diagnostic) for diagnostic in report.diagnostics]
+    items = [diagnostic_to_dict(diagnostic, report.docs_url) for diagnostic in report.diagnostics]
     return json_safe(json.dumps(items, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_lines(report: Report) -> str:
     """The `json-lines` format: one diagnostic object (as in `json`) per line."""
     return "".join(
-        json_safe(json.dumps(diagnostic_to_dict(diagnostic), ensure_ascii=False)) + "\n"
+        json_safe(json.dumps(diagnostic_to_dict(diagnostic, report.docs_url), ensure_ascii=False)) + "\n"
         for diagnostic in report.diagnostics
     )

@@ -62,8 +62,9 @@ def truncate(text: str, limit: int = MAX_DESCRIPTION) -> str:
     return cut.rstrip() + "\u2026"
 
 
-def rule_descriptor(rule: Any) -> Dict[str, Any]:
+def rule_descriptor(rule: Any, docs_url: Optional[str] = None) -> Dict[str, Any]:
     documentation = rule.documentation()
+    url = rule_url(rule.code, docs_url)
     summary = rule.summary()
     why = _paragraphs(section(documentation, "Why is this bad")) or summary
     severity = rule.severity
@@ -72,10 +73,10 @@ def rule_descriptor(rule: Any) -> Dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": truncate(why)},
-        "helpUri": rule_url(rule.code),
+        "helpUri": url,
         "help": {
-            "text": f"{documentation}\n\nDocumentation: {rule_url(rule.code)}",
-            "markdown": f"{documentation}\n\n[Documentation]({rule_url(rule.code)})",
+            "text": f"{documentation}\n\nDocumentation: {url}",
+            "markdown": f"{documentation}\n\n[Documentation]({url})",
         },
         "defaultConfiguration": {
             "enabled": bool(rule.default_enabled),
@@ -163,7 +164,7 @@ def sarif_log(report: Report) -> Dict[str, Any]:
     from ..rules import ALL_RULES
 
     rules = sorted(ALL_RULES, key=lambda rule: rule.code)
-    descriptors = [rule_descriptor(rule) for rule in rules]
+    descriptors = [rule_descriptor(rule, report.docs_url) for rule in rules]
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
     paths = RepoPaths.of(report)
     sources = SourceLines(report, paths.cwd)

@@ -8,24 +8,30 @@ from .base import Finding, Rule
 class ZeroKernel(Rule):
     """
     ## What it does
-    Finds kernels (Dense/Conv/Linear weights, raw weight parameters used in a matmul) that are
-    initialized to all zeros: `kernel_initializer="zeros"`, `Zeros()`, `tf.zeros_initializer()`,
-    `nn.init.zeros_(w)`, `w.data.zero_()`, `w.fill_(0)`, `nn.Parameter(torch.zeros(o, i))`.
+    Finds a kernel initialized to all zeros.
+
+    A kernel is the weight matrix of a dense, convolutional or linear layer, or a raw weight
+    parameter used in a matrix product. Recognized are, among others, `kernel_initializer="zeros"`,
+    `Zeros()`, `tf.zeros_initializer()`, `nn.init.zeros_(w)`, `w.data.zero_()`, `w.fill_(0)`,
+    `nn.Parameter(torch.zeros(o, i))`, Flax `kernel_init=nn.initializers.zeros` and Haiku
+    `w_init=hk.initializers.Constant(0)`.
 
     ## Why is this bad
     Every unit of a zero layer computes the same function, so every unit receives the same
-    gradient and they stay clones forever (the symmetry is never broken). Followed by a ReLU with a
-    zero bias, the layer is dead: its outputs and gradients are identically 0 and it never learns.
-    Two adjacent zero or constant layers never learn at all.
+    gradient and they stay copies of each other forever: the symmetry between them is never
+    broken. Followed by a ReLU with a zero bias, the layer is dead: its outputs and gradients are
+    exactly 0 and it never learns. Two adjacent zero or constant layers never learn at all.
 
-    It stays silent where a zero start is deliberate and correct: biases; the model's output layer
-    (G2); the last layer of a residual branch, `x + f(x)` (G3); a factor multiplied with a random
-    trainable partner, as LoRA's B matrix (G4); frozen parameters (G6); embeddings (G10); partial
-    writes such as `w[padding_idx]` (G11); scalars and vectors such as ReZero gates (G12).
-    A zero kernel whose role cannot be determined (a layer built alone) is still reported.
+    Some zero starts are deliberate and correct, and the rule stays silent on them: biases; an
+    output layer (a zero-initialized classifier head); the last layer of a residual branch,
+    `x + f(x)` (as in Fixup, or a `zero_module(...)` in diffusion models); a matrix multiplied with a
+    randomly initialized trainable partner, such as LoRA's B matrix; frozen parameters; embeddings;
+    partial writes such as `w[padding_idx]`; and scalars and vectors such as ReZero gates. A zero
+    kernel whose role cannot be determined (a layer built on its own) is still reported.
 
-    Severity: error for a dead ReLU layer, for two adjacent zero/constant layers, or for a zero
-    factor whose partner is zero too; warning otherwise.
+    Severity: error for a dead ReLU layer, for two adjacent zero or constant layers, and for a zero
+    matrix whose multiplicative partner is zero too (neither can ever receive a gradient); warning
+    for a single zero hidden layer otherwise.
 
     ## Example
     ```python
@@ -38,12 +44,20 @@ class ZeroKernel(Rule):
     ```
 
     ## Fix safety
-    Display-only: the replacement is named in the message but never applied, because a zero
-    kernel may be intended (a head, a residual branch end) in ways the analysis cannot see.
+    Display-only: the replacement (He for ReLU, Glorot for tanh, sigmoid and linear units, LeCun
+    normal for SELU) is named in the message but never applied, because a zero kernel may be
+    intended in ways the analysis cannot see. If it is, suppress the line with
+    `# initlint: ignore[IL101]`.
+
+    ## Options
+    No options of its own. Turn the rule off with `ignore = ["IL101"]` (or per file with
+    `per-file-ignores`), or one line with `# noqa: IL101`.
 
     ## References
-    - init-knowledge §2.8 (symmetry experiments), §3 (legitimate zero inits)
-    - Goodfellow, Bengio, Courville, *Deep Learning*, §8.4 (breaking symmetry)
+    - Goodfellow, Bengio, Courville. *Deep Learning*, MIT Press 2016, section 8.4 (breaking the symmetry between units)
+    - Zhang, Dauphin, Ma. *Fixup Initialization: Residual Learning Without Normalization*, ICLR 2019 (a deliberate zero branch end)
+    - Hu et al. *LoRA: Low-Rank Adaptation of Large Language Models*, 2021 (a deliberate zero factor with a random partner)
+    - Peebles, Xie. *Scalable Diffusion Models with Transformers* (DiT, adaLN-Zero), ICCV 2023 (deliberate zero output and modulation layers)
     """
 
     code = "IL101"

@@ -8,17 +8,20 @@ from .base import Finding, Rule
 class ConstantKernel(Rule):
     """
     ## What it does
-    Finds kernels initialized to one non-zero constant: `"ones"`, `Ones()`, `Constant(0.1)`,
-    `tf.constant_initializer(c)`, `nn.init.constant_(w, c)`, `nn.init.ones_(w)`, `w.data.fill_(c)`,
-    `nn.Parameter(torch.ones(o, i))` / `torch.full(...)`.
+    Finds a kernel initialized to one non-zero constant.
+
+    Recognized are, among others, `"ones"`, `Ones()`, `Constant(0.1)`, `tf.constant_initializer(c)`,
+    `nn.init.constant_(w, c)`, `nn.init.ones_(w)`, `w.data.fill_(c)`, and
+    `nn.Parameter(torch.ones(o, i))` or `torch.full(...)`.
 
     ## Why is this bad
     All units of a constant layer compute the same function and receive the same gradient, so they
-    stay identical: the layer behaves as a single unit. The constant also scales with the fan-in
-    (`Ones` on 784 inputs gives every unit a pre-activation of 784·mean(x)).
+    stay identical: the layer behaves as a single unit however wide it is. The constant also adds
+    up over the fan-in: `Ones` on 784 inputs gives every unit the same pre-activation,
+    784 times the mean input.
 
-    Norm-layer weights set to 1, biases, output layers, residual branch ends, frozen filters and
-    scalars are never reported (guards G1-G4, G6, G12).
+    Weights of normalization layers set to 1, biases, output layers, the last layer of a residual
+    branch, frozen filters (a fixed averaging kernel) and scalars are never reported.
 
     Severity: error when two adjacent kernel layers are zero or constant (the symmetry is never
     broken), warning for a single constant layer.
@@ -34,10 +37,16 @@ class ConstantKernel(Rule):
     ```
 
     ## Fix safety
-    Display-only: the intent of a constant may be deliberate (an averaging filter, a gate).
+    Display-only: the replacement is named in the message but never applied, because a constant may
+    be deliberate (an averaging filter, a gate).
+
+    ## Options
+    No options of its own. Turn the rule off with `ignore = ["IL102"]` (or per file with
+    `per-file-ignores`), or one line with `# noqa: IL102`.
 
     ## References
-    - init-knowledge §2.8; NeuraLint `checkConstantInit`; TheDeepChecker `wrong_init/*_constant.py`
+    - Goodfellow, Bengio, Courville. *Deep Learning*, MIT Press 2016, section 8.4 (breaking the symmetry between units)
+    - Nikanjam, Ben Braiek, Morovati, Khomh. *Automatic Fault Detection for Deep Learning Programs Using Graph Transformations* (NeuraLint), ACM TOSEM 2021 (constant initialization as a fault)
     """
 
     code = "IL102"

@@ -27,21 +27,24 @@ def relu_fix(init, activation):
 class GlorotLecunWithRelu(Rule):
     """
     ## What it does
-    Finds an explicit Glorot/Xavier or LeCun initializer (or any variance-scaling initializer with
-    gain 1) on a kernel whose output feeds a ReLU-family activation. The activation is read from
-    `activation=`, from the next layer of a `Sequential`, from functional chains, and from
-    `forward()`/`call()` dataflow.
+    Finds a Glorot (Xavier) or LeCun initializer on a kernel that feeds a ReLU.
+
+    Any variance-scaling initializer with gain 1 counts, in every framework: Keras `glorot_*` and
+    `lecun_*`, PyTorch `xavier_*_(w)` and `kaiming_*_(w, nonlinearity="linear")`, Flax and Haiku
+    variance scaling with scale 1. The activation is read from `activation=`, from the next layer of
+    a `Sequential`, from functional chains and from the dataflow of `forward()` or `call()`.
 
     ## Why is this bad
-    Glorot and LeCun keep the variance of a *linear* (or tanh) unit: `n_in·Var(W) = 1`. ReLU zeroes
-    half of its input, so each such layer halves the second moment of the activations (and of the
-    gradients): ×0.5 per layer, 1e-3 after 10 layers. He et al. (2015) show a 30-layer ReLU network
-    with Xavier init stalls completely while He init trains. Shallow networks cope, which is why
-    this is information, not an error.
+    Glorot and LeCun keep the variance of a *linear* (or tanh) unit: `n_in·Var(W) = 1`. ReLU sets
+    half of its inputs to zero, so each such layer halves the second moment of the activations (and
+    of the gradients): ×0.5 per layer, about 10⁻³ after 10 layers. He et al. (2015) report that a
+    30-layer ReLU network initialized this way stalls completely, while the same network with He
+    initialization (`Var(W) = 2/n_in`) trains. Shallow networks cope, which is why a single finding
+    is information, not an error.
 
-    GELU, SiLU and other smooth ReLU-like units have no canonical gain (init-knowledge §6.2), so
-    they are not judged. Not reported for output layers (G2) or when a normalization layer follows the kernel (G8):
-    normalization removes the scale problem. Orthogonal initializers are never judged here.
+    GELU, SiLU and other smooth ReLU-like units have no agreed gain, so they are not judged. Not
+    reported for an output layer, nor when a normalization layer follows the kernel (normalization
+    removes the scale problem). Orthogonal initializers are never judged here.
 
     ## Example
     ```python
@@ -54,12 +57,17 @@ class GlorotLecunWithRelu(Rule):
     ```
 
     ## Fix safety
-    Unsafe: changing the initializer changes training numerics.
+    Unsafe: changing the initializer changes training numerics. `--fix --unsafe-fixes` applies it.
+
+    ## Options
+    No options of its own. Turn the rule off with `ignore = ["IL201"]` (or per file with
+    `per-file-ignores`), or one line with `# noqa: IL201`.
 
     ## References
-    - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers*, ICCV 2015 (arXiv:1502.01852)
+    - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet Classification*, ICCV 2015 (arXiv:1502.01852)
     - Glorot, Bengio. *Understanding the difficulty of training deep feedforward neural networks*, AISTATS 2010
-    - init-knowledge §2.3, §2.6
+    - LeCun, Bottou, Orr, Müller. *Efficient BackProp*, 1998
+    - Hanin, Rolnick. *How to Start Training: The Effect of Initialization and Architecture*, NeurIPS 2018
     """
 
     code = "IL201"

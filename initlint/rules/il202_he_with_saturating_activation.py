@@ -18,20 +18,22 @@ def he_type(init) -> bool:
 class HeWithSaturatingActivation(Rule):
     """
     ## What it does
-    Finds a He/Kaiming initializer (`he_normal`, `he_uniform`, `kaiming_*_` with the ReLU or leaky
-    ReLU gain, `VarianceScaling(2.0)`) on a kernel whose output feeds tanh or sigmoid (and their
-    hard/soft variants).
+    Finds a He (Kaiming) initializer on a kernel that feeds tanh or sigmoid.
+
+    He initializers are `he_normal`, `he_uniform`, `kaiming_*_` with the ReLU or leaky ReLU gain, and
+    `VarianceScaling(2.0)`; the hard and soft variants of tanh and sigmoid count too.
 
     ## Why is this bad
-    He init doubles the variance a tanh/sigmoid unit is designed for (Glorot/LeCun, `g² = 1`). The
-    effect is **mild**: with tanh the network sits slightly on the chaotic side (gradient factor
-    about 1.1 per layer) and saturates few units; with sigmoid, He init even improves gradient flow.
-    PyTorch's own recommended tanh gain, (5/3)², is larger than He's. This is reported as
-    information because users expect the textbook pairing to be checked; it is rarely the cause of
-    a failed training run.
+    He initialization doubles the variance that tanh and sigmoid units are designed for (Glorot or
+    LeCun, gain 1). The effect is **mild**: with tanh the network sits slightly on the chaotic side
+    (the gradient grows by about 1.1 per layer) and few units saturate; with sigmoid, He
+    initialization even improves the gradient flow, and Glorot's own advice for sigmoid was bounds
+    four times larger than for tanh. PyTorch's recommended tanh gain, (5/3)², is larger than He's.
+    The finding is information because users expect the textbook pairing to be checked; it is
+    rarely the cause of a failed training run.
 
-    Not reported when a normalization layer sits between the kernel and the activation (G8).
-    Orthogonal initializers are never judged here.
+    Not reported when a normalization layer sits between the kernel and the activation. Orthogonal
+    initializers are never judged here.
 
     ## Example
     ```python
@@ -44,10 +46,17 @@ class HeWithSaturatingActivation(Rule):
     ```
 
     ## Fix safety
-    Unsafe: changing the initializer changes training numerics.
+    Unsafe: changing the initializer changes training numerics. `--fix --unsafe-fixes` applies it.
+
+    ## Options
+    No options of its own. Turn the rule off with `ignore = ["IL202"]` (or per file with
+    `per-file-ignores`), or one line with `# noqa: IL202`.
 
     ## References
-    - Glorot, Bengio, AISTATS 2010; init-knowledge §2.6 and §6.1 (a contested point)
+    - Glorot, Bengio. *Understanding the difficulty of training deep feedforward neural networks*, AISTATS 2010
+    - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers*, ICCV 2015 (arXiv:1502.01852)
+    - Poole, Lahiri, Raghu, Sohl-Dickstein, Ganguli. *Exponential expressivity in deep neural networks through transient chaos*, NeurIPS 2016 (order and chaos in tanh networks)
+    - [PyTorch `torch.nn.init.calculate_gain`](https://docs.pytorch.org/docs/stable/nn.init.html) (the 5/3 gain for tanh)
     """
 
     code = "IL202"

@@ -9,16 +9,18 @@ from .base import Finding, Rule
 class SeluWithoutLecunNormal(Rule):
     """
     ## What it does
-    Finds a kernel that feeds a SELU activation and is initialized with a variance-scaling
-    initializer other than LeCun normal.
+    Finds a kernel that feeds a SELU and is initialized with something other than LeCun normal.
+
+    Only variance-scaling random initializers are judged (He, Glorot, LeCun uniform, PyTorch's
+    `kaiming_*_` with any gain).
 
     ## Why is this bad
-    SELU self-normalizes (mean 0, variance 1 is an attracting fixed point) only when the weights
-    have mean 0 and variance `1/n_in`, drawn from a normal distribution: LeCun normal
-    (Klambauer et al. 2017). He init grows the variance ×30 over 10 layers and ×2940 over 50, so
-    self-normalization is broken (warning). Glorot, LeCun uniform and PyTorch's
-    `nonlinearity='selu'` gain (3/4) are close but not right (info); the PyTorch docs say to use
-    `nonlinearity='linear'` for SELU.
+    SELU normalizes itself (mean 0 and variance 1 attract the activations, layer after layer) only
+    when the weights have mean 0 and variance `1/n_in`, drawn from a normal distribution: LeCun
+    normal (Klambauer et al. 2017). He initialization grows the variance about 30 times over 10
+    layers and about 3000 times over 50, so self-normalization is lost (warning). Glorot, LeCun
+    uniform and PyTorch's `nonlinearity="selu"` gain (3/4) are close but not right (info); the
+    PyTorch documentation says to use `nonlinearity="linear"` for SELU.
 
     ## Example
     ```python
@@ -31,11 +33,16 @@ class SeluWithoutLecunNormal(Rule):
     ```
 
     ## Fix safety
-    Unsafe: changing the initializer changes training numerics.
+    Unsafe: changing the initializer changes training numerics. `--fix --unsafe-fixes` applies it.
+
+    ## Options
+    No options of its own. Turn the rule off with `ignore = ["IL203"]` (or per file with
+    `per-file-ignores`), or one line with `# noqa: IL203`.
 
     ## References
-    - Klambauer, Unterthiner, Mayr, Hochreiter. *Self-Normalizing Neural Networks*, NeurIPS 2017
-    - https://docs.pytorch.org/docs/stable/nn.init.html (`calculate_gain` note on SELU)
+    - Klambauer, Unterthiner, Mayr, Hochreiter. *Self-Normalizing Neural Networks*, NeurIPS 2017 (arXiv:1706.02515)
+    - LeCun, Bottou, Orr, Müller. *Efficient BackProp*, 1998
+    - [PyTorch `torch.nn.init.calculate_gain`](https://docs.pytorch.org/docs/stable/nn.init.html) (the note on SELU)
     """
 
     code = "IL203"

@@ -24,26 +24,29 @@ def severity_for(ratio: float, role: str) -> str:
 class OversizedRandomInit(Rule):
     """
     ## What it does
-    Finds kernels drawn with a fixed standard deviation (or uniform limit) that is too large for
-    their fan-in: `nn.init.normal_(w)` and `Tensor.normal_()` (std 1.0 by default),
-    `nn.Parameter(torch.randn(o, i))` with no scaling, `RandomNormal(stddev=1.0)`,
-    `tf.compat.v1.random_normal_initializer()` (TF1 default std 1.0), `trunc_normal_(w)`,
-    `RandomUniform(-a, a)` with a large `a`, and variance-scaling/orthogonal initializers with a huge
-    scale.
+    Finds a kernel drawn with a fixed standard deviation (or uniform limit) too large for its fan-in.
+
+    The usual causes are defaults of 1.0: `nn.init.normal_(w)` and `Tensor.normal_()`,
+    `nn.Parameter(torch.randn(o, i))` with no scaling, `trunc_normal_(w)`, TensorFlow 1's
+    `tf.compat.v1.random_normal_initializer()`, Haiku's `RandomNormal()`; and explicit values such as
+    `RandomNormal(stddev=1.0)`, `RandomUniform(-a, a)` with a large `a`, or a variance-scaling or
+    orthogonal initializer with a huge scale.
 
     ## Why is this bad
-    A layer multiplies the second moment of its input by `g² = n_in·std²`. The activation needs
-    `g²_rec` (2 for ReLU, 1 for tanh/sigmoid/linear/SELU), so the ratio `r = n_in·std²/g²_rec` is
-    the factor by which activations grow per layer. With std 1.0 on 784 inputs, `r = 392` for
-    ReLU: the weight std is 19.8× the He value, pre-activations are ~28× the input scale, tanh and
-    sigmoid units saturate, and ReLU stacks explode.
+    A layer multiplies the second moment of its input by `n_in·std²`. The activation needs a
+    certain factor (2 for ReLU, 1 for tanh, sigmoid, linear and SELU), so the ratio
+    `r = n_in·std² / needed` is the factor by which the activations grow at each layer. With std 1.0
+    on 784 inputs and a ReLU, `r = 392`: the weight std is 19.8 times the He value, the
+    pre-activations are about 28 times the input scale, tanh and sigmoid units saturate and stacks
+    of ReLU layers explode.
 
-    When the fan-in is known (literal layer sizes, `input_shape`, the previous layer's width):
-    error for `r ≥ 16` on a hidden layer, warning for `4 ≤ r < 16` or `r ≥ 16` on an output layer.
-    When it is not known: warning for std ≥ 0.5 (for any fan-in ≥ 32 that is ≥ 2× the He std).
-    Embeddings (a lookup has effective fan-in 1, so N(0, 1) is right), frozen parameters and
-    vectors are not judged; a normalization layer after the kernel lowers the severity one level.
-    GPT-style `std=0.02` and Keras' default 0.05 stay silent.
+    When the fan-in is known (literal layer sizes, `input_shape`, the width of the previous layer):
+    error for `r ≥ 16` on a hidden layer, warning for `4 ≤ r < 16`, or for `r ≥ 16` on an output
+    layer. When it is not known: warning for a std of 0.5 or more (for any fan-in of 32 or more
+    that is at least twice the He std). Embeddings (a lookup has an effective fan-in of 1, so
+    N(0, 1) is right), frozen parameters and vectors are not judged; a normalization layer after
+    the kernel lowers the severity one level. GPT-style `std=0.02` and Keras' default 0.05 stay
+    silent.
 
     ## Example
     ```python
@@ -56,11 +59,19 @@ class OversizedRandomInit(Rule):
     ```
 
     ## Fix safety
-    Unsafe: changing the initializer changes training numerics.
+    Unsafe: changing the initializer changes training numerics. `--fix --unsafe-fixes` applies it.
+
+    ## Options
+    `tf-version = 1` or `2` in `[tool.initlint]` says how TensorFlow code is read when its imports
+    do not tell: `tf.random_normal_initializer()` has std 1.0 in TensorFlow 1 and 0.05 in
+    TensorFlow 2. Turn the rule off with `ignore = ["IL301"]`, or one line with `# noqa: IL301`.
 
     ## References
-    - init-knowledge §2.7 (worked values), §1.3 (TF1 `stddev=1.0` defaults)
-    - LeCun et al., *Efficient BackProp*, 1998; He et al., ICCV 2015
+    - LeCun, Bottou, Orr, Müller. *Efficient BackProp*, 1998 (`Var(W) = 1/n_in`)
+    - Glorot, Bengio. *Understanding the difficulty of training deep feedforward neural networks*, AISTATS 2010
+    - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers*, ICCV 2015 (arXiv:1502.01852)
+    - Mishkin, Matas. *All you need is a good init*, ICLR 2016 (scaling each layer to unit output variance)
+    - [TensorFlow `tf.compat.v1.random_normal_initializer`](https://www.tensorflow.org/api_docs/python/tf/compat/v1/random_normal_initializer) (the std 1.0 default)
     """
 
     code = "IL301"

@@ -16,19 +16,21 @@ def applies(site) -> bool:
 class NonzeroMeanInit(Rule):
     """
     ## What it does
-    Finds kernels drawn from a distribution whose mean is not zero: an all-positive uniform
-    `U[0, b)` (the defaults of `nn.init.uniform_`, `Tensor.uniform_()`, `torch.rand`,
-    TF1 `random_uniform_initializer()` and `tf.random.uniform`), `RandomUniform(minval=0, ...)`,
-    or a normal with `mean` far from 0.
+    Finds a kernel drawn from a distribution whose mean is not zero.
+
+    The usual cause is an all-positive uniform `U[0, b)`: the defaults of `nn.init.uniform_`,
+    `Tensor.uniform_()`, `torch.rand`, TensorFlow 1's `random_uniform_initializer()`,
+    `tf.random.uniform`, JAX's `uniform()` and Haiku's `RandomUniform()`, or
+    `RandomUniform(minval=0, ...)`. A normal distribution with a `mean` far from 0 counts too.
 
     ## Why is this bad
-    With non-negative inputs (images, anything after ReLU or sigmoid) every unit receives the same
-    large common-mode term `mean·n_in·E[x]`. At fan-in 784 after a ReLU it is about 27 times the
-    random part: every unit sees nearly the same input, the layer is effectively rank one, and with
-    `b = 1` the pre-activations are around 156.
+    With non-negative inputs (images, anything after a ReLU or a sigmoid) every unit receives the
+    same large common term, `mean·n_in·E[x]`. At fan-in 784 after a ReLU it is about 27 times the
+    random part: every unit sees nearly the same input, the layer acts as if it had a single unit,
+    and with `b = 1` the pre-activations are around 156.
 
-    Severity: error for `U[0, b)` with `b ≥ 0.1` or `|mean| ≥ std`; warning for small positive
-    ranges and `0.1·std ≤ |mean| < std`. Biases, embeddings, frozen and rank-1 parameters are not
+    Severity: error for `U[0, b)` with `b ≥ 0.1`, or `|mean| ≥ std`; warning for small positive
+    ranges and `0.1·std ≤ |mean| < std`. Biases, embeddings, frozen parameters and vectors are not
     judged.
 
     ## Example
@@ -42,10 +44,15 @@ class NonzeroMeanInit(Rule):
     ```
 
     ## Fix safety
-    Unsafe: changing the initializer changes training numerics.
+    Unsafe: changing the initializer changes training numerics. `--fix --unsafe-fixes` applies it.
+
+    ## Options
+    `tf-version = 1` or `2` in `[tool.initlint]` says how TensorFlow code is read when its imports
+    do not tell. Turn the rule off with `ignore = ["IL303"]`, or one line with `# noqa: IL303`.
 
     ## References
-    - init-knowledge §2.9 (common-mode computation)
+    - LeCun, Bottou, Orr, Müller. *Efficient BackProp*, 1998 (why the inputs of a layer should have a mean close to zero)
+    - [PyTorch `torch.nn.init.uniform_`](https://docs.pytorch.org/docs/stable/nn.init.html) (the `a=0.0, b=1.0` default)
     """
 
     code = "IL303"

@@ -6,18 +6,19 @@ from .base import Finding, Rule
 class InitializerCallMisuse(Rule):
     """
     ## What it does
-    Finds an initializer *factory* passed where an initializer is expected, without its call
-    (`kernel_init=nn.initializers.normal`, `glorot_uniform`, `w_init=hk.initializers.RandomNormal`),
-    and an *initializer* called where the initializer itself is expected
-    (`kernel_init=nn.initializers.zeros()`).
+    Finds a JAX or Haiku initializer factory passed without its call, or an initializer called.
+
+    A factory passed uncalled: `kernel_init=nn.initializers.normal`, `glorot_uniform`,
+    `w_init=hk.initializers.RandomNormal`. An initializer called where the initializer itself is
+    expected: `kernel_init=nn.initializers.zeros()`.
 
     ## Why is this bad
-    In JAX, `jax.nn.initializers.normal(stddev)` returns the initializer `init(key, shape, dtype)`;
-    the layer calls what it is given with `(key, shape, dtype)`. Given the factory itself, the
-    layer calls `normal(key, shape, dtype)`: the key becomes the std and the model crashes at
+    In JAX, `jax.nn.initializers.normal(stddev)` returns the initializer `init(key, shape, dtype)`,
+    and the layer calls what it is given with `(key, shape, dtype)`. Given the factory itself, the
+    layer calls `normal(key, shape, dtype)`: the key becomes the std, and the model crashes at
     `init` time with a confusing type error deep inside JAX (Haiku classes are instantiated with
-    the shape instead). `zeros` and `ones` are the exception: they *are* initializers, so
-    `zeros()` is a call with missing arguments (the factory is `zeros_init()`).
+    the shape instead). `zeros` and `ones` are the exception: they *are* initializers, so `zeros()`
+    is a call with missing arguments (the factory is `zeros_init()`).
 
     Error: the code cannot run.
 
@@ -33,11 +34,16 @@ class InitializerCallMisuse(Rule):
 
     ## Fix safety
     Safe where the spelling is unambiguous: adding `()` to a factory whose arguments all have
-    defaults, removing the empty `()` of `zeros()` / `ones()`. A factory with a required argument
+    defaults, removing the empty `()` of `zeros()` or `ones()`. A factory with a required argument
     (`constant`, `variance_scaling`, `hk.initializers.Constant`) gets the advice only.
 
+    ## Options
+    No options of its own. Turn the rule off with `ignore = ["IL403"]` (or per file with
+    `per-file-ignores`), or one line with `# noqa: IL403`.
+
     ## References
-    - init-knowledge §1.8 (jax.nn.initializers: factories and initializers), §1.9 (hk.initializers)
+    - [JAX `jax.nn.initializers`](https://docs.jax.dev/en/latest/jax.nn.initializers.html) (factories and the initializers they return)
+    - [Haiku `hk.initializers`](https://dm-haiku.readthedocs.io/en/latest/api.html#initializers) (initializer classes)
     """
 
     code = "IL403"

@@ -5,14 +5,13 @@ LSP: 0-based lines, 0-based characters counted in UTF-16 code units, end exclusi
 """
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 from lsprotocol import types
 
 from ..diagnostics import Diagnostic
 from ..edits import offsets
-
-RULE_URL = "https://initlint.dev/rules/{code}"
+from ..report import rule_url
 SOURCE = "initlint"
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -45,7 +44,8 @@ def span_range(lines: List[str], span) -> types.Range:
                        end=position(lines, span.end_row, span.end_column))
 
 
-def to_lsp(diagnostic: Diagnostic, lines: List[str]) -> types.Diagnostic:
+def to_lsp(diagnostic: Diagnostic, lines: List[str], docs_url: Optional[str] = None) -> types.Diagnostic:
+    """`docs_url`: where the rule pages live (the document's `docs-url`; None: the default)."""
     message = diagnostic.message
     if diagnostic.hint:
         message = f"{message}\nhint: {diagnostic.hint}"
@@ -54,7 +54,7 @@ def to_lsp(diagnostic: Diagnostic, lines: List[str]) -> types.Diagnostic:
         message=message,
         severity=SEVERITY.get(diagnostic.severity, types.DiagnosticSeverity.Warning),
         code=diagnostic.code,
-        code_description=types.CodeDescription(href=RULE_URL.format(code=diagnostic.code)),
+        code_description=types.CodeDescription(href=rule_url(diagnostic.code, docs_url)),
         source=SOURCE,
         data={"hint": diagnostic.hint},
     )
@@ -67,4 +67,4 @@ def overlaps(a: types.Range, b: types.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
-__all__ = ["RULE_URL", "SOURCE", "lines_of", "overlaps", "position", "span_range", "to_lsp", "utf16_column"]
+__all__ = ["SOURCE", "lines_of", "overlaps", "position", "span_range", "to_lsp", "utf16_column"]

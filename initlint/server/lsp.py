@@ -56,7 +56,8 @@ class InitlintServer(LanguageServer):
             for error in result.internal_errors:
                 log.error("initlint internal error in %s: %s", uri, error)
             lines = lines_of(text)
-            found = [(d, to_lsp(d, lines)) for d in result.diagnostics]
+            docs_url = self.config.docs_url_for(path)
+            found = [(d, to_lsp(d, lines, docs_url)) for d in result.diagnostics]
             self.linted[uri] = Linted(text, found)
             return [item for _, item in found]
         except Exception as error:  # one document's bug never stops the server
@@ -87,7 +88,7 @@ class InitlintServer(LanguageServer):
             for diagnostic in result.diagnostics:
                 index = (diagnostic.cell or 1) - 1
                 cell_uri, _, text = cells[min(max(index, 0), len(cells) - 1)]
-                item = to_lsp(diagnostic, lines_of(text))
+                item = to_lsp(diagnostic, lines_of(text), self.config.docs_url_for(path))
                 self.linted[cell_uri].found.append((diagnostic, item))
                 out[cell_uri].append(item)
         except Exception as error:  # one document's bug never stops the server

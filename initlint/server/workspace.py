@@ -43,5 +43,9 @@ class Workspace:
             return None
         return settings.options_for(path)
 
+    def docs_url_for(self, path: Optional[str]) -> Optional[str]:
+        """Where the rule pages live for the document at `path` (its configuration's `docs-url`)."""
+        return self.settings_for(os.path.abspath(path)).docs_url if path is not None else None
+
 
 __all__ = ["Workspace"]
