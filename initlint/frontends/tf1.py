@@ -118,6 +118,9 @@ class TF1Adapter(FrontendAdapter):
                 return None, None, None
         if not isinstance(value, cst.Call):
             return None, None, None
+        called = self._called_initializer(value)
+        if called is not None:
+            return called
         factory = self.factory(value)
         if factory is None:
             init = self.initializer(value)
@@ -136,6 +139,17 @@ class TF1Adapter(FrontendAdapter):
         where = T.FACTORY_SHAPE.get(factory, T.FACTORY_SHAPE_DEFAULT)
         shape = self.resolver.shape(arg(value, where[1], where[0]))
         return init, shape, value
+
+    def _called_initializer(self, call: cst.Call):
+        """`init([784, 256])` with `init = tf.random_normal_initializer()` (or the object called in place):
+        the initializer object's values, the shape from the call's first argument."""
+        maker = self.resolver.deref(call.func)
+        if not isinstance(maker, cst.Call):
+            return None
+        init = self.initializer(maker)
+        if init is None:
+            return None
+        return init, self.resolver.shape(arg(call, 0, "shape")), call
 
     def factory(self, call: cst.Call) -> Optional[str]:
         found = self.leaf(call.func)
