@@ -175,6 +175,27 @@ def test_fix_all_is_not_offered_for_unsafe_fixes_only(client, project):
     assert actions == []
 
 
+def children_of(pid: int):
+    found = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_the_server_analyzes_without_child_processes(client, project):
+    uri = uri_of(project, "model.py")
+    client.open(uri, MODEL)
+    assert len(client.diagnostics(uri)) == 1
+    assert children_of(client.process.pid) == []  # no fork: the analysis is a thread
+
+
 def test_shutdown_and_exit_with_status_0(client):
     assert client.stop() == 0
 
