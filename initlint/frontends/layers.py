@@ -44,6 +44,6 @@ def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, in
             continue
         init = adapter.initializer(expression)
         if init is not None:
-            node.inits.append(InitRecord(init, expression, (0, 0)))
+            node.inits.append(InitRecord(init, adapter.unwrap_initializer(expression), (0, 0)))
     adapter.nodes.append(node)
     return node
