@@ -118,3 +118,18 @@ def test_nnx_param_of_an_applied_initializer():
     """
     assert found(source) == [(6, "IL301")]
     assert found(source.replace("normal(1.0)", "he_normal()")) == []
+
+
+def test_flax_linen_top_level_initializers():
+    # nn.zeros_init() is nn.initializers.zeros_init(): a zero hidden kernel; nn.zeros() is IL403
+    assert found("""\
+    import flax.linen as nn
+
+
+    class M(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            x = nn.relu(nn.Dense(64, kernel_init=nn.zeros_init())(x))
+            x = nn.relu(nn.Dense(64, kernel_init=nn.zeros())(x))
+            return nn.Dense(4)(x)
+    """) == [(7, "IL101"), (8, "IL403")]

@@ -41,6 +41,8 @@ def init_name(qualified: Optional[str]) -> Optional[Tuple[str, str]]:
     leaf = split(qualified, J.INIT_MODULES)
     if leaf is not None:
         return "jax", leaf
+    if qualified in J.TOP_LEVEL_INITIALIZERS:
+        return "jax", J.TOP_LEVEL_INITIALIZERS[qualified]
     leaf = split(qualified, J.HAIKU_INIT_MODULES)
     if leaf is not None:
         return "haiku", leaf

@@ -23,6 +23,9 @@ from .spec import InitSpec, LayerArguments, fixed_variance_scaling
 INIT_MODULES = ("jax.nn.initializers.", "flax.linen.initializers.", "flax.nnx.initializers.",
                 "flax.core.nn.initializers.", "jax._src.nn.initializers.")
 HAIKU_INIT_MODULES = ("haiku.initializers.",)
+# initializers flax.linen exports at its top level (`nn.zeros_init()`, `nn.zeros`): their jax names
+TOP_LEVEL_INITIALIZERS = {"flax.linen.zeros_init": "zeros_init", "flax.linen.ones_init": "ones_init",
+                          "flax.linen.zeros": "zeros", "flax.linen.ones": "ones"}
 # `nn.with_partitioning(init, names)`: the initializer, with sharding metadata (its first argument draws)
 PARTITIONING_WRAPPERS = frozenset({"flax.linen.with_partitioning", "flax.linen.with_logical_partitioning",
                                    "flax.nnx.with_partitioning", "flax.nnx.with_metadata",
