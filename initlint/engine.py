@@ -10,7 +10,6 @@ import re
 from typing import FrozenSet, Iterable, List, Optional
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import syntax
 from .diagnostics import Diagnostic, FileResult, INFO
@@ -20,6 +19,7 @@ from .frontends import run_frontends
 from .rules import RULES_BY_CODE, default_codes
 from .sources import SourceError, checked_text, decode, split_lines
 from .options import AnalysisOptions
+from .positions import positions as node_positions
 
 PARSE_ERROR = "IL000"
 NESTED = syntax.NESTED
@@ -109,7 +109,7 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
                 pending.append((site, rule, found))
     if not pending:
         return result
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = node_positions(module)  # libcst's PositionProvider, cheaper
     lines = split_lines(text)  # rows as libcst counts them (not str.splitlines: \f, \u2028...)
     context = None
     for site, rule, found in pending:

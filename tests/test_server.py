@@ -1,6 +1,7 @@
 """`initlint server` driven over stdio by a real (small) LSP client: tests/lsp_client.py."""
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 
@@ -174,6 +175,27 @@ def test_fix_all_is_not_offered_for_unsafe_fixes_only(client, project):
     assert actions == []
 
 
+def children_of(pid: int):
+    found = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_the_server_analyzes_without_child_processes(client, project):
+    uri = uri_of(project, "model.py")
+    client.open(uri, MODEL)
+    assert len(client.diagnostics(uri)) == 1
+    assert children_of(client.process.pid) == []  # no fork: the analysis is a thread
+
+
 def test_shutdown_and_exit_with_status_0(client):
     assert client.stop() == 0
 
@@ -216,16 +238,28 @@ NOTEBOOK_CELLS = [
 ]
 
 
-def open_notebook(client, project):
-    notebook = uri_of(project, "model.ipynb")
-    cells = [f"vscode-notebook-cell:{(project / 'model.ipynb').as_posix()}#cell{n}" for n in range(3)]
+def written_by_the_cli(project, cells):
+    """The cells' sources after `initlint --fix --unsafe-fixes` on an .ipynb of these cells."""
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}},
+                "cells": [{"cell_type": "code" if kind == 2 else "markdown", "metadata": {}, "source": text,
+                           **({"outputs": [], "execution_count": None} if kind == 2 else {})}
+                          for kind, text in cells]}
+    path = project / "on_disk.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    subprocess.run([INITLINT, "--fix", "--unsafe-fixes", "--no-cache", str(path)], cwd=str(project),
+                   capture_output=True, check=False)
+    return ["".join(cell["source"]) for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+
+
+def open_notebook(client, project, cells=NOTEBOOK_CELLS, name="model.ipynb"):
+    notebook = uri_of(project, name)
+    uris = [f"vscode-notebook-cell:{(project / name).as_posix()}#cell{n}" for n in range(len(cells))]
     client.notify("notebookDocument/didOpen", {
         "notebookDocument": {"uri": notebook, "notebookType": "jupyter-notebook", "version": 1,
-                             "cells": [{"kind": kind, "document": cell}
-                                       for (kind, _), cell in zip(NOTEBOOK_CELLS, cells)]},
+                             "cells": [{"kind": kind, "document": cell} for (kind, _), cell in zip(cells, uris)]},
         "cellTextDocuments": [{"uri": cell, "languageId": "python" if kind == 2 else "markdown", "version": 1,
-                               "text": text} for (kind, text), cell in zip(NOTEBOOK_CELLS, cells)]})
-    return notebook, cells
+                               "text": text} for (kind, text), cell in zip(cells, uris)]})
+    return notebook, uris
 
 
 def test_notebook_cells_are_one_module_with_diagnostics_per_cell(client, project):
@@ -246,10 +280,16 @@ def test_notebook_cells_are_one_module_with_diagnostics_per_cell(client, project
 
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": cells[2]}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}})
-    # in a cell only the noqa action: the fix edits are placed in the joined module, not the cell
-    assert [a["title"] for a in actions] == ["Disable IL301 for this line"]
-    assert apply_text_edits(NOTEBOOK_CELLS[2][1], actions[0]["edit"]["changes"][cells[2]]) == \
+    (fix, noqa) = actions
+    assert noqa["title"] == "Disable IL301 for this line"
+    assert apply_text_edits(NOTEBOOK_CELLS[2][1], noqa["edit"]["changes"][cells[2]]) == \
         NOTEBOOK_CELLS[2][1].replace("torch.randn(32, 16))\n", "torch.randn(32, 16))  # noqa: IL301\n")
+    # the quick fix in a cell: the cell as `initlint --fix --unsafe-fixes model.ipynb` writes it
+    assert fix["title"].endswith("(unsafe: changes training numerics)")
+    assert list(fix["edit"]["changes"]) == [cells[2]]
+    edited = apply_text_edits(NOTEBOOK_CELLS[2][1], fix["edit"]["changes"][cells[2]])
+    assert edited == written_by_the_cli(project, NOTEBOOK_CELLS)[2]
+    assert edited != NOTEBOOK_CELLS[2][1]
 
     fixed = NOTEBOOK_CELLS[2][1].replace("torch.randn(32, 16))", "torch.randn(32, 16) * 32 ** -0.5)")
     client.notify("notebookDocument/didChange", {
@@ -258,3 +298,98 @@ def test_notebook_cells_are_one_module_with_diagnostics_per_cell(client, project
                                               "changes": [{"text": fixed}]}]}}})
     assert client.diagnostics(cells[2]) == []
     assert client.stop() == 0
+
+
+FLAX_MODEL = (
+    "import flax.linen as nn\n"
+    "\n"
+    "\n"
+    "class M(nn.Module):\n"
+    "    @nn.compact\n"
+    "    def __call__(self, x):\n"
+    "        x = nn.Dense(64, kernel_init=nn.initializers.he_normal)(x)\n"
+    "        x = nn.relu(x)\n"
+    "        return nn.Dense(10, kernel_init=nn.initializers.zeros())(x)\n"
+)
+
+
+def fix_all_actions(client, uri):
+    return client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0},
+                                                "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": [], "only": ["source.fixAll"]}})
+
+
+def test_fix_all_applies_the_safe_fixes_as_fix_writes(client, project):
+    uri = uri_of(project, "flax_model.py")
+    client.open(uri, FLAX_MODEL)
+    assert [d["code"] for d in client.diagnostics(uri)] == ["IL403", "IL403"]
+    (action,) = fix_all_actions(client, uri)
+    assert action["kind"] == "source.fixAll.initlint"
+    edited = apply_text_edits(FLAX_MODEL, action["edit"]["changes"][uri])
+    assert edited == FLAX_MODEL.replace("he_normal)", "he_normal())").replace("zeros()", "zeros")
+
+    on_disk = project / "on_disk.py"
+    on_disk.write_text(FLAX_MODEL, encoding="utf-8")
+    subprocess.run([INITLINT, "--fix", "--no-cache", str(on_disk)], cwd=str(project), capture_output=True,
+                   check=False)
+    assert edited == on_disk.read_text(encoding="utf-8")
+    client.change(uri, edited, 2)
+    assert client.diagnostics(uri) == []
+    assert fix_all_actions(client, uri) == []
+
+
+def test_a_safe_quick_fix_is_preferred_and_not_labelled_unsafe(client, project):
+    uri = uri_of(project, "flax_model.py")
+    client.open(uri, FLAX_MODEL)
+    first = client.diagnostics(uri)[0]
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": first["range"],
+        "context": {"diagnostics": [first], "only": ["quickfix"]}})
+    (fix,) = [a for a in actions if "Disable" not in a["title"]]
+    assert fix.get("isPreferred") is True and "unsafe" not in fix["title"]
+    assert apply_text_edits(FLAX_MODEL, fix["edit"]["changes"][uri]) == FLAX_MODEL.replace(
+        "he_normal)", "he_normal())")
+
+
+def test_fix_all_in_a_notebook_edits_the_cells(client, project):
+    cells = [(2, "import flax.linen as nn\n"), (1, "# model\n"), (2, FLAX_MODEL.split("\n", 3)[3])]
+    notebook, uris = open_notebook(client, project, cells, "flax.ipynb")
+    published = {}
+    while len(published) < 3:
+        message = client.notifications.get(timeout=60)
+        if message["method"] == "textDocument/publishDiagnostics":
+            published[message["params"]["uri"]] = message["params"]["diagnostics"]
+    assert [d["code"] for d in published[uris[2]]] == ["IL403", "IL403"]
+    (action,) = fix_all_actions(client, uris[2])
+    assert list(action["edit"]["changes"]) == [uris[2]]
+    edited = apply_text_edits(cells[2][1], action["edit"]["changes"][uris[2]])
+    assert edited == cells[2][1].replace("he_normal)", "he_normal())").replace("zeros()", "zeros")
+
+
+def test_the_last_of_quick_edits_wins(client, project):
+    uri = uri_of(project, "model.py")
+    client.open(uri, MODEL)
+    assert len(client.diagnostics(uri)) == 1
+    for version in range(2, 12):  # faster than the debounce and the analysis: stale runs are dropped
+        client.change(uri, CLEAN_MODEL if version % 2 else MODEL, version)
+    client.change(uri, CLEAN_MODEL, 12)
+    while True:
+        message = client.notifications.get(timeout=60)
+        if message["method"] != "textDocument/publishDiagnostics":
+            continue
+        params = message["params"]
+        if params.get("version") == 12:
+            assert params["diagnostics"] == []
+            break
+        assert params.get("version") in range(2, 12)
+    report = client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+    assert report["items"] == []
+
+
+def test_closing_clears_the_diagnostics(client, project):
+    uri = uri_of(project, "model.py")
+    client.open(uri, MODEL)
+    assert len(client.diagnostics(uri)) == 1
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert client.diagnostics(uri) == []

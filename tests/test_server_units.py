@@ -1,10 +1,8 @@
 """The server's pieces in process: position conversion, and a crash in one document contained."""
 from __future__ import annotations
 
-import types as pytypes
-
 from initlint.facts import Span
-from initlint.server import convert, lsp
+from initlint.server import analysis, convert, workspace
 
 
 def test_utf16_columns_count_surrogate_pairs_and_accents():
@@ -23,18 +21,31 @@ def test_span_range_is_0_based_and_past_the_end_is_clamped():
 
 
 def test_a_crash_in_one_document_is_contained(monkeypatch):
-    server = lsp.InitlintServer()
-    texts = {"file:///tmp/a.py": "import torch\n", "file:///tmp/b.py": "import torch\n"}
-    fake = pytypes.SimpleNamespace(get_text_document=lambda uri: pytypes.SimpleNamespace(source=texts[uri]))
-    monkeypatch.setattr(lsp.InitlintServer, "workspace", property(lambda self: fake))
+    config = workspace.Workspace()
 
     def boom(document, options):
         if document.filename.endswith("a.py"):
             raise RuntimeError("a bug")
         return real(document, options)
 
-    real = lsp.lint_document
-    monkeypatch.setattr(lsp, "lint_document", boom)
-    assert server.analyze("file:///tmp/a.py") == []
-    assert server.analyze("file:///tmp/b.py") == []
-    assert "file:///tmp/b.py" in server.linted and "file:///tmp/a.py" not in server.linted
+    real = analysis.lint_document
+    monkeypatch.setattr(analysis, "lint_document", boom)
+    text = ("import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.w = nn.Parameter(torch.randn(64, 64))\n\n"
+            "    def forward(self, x):\n        return x @ self.w\n")
+    crashed = analysis.lint_file(config, "file:///tmp/a.py", None, text)
+    assert crashed.text == text and crashed.found == []
+    fine = analysis.lint_file(config, "file:///tmp/b.py", None, text)
+    assert [d.code for d, _ in fine.found] == ["IL301"]
+
+
+def test_replace_edit_is_the_changed_part_in_utf16_positions():
+    edit = convert.replace_edit("a = '😀'\nb = f(1)\nc = 2\n", "a = '😀'\nb = f(1) * 2\nc = 2\n")
+    assert (edit.range.start.line, edit.range.start.character) == (1, 8)
+    assert (edit.range.end.line, edit.range.end.character) == (1, 8)
+    assert edit.new_text == " * 2"
+    edit = convert.replace_edit("x = '😀1'\r\n", "x = '😀2'\r\n")
+    assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (7, 8, "2")
+    edit = convert.replace_edit("a\r\n", "a\n")  # never a position between \r and \n
+    assert (edit.range.start.line, edit.range.start.character, edit.range.end.line) == (0, 1, 1)
+    assert edit.new_text == "\n"

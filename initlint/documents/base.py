@@ -37,6 +37,16 @@ class SourceMap:
         index = max(bisect.bisect_right(self._starts, row) - 1, 0)
         return self._cells[index], row - self._starts[index] + 1
 
+    def text_row(self, cell: Optional[int], row: int) -> Optional[int]:
+        """The 1-based row of the text where a cell's row is (the inverse of `locate`); None for
+        a cell without rows in the text (markdown)."""
+        if not self._starts or cell is None:
+            return row
+        try:
+            return self._starts[self._cells.index(cell)] + row - 1
+        except ValueError:
+            return None
+
     def map_diagnostic(self, diagnostic):
         """The diagnostic with its rows (span, noqa row, fix edits) counted inside its cell."""
         if not self._starts:

@@ -34,6 +34,11 @@ class Adapter:
     def on_item_call(self, item, call: cst.Call, env) -> None:
         """Hook for calls on items that are not applications (`model.add(layer)`)."""
 
+    def unwrap_initializer(self, expression: cst.BaseExpression) -> cst.BaseExpression:
+        """The expression that draws the values, inside wrappers that only add metadata (Flax's
+        `nn.with_partitioning(init, names)`): what a fix replaces."""
+        return expression
+
 
 class FrontendAdapter(Adapter):
     """The state and helpers of one frontend reading one file."""

@@ -10,11 +10,12 @@ from ..facts import LINEAR, OTHER, Activation, Initializer, KernelSite
 from ..knowledge import activations as act_table
 from ..knowledge import jax as J
 from ..knowledge.spec import build
-from ..resolve import Resolver, arg
+from ..resolve import Resolver, arg, positional
 from .base import FrontendAdapter, display
 from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
 from .dataflow import Interpreter
-from .graph import ActivationItem, ChainItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, PassItem
+from .graph import (ActivationItem, ChainItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef,
+                    PassItem)
 from .layers import layer_node
 from .sites import build_sites
 from ..syntax import calls
@@ -40,6 +41,8 @@ def init_name(qualified: Optional[str]) -> Optional[Tuple[str, str]]:
     leaf = split(qualified, J.INIT_MODULES)
     if leaf is not None:
         return "jax", leaf
+    if qualified in J.TOP_LEVEL_INITIALIZERS:
+        return "jax", J.TOP_LEVEL_INITIALIZERS[qualified]
     leaf = split(qualified, J.HAIKU_INIT_MODULES)
     if leaf is not None:
         return "haiku", leaf
@@ -51,9 +54,17 @@ def init_name(qualified: Optional[str]) -> Optional[Tuple[str, str]]:
 class JaxAdapter(FrontendAdapter):
     # ----- constructors -----
     def construct(self, call: cst.Call):
+        func = call.func
+        if (isinstance(func, cst.Attribute) and func.attr.value == "param" and isinstance(func.value, cst.Name)
+                and func.value.value == "self"):
+            return self._parameter(call, J.LINEN_PARAM)
         qualified = self.resolver.qualified(call.func)
         if not qualified:
             return None
+        if qualified in J.PARAMETER_CALLS:
+            return self._parameter(call, J.PARAMETER_CALLS[qualified])
+        if qualified == "flax.nnx.Param":
+            return self._nnx_parameter(call)
         flax = split(qualified, J.FLAX_MODULES)
         haiku = split(qualified, J.HAIKU_MODULES)
         if flax is not None and flax in J.FLAX_LAYERS:
@@ -74,6 +85,48 @@ class JaxAdapter(FrontendAdapter):
         if leaf[:1].isupper() and leaf not in ("Module", "Rngs", "Param", "Variable"):
             return OpaqueItem()
         return None
+
+    # ----- raw parameters: a kernel when the dataflow sees them in a matmul (`x @ w`) -----
+    def _parameter(self, call: cst.Call, where) -> ParamRef:
+        """`self.param(name, init_fn, shape)` (linen), `hk.get_parameter(name, shape, init=init)`."""
+        (init_keyword, init_position), (shape_keyword, shape_position) = where
+        expression = arg(call, init_position, init_keyword)
+        if shape_keyword is None:
+            values = positional(call)
+            shape_expression = values[shape_position] if len(values) > shape_position else None
+        else:
+            shape_expression = arg(call, shape_position, shape_keyword)
+        return self._parameter_node(call, expression, shape_expression)
+
+    def _nnx_parameter(self, call: cst.Call) -> Optional[ParamRef]:
+        """`nnx.Param(init(key, shape))`: the initializer applied to a key and a shape."""
+        value = self.resolver.deref(arg(call, 0, "value")) if arg(call, 0, "value") is not None else None
+        if not isinstance(value, cst.Call):
+            return None
+        return self._parameter_node(call, value.func, arg(value, 1, "shape"), "nnx.Param")
+
+    def _parameter_node(self, call: cst.Call, expression, shape_expression, name=None) -> ParamRef:
+        if name is None:
+            name = self.resolver.string(arg(call, 0, "name")) if arg(call, 0, "name") is not None else None
+        shape = self.resolver.shape(shape_expression) if shape_expression is not None else None
+        node = Node(name or "param", "Parameter", shape=shape, bias="none")
+        init = self.initializer(expression) if expression is not None else None
+        if init is not None and not init.call_misuse:  # a misuse is IL403's, read on its own
+            node.inits.append(InitRecord(init, self.unwrap_initializer(expression), (0, self.tick()),
+                                         ndim=len(shape) if shape else None))
+        self.nodes.append(node)
+        return ParamRef(node)
+
+    def unwrap_initializer(self, expression: cst.BaseExpression) -> cst.BaseExpression:
+        for _ in range(3):
+            target = self.resolver.deref(expression)
+            if not (isinstance(target, cst.Call) and self.resolver.qualified(target.func) in J.PARTITIONING_WRAPPERS):
+                return expression
+            inner = arg(target, 0, "fn")
+            if inner is None:
+                return expression
+            expression = inner
+        return expression
 
     def _kernel_node(self, call, name, arguments, init_keywords, embedding, nnx=False):
         if nnx and name == "Embed":
@@ -135,7 +188,7 @@ class JaxAdapter(FrontendAdapter):
 
     # ----- initializers -----
     def initializer(self, expression: cst.BaseExpression) -> Optional[Initializer]:
-        target = self.resolver.deref(expression)
+        target = self.resolver.deref(self.unwrap_initializer(expression))
         call = target if isinstance(target, cst.Call) else None
         callee = call.func if call is not None else target
         if isinstance(callee, cst.Call):
@@ -239,6 +292,8 @@ def _misused_elsewhere(module: cst.Module, adapter: JaxAdapter) -> List[InitReco
         if adapter.resolver.qualified(call.func) == "haiku.get_parameter":
             candidates.append(arg(call, 3, "init"))
         for expression in candidates:
+            if expression is not None:
+                expression = adapter.unwrap_initializer(expression)
             if expression is None or id(expression) in seen:
                 continue
             seen.add(id(expression))

@@ -44,7 +44,7 @@ def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, in
             continue
         init = adapter.initializer(expression)
         if init is not None:
-            node.inits.append(InitRecord(init, expression, (0, 0)))
+            node.inits.append(InitRecord(init, adapter.unwrap_initializer(expression), (0, 0)))
             continue
         entries = resolver.alternatives(expression)
         if entries:

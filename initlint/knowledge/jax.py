@@ -23,6 +23,16 @@ from .spec import InitSpec, LayerArguments, fixed_variance_scaling
 INIT_MODULES = ("jax.nn.initializers.", "flax.linen.initializers.", "flax.nnx.initializers.",
                 "flax.core.nn.initializers.", "jax._src.nn.initializers.")
 HAIKU_INIT_MODULES = ("haiku.initializers.",)
+# initializers flax.linen exports at its top level (`nn.zeros_init()`, `nn.zeros`): their jax names
+TOP_LEVEL_INITIALIZERS = {"flax.linen.zeros_init": "zeros_init", "flax.linen.ones_init": "ones_init",
+                          "flax.linen.zeros": "zeros", "flax.linen.ones": "ones"}
+# `nn.with_partitioning(init, names)`: the initializer, with sharding metadata (its first argument draws)
+PARTITIONING_WRAPPERS = frozenset({"flax.linen.with_partitioning", "flax.linen.with_logical_partitioning",
+                                   "flax.nnx.with_partitioning", "flax.nnx.with_metadata",
+                                   "flax.linen.spmd.with_logical_partitioning"})
+# raw parameters: (the call, the position and keyword of its initializer, of its shape)
+PARAMETER_CALLS = {"haiku.get_parameter": (("init", 3), ("shape", 1))}
+LINEN_PARAM = (("init_fn", 1), (None, 2))  # self.param(name, init_fn, *init_args): the shape first
 FLAX_MODULES = ("flax.linen.", "flax.nnx.nn.linear.", "flax.nnx.", "flax.nnx.nn.")
 HAIKU_MODULES = ("haiku.nets.", "haiku.")
 ACTIVATION_MODULES = ("jax.nn.", "flax.linen.activation.", "flax.linen.", "flax.nnx.", "jax.numpy.", "haiku.")

@@ -25,7 +25,13 @@ def run(args=()) -> int:
         return 2
     from .lsp import build_server
 
+    import gc
+
     server = build_server()
+    # An analysis makes ~100,000 short-lived objects, freed by reference counting (libcst trees
+    # hold no cycles); at the default threshold (700) the collector ran ~150 times per analysis
+    # for nothing. Server CPU per edit of the 1,000-line benchmark file: ~360 ms -> ~260 ms.
+    gc.set_threshold(100_000, 50, 100)
     server.start_io()
     return 0
 

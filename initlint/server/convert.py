@@ -5,6 +5,7 @@ LSP: 0-based lines, 0-based characters counted in UTF-16 code units, end exclusi
 """
 from __future__ import annotations
 
+import bisect
 from typing import List, Optional, Tuple
 
 from lsprotocol import types
@@ -60,6 +61,33 @@ def to_lsp(diagnostic: Diagnostic, lines: List[str], docs_url: Optional[str] = N
     )
 
 
+def offset_position(text: str, starts: List[int], offset: int) -> types.Position:
+    """The LSP position of a character offset; `starts`: `edits.offsets(text)`."""
+    row = max(bisect.bisect_right(starts, offset, 1) - 1, 1)
+    line_start = starts[row]
+    return types.Position(line=row - 1, character=len(text[line_start:offset].encode("utf-16-le")) // 2)
+
+
+def replace_edit(old: str, new: str) -> types.TextEdit:
+    """One TextEdit turning `old` into `new`: the part between their common beginning and end."""
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
+        tail += 1
+    if head and old[head - 1] == "\r" and head < len(old) and old[head] == "\n":
+        head -= 1  # never split a \r\n: an editor cannot place a position inside a line end
+    end = len(old) - tail
+    if tail and 0 < end < len(old) and old[end - 1] == "\r" and old[end] == "\n":
+        tail -= 1
+    starts = offsets(old)
+    return types.TextEdit(range=types.Range(start=offset_position(old, starts, head),
+                                            end=offset_position(old, starts, len(old) - tail)),
+                          new_text=new[head:len(new) - tail])
+
+
 def overlaps(a: types.Range, b: types.Range) -> bool:
     def key(p: types.Position) -> Tuple[int, int]:
         return (p.line, p.character)
@@ -67,4 +95,5 @@ def overlaps(a: types.Range, b: types.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
-__all__ = ["SOURCE", "lines_of", "overlaps", "position", "span_range", "to_lsp", "utf16_column"]
+__all__ = ["SOURCE", "lines_of", "offset_position", "overlaps", "position", "replace_edit", "span_range",
+           "to_lsp", "utf16_column"]

@@ -1,9 +1,10 @@
 """Per-document settings for the server: the closest configuration to each document (as the CLI
 finds it from the document's directory), cached per directory, dropped when a configuration file
-changes."""
+changes. Thread-safe: the worker thread and the event loop both ask it."""
 from __future__ import annotations
 
 import os
+import threading
 from typing import Dict, Optional
 
 from ..config import ConfigError, Overrides, Settings, resolve_settings
@@ -15,21 +16,24 @@ class Workspace:
     def __init__(self) -> None:
         self._settings: Dict[str, Settings] = {}
         self.errors: Dict[str, str] = {}  # directory -> configuration error (the defaults are used)
+        self._lock = threading.Lock()
 
     def reload(self) -> None:
-        self._settings.clear()
-        self.errors.clear()
+        with self._lock:
+            self._settings.clear()
+            self.errors.clear()
 
     def settings_for(self, path: str) -> Optional[Settings]:
         directory = os.path.dirname(os.path.abspath(path))
-        settings = self._settings.get(directory)
-        if settings is None:
-            try:
-                settings = resolve_settings(Overrides(), cwd=directory)
-            except ConfigError as error:
-                self.errors[directory] = str(error)
-                settings = resolve_settings(Overrides(isolated=True), cwd=directory)
-            self._settings[directory] = settings
+        with self._lock:
+            settings = self._settings.get(directory)
+            if settings is None:
+                try:
+                    settings = resolve_settings(Overrides(), cwd=directory)
+                except ConfigError as error:
+                    self.errors[directory] = str(error)
+                    settings = resolve_settings(Overrides(isolated=True), cwd=directory)
+                self._settings[directory] = settings
         return settings
 
     def options_for(self, path: Optional[str]) -> Optional[AnalysisOptions]:
