@@ -3,7 +3,6 @@ base URL that `docs-url` in the configuration replaces; the same address in JSON
 --list-rules and the language server."""
 from __future__ import annotations
 
-import types as pytypes
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,8 @@ import pytest
 from initlint.config import ConfigError, load_config
 from initlint.report import DOCS_URL, rule_url
 from initlint.rules import ALL_RULES
-from initlint.server import convert, lsp
+from initlint.server import analysis, convert
+from initlint.server.workspace import Workspace
 
 from .conftest import ZERO_KERNEL
 
@@ -89,10 +89,8 @@ def test_the_server_conversion_carries_the_page(tmp_path):
     assert convert.to_lsp(diagnostic, lines, MIRROR).code_description.href == f"{MIRROR}/IL101.md"
 
 
-def test_the_server_reads_docs_url_from_the_documents_configuration(tmp_path, monkeypatch):
+def test_the_server_reads_docs_url_from_the_documents_configuration(tmp_path):
     project = _project(tmp_path)
-    uri = (project / "m.py").as_uri()
-    fake = pytypes.SimpleNamespace(get_text_document=lambda _: pytypes.SimpleNamespace(source=ZERO_KERNEL))
-    monkeypatch.setattr(lsp.InitlintServer, "workspace", property(lambda self: fake))
-    found = lsp.InitlintServer().analyze(uri)
+    path = project / "m.py"
+    found = analysis.lint_file(Workspace(), path.as_uri(), str(path), ZERO_KERNEL).items
     assert [(item.code, item.code_description.href) for item in found] == [("IL101", f"{MIRROR}/IL101.md")]

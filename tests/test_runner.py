@@ -100,7 +100,7 @@ def test_chunks_hold_every_task_once_biggest_first():
 
 
 def test_small_runs_stay_in_process(tmp_path, monkeypatch):
-    paths = make_tree(tmp_path, copies=1)
+    paths = make_tree(tmp_path, copies=1)[:12]  # a dozen files: well below PARALLEL_MIN_BYTES
 
     def no_workers(*args, **kwargs):
         raise AssertionError("worker processes for a small run")
@@ -215,7 +215,7 @@ def test_a_damaged_entry_is_a_miss_never_fatal(tmp_path, damage):
 
 
 def test_an_unwritable_cache_is_ignored(tmp_path):
-    paths = make_tree(tmp_path, copies=1)
+    paths = make_tree(tmp_path, copies=1)[:12]  # in process: the run's own store is the one that gives up
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the cache directory would go")
     store = Cache(str(blocker / "cache"))
