@@ -108,8 +108,8 @@ def type_tests(test):
                 break
 
 
-def bare_name(tensor) -> Optional[str]:
-    """`p` for `p`, `p.data`, `p.detach()`: a loop variable written whole."""
+def without_data(tensor):
+    """`w` for `w`, `w.data`, `w.detach()`: the tensor an in-place init writes to."""
     node = tensor
     while True:
         if isinstance(node, cst.Attribute) and node.attr.value == "data":
@@ -117,5 +117,10 @@ def bare_name(tensor) -> Optional[str]:
         elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "detach":
             node = node.func.value
         else:
-            break
+            return node
+
+
+def bare_name(tensor) -> Optional[str]:
+    """`p` for `p`, `p.data`, `p.detach()`: a loop variable written whole."""
+    node = without_data(tensor)
     return node.value if isinstance(node, cst.Name) else None

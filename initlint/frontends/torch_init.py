@@ -14,7 +14,7 @@ from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
 from ..syntax import calls, statements, walk
-from .assigned import assigned_init, bare_name, is_weight, type_tests
+from .assigned import assigned_init, bare_name, is_weight, type_tests, without_data
 from .base import bias_kind, display, receiver_attribute
 from .graph import ActivationItem, ChainItem, GroupItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef, PassItem, kernel_nodes
 
@@ -498,14 +498,7 @@ def _ndim(node: Node) -> Optional[int]:
 
 def _split_target(tensor, receiver: str) -> Tuple[Optional[cst.BaseExpression], Optional[str]]:
     """`self.fc.weight.data` -> (self.fc, "weight"); `self.w` -> (None, "w")."""
-    node = tensor
-    while True:
-        if isinstance(node, cst.Attribute) and node.attr.value == "data":
-            node = node.value
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "detach":
-            node = node.func.value
-        else:
-            break
+    node = without_data(tensor)
     if isinstance(node, cst.Attribute):
         if isinstance(node.value, cst.Name) and node.value.value == receiver:
             return None, node.attr.value
