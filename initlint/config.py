@@ -27,7 +27,7 @@ CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "tf-version",
+    "force-exclude", "tf-version", "max-file-size",
 )
 RULE_KEYS = ("select", "ignore", "extend-select")
 
@@ -132,6 +132,7 @@ class FileConfig:
     respect_gitignore: Optional[bool] = None
     force_exclude: Optional[bool] = None
     tf_version: Optional[int] = None  # 1 or 2: how TensorFlow code is read (None: from each file's imports)
+    max_file_size: Optional[int] = None  # bytes of source beyond which a file is IL000 (None: $INITLINT_MAX_FILE_SIZE)
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -195,6 +196,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     if force is not None and not isinstance(force, bool):
         raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
     tf_version = _tf_version(shown, section.get("tf-version"))
+    max_size = _max_file_size(shown, section.get("max-file-size"))
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -207,7 +209,18 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=tf_version,
+        max_file_size=max_size,
     )
+
+
+def _max_file_size(shown: str, value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{shown}: `max-file-size` must be an integer (bytes; 0: no limit), not {_toml_type(value)}")
+    if value < 0:
+        raise ConfigError(f"{shown}: `max-file-size` must be 0 (no limit) or more bytes, not {value}")
+    return value
 
 
 def _tf_version(shown: str, value: Any) -> Optional[int]:
@@ -295,10 +308,11 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False  # apply the excludes to the files named on the command line too
     tf_version: Optional[int] = None
+    max_file_size: Optional[int] = None  # None: $INITLINT_MAX_FILE_SIZE, else the default
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
-        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version))
+        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version, self.max_file_size))
 
     @property
     def config_path(self) -> Optional[str]:
@@ -389,6 +403,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=config.tf_version,
+        max_file_size=config.max_file_size,
     )
 
 

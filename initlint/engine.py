@@ -24,7 +24,7 @@ from .options import AnalysisOptions
 PARSE_ERROR = "IL000"
 NESTED = syntax.NESTED
 MAX_DEPTH = syntax.MAX_DEPTH
-_OUT_OF_MEMORY = "out of memory while analyzing it ({:.1f} MB of source); lower INITLINT_MAX_FILE_SIZE to skip such files"
+_OUT_OF_MEMORY = "out of memory while analyzing it ({:.1f} MB of source); lower `max-file-size` (or INITLINT_MAX_FILE_SIZE) to skip such files"
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*initlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 

@@ -25,10 +25,11 @@ def fix(document: Document, options: AnalysisOptions, unsafe: bool) -> Tuple[Doc
     if not may_need_fixes(document, text):
         return document, 0  # the prefilter, as lint uses it: nothing in it can initialize a kernel
     # Files with syntax errors are never touched: the fix loop's analysis gives them no edits.
+    options = AnalysisOptions.of(options)
     fixed, applied = fix_text(text, document.filename, options, unsafe)
     if fixed == text:
         return document, applied
-    if not parses(fixed):
+    if not parses(fixed, options.max_file_size):
         return document, 0
     return document.with_text(fixed), applied
 
