@@ -130,3 +130,55 @@ def test_the_same_projection_into_a_relu_is_still_reported():
     source = FOURIER[2].replace("torch.cat([torch.sin(proj), torch.cos(proj)], dim=-1)", "torch.relu(proj)")
     assert codes(source) == ["IL301"]
     assert "        self.B = nn.Parameter(torch.randn(128, 64) * (2.0 / 64) ** 0.5)\n" in fixed(source)
+
+
+IN_OUT = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.empty(512, 64))
+        self.u = nn.Parameter(torch.empty(64, 32))
+        self.v = nn.Parameter(torch.empty(32, 16))
+        nn.init.xavier_uniform_(self.w)
+        nn.init.normal_(self.u)
+        nn.init.xavier_normal_(self.v)
+
+    def forward(self, x):
+        x = F.relu(x @ self.w)
+        x = F.relu(x @ self.u)
+        return F.linear(x, self.v.t())
+"""
+
+
+def test_kaiming_written_onto_an_in_out_parameter_takes_fan_out():
+    """Before: `kaiming_uniform_(self.w, nonlinearity="relu")`: torch takes the fan-in from size(1)
+    (64, the fan-out of `x @ W`), so the weights were sqrt(8) times too large."""
+    out = fixed(IN_OUT)
+    assert '        nn.init.kaiming_uniform_(self.w, mode="fan_out", nonlinearity="relu")\n' in out
+    assert '        nn.init.kaiming_normal_(self.u, mode="fan_out", nonlinearity="relu")\n' in out
+    assert "        nn.init.xavier_normal_(self.v)\n" in out  # no activation after it: Xavier is right
+    assert fixed(out) == out
+
+
+def test_kaiming_on_a_linear_weight_keeps_torch_default_mode():
+    out = fixed("""
+        import torch.nn as nn
+        import torch.nn.functional as F
+
+
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(512, 64)
+                self.head = nn.Linear(64, 10)
+                nn.init.xavier_uniform_(self.fc.weight)
+
+            def forward(self, x):
+                return self.head(F.relu(self.fc(x)))
+        """)
+    assert '        nn.init.kaiming_uniform_(self.fc.weight, nonlinearity="relu")\n' in out

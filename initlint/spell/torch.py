@@ -69,6 +69,8 @@ def init_call(prefix: str, scheme: str, uniform: bool, activation: Optional[Acti
             args.append(f"mode={mode}")
         args.extend(nonlinearity_args(activation, string))
     elif scheme == LECUN_NORMAL:
+        if mode is not None:
+            args.append(f"mode={mode}")
         args.append(f"nonlinearity={string('linear')}")
     elif activation is not None and activation.family == TANH:
         args.append(f"gain={prefix}.calculate_gain({string('tanh')})")
@@ -143,7 +145,15 @@ class TorchSpeller(Speller):
 def _call(prefix, target, uniform, activation, tensor_text, extras, context, anchor, site) -> str:
     mode = keyword(anchor, "mode") if target == HE and site.init.family == "kaiming" else None
     mode_text = context.code(mode) if mode is not None else None
+    if target in (HE, LECUN_NORMAL) and _fan_in_is_axis_0(site):
+        mode_text = context.string("fan_out")  # torch's fan_out is size(0): the fan-in of `x @ W`
     return init_call(prefix, target, uniform, activation, tensor_text, context.string, extras, mode_text)
+
+
+def _fan_in_is_axis_0(site: KernelSite) -> bool:
+    """A raw 2-D parameter used as `x @ W`, laid out (in, out): torch's kaiming_* `mode="fan_in"`
+    reads size(1), its fan-out, so the kaiming call needs `mode="fan_out"` to scale by the fan-in."""
+    return bool(site.layers) and all(layer.fan_in_axis == 0 for layer in site.layers)
 
 
 def _limit(gain2: float, fan_in: str) -> str:
