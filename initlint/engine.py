@@ -117,7 +117,7 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
         span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
         if _suppressed(lines, span.row, rule.code):
             continue
-        context = context or FileContext(module, text)
+        context = context or FileContext(module, text, positions)  # positions: edits of a part of a call
         hint, fix = speak(site, found, context, span)
         result.diagnostics.append(
             Diagnostic(rule.code, found.message, found.severity, filename, span, hint, fix, noqa_row=span.row)

@@ -182,3 +182,146 @@ def test_kaiming_on_a_linear_weight_keeps_torch_default_mode():
                 return self.head(F.relu(self.fc(x)))
         """)
     assert '        nn.init.kaiming_uniform_(self.fc.weight, nonlinearity="relu")\n' in out
+
+
+SHARED = """
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 256)
+        self.fc2 = nn.Linear(256, 128)
+        self.fc3 = nn.Linear(128, 64)
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                m.weight.data.normal_(0, 1)
+
+    def forward(self, x):
+        x = torch.relu(self.fc1(x))
+        x = torch.relu(self.fc2(x))
+        return torch.relu(self.fc3(x))
+"""
+
+
+def test_a_shared_init_site_gets_a_per_layer_initializer():
+    """Before: `m.weight.data.normal_(0.0, (2.0 / 784) ** 0.5)`: fc1's fan-in for every layer."""
+    out = fixed(SHARED)
+    assert '                nn.init.kaiming_normal_(m.weight.data, nonlinearity="relu")\n' in out
+    assert "784) ** 0.5" not in out
+    assert fixed(out) == out
+
+
+def test_a_shared_init_site_never_switches_the_output_layer():
+    """Before: the loop became He for every Linear, the one feeding the output sigmoid too."""
+    source = SHARED.replace("        self.fc3 = nn.Linear(128, 64)\n", "        self.fc3 = nn.Linear(128, 1)\n").replace(
+        "return torch.relu(self.fc3(x))", "return torch.sigmoid(self.fc3(x))")
+    result = lint_source(textwrap.dedent(source).lstrip("\n"), "m.py")
+    [diagnostic] = result.diagnostics
+    assert diagnostic.fix.applicability == "display-only" and not diagnostic.fix.edits
+    assert "'fc3'" in diagnostic.fix.message
+    same_after_fix(source)
+
+
+def test_an_apply_function_with_a_linear_output_layer_is_not_rewritten():
+    source = """
+    import torch
+    import torch.nn as nn
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(784, 256)
+            self.fc2 = nn.Linear(256, 128)
+            self.out = nn.Linear(128, 10)
+            self.apply(self._init)
+
+        def _init(self, m):
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_uniform_(m.weight)
+
+        def forward(self, x):
+            x = torch.relu(self.fc1(x))
+            x = torch.relu(self.fc2(x))
+            return self.out(x)
+    """
+    assert codes(source) == ["IL201"]
+    same_after_fix(source)
+
+
+SMALLEST = """
+import torch
+import torch.nn as nn
+from torch.nn.init import trunc_normal_, uniform_
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(512, 256)
+        self.a = nn.Linear(256, 256)
+        self.b = nn.Linear(256, 128)
+        self.c = nn.Linear(128, 64)
+        self.out = nn.Linear(64, 10)
+        nn.init.normal_(
+            self.fc.weight,  # note
+            std=1.0,  # TODO
+        )
+        nn.init.trunc_normal_(self.a.weight, std=1.0, a=-0.5, b=0.5)
+        trunc_normal_(self.b.weight, a=-2.0, b=2.0)  # keep the bounds
+        uniform_(self.c.weight, -1.0, 1.0)
+
+    def forward(self, x):
+        x = torch.relu(self.fc(x))
+        x = torch.relu(self.a(x))
+        x = torch.relu(self.b(x))
+        return self.out(torch.relu(self.c(x)))
+"""
+
+SMALLEST_FIXED = """
+import torch
+import torch.nn as nn
+from torch.nn.init import trunc_normal_, uniform_
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(512, 256)
+        self.a = nn.Linear(256, 256)
+        self.b = nn.Linear(256, 128)
+        self.c = nn.Linear(128, 64)
+        self.out = nn.Linear(64, 10)
+        nn.init.normal_(
+            self.fc.weight,  # note
+            std=(2.0 / 512) ** 0.5,  # TODO
+        )
+        nn.init.trunc_normal_(self.a.weight, std=(2.0 / 256) ** 0.5, a=-0.5, b=0.5)
+        trunc_normal_(self.b.weight, a=-2.0, b=2.0, std=(2.0 / 256) ** 0.5)  # keep the bounds
+        uniform_(self.c.weight, -(6.0 / 128) ** 0.5, (6.0 / 128) ** 0.5)
+
+    def forward(self, x):
+        x = torch.relu(self.fc(x))
+        x = torch.relu(self.a(x))
+        x = torch.relu(self.b(x))
+        return self.out(torch.relu(self.c(x)))
+"""
+
+
+def test_a_fix_edits_only_the_scale_and_keeps_comments_and_arguments():
+    """Before: the multi-line call became one line without its comments, and trunc_normal_ lost
+    `a=` and `b=`."""
+    out = fixed(SMALLEST)
+    assert out == SMALLEST_FIXED.lstrip("\n")
+    assert fixed(out) == out
+
+
+def test_a_call_with_nothing_to_keep_is_still_rewritten_whole():
+    out = fixed(SMALLEST.replace("""        nn.init.normal_(
+            self.fc.weight,  # note
+            std=1.0,  # TODO
+        )""", "        nn.init.normal_(self.fc.weight)"))
+    assert '        nn.init.kaiming_normal_(self.fc.weight, nonlinearity="relu")\n' in out
