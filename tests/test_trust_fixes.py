@@ -325,3 +325,31 @@ def test_a_call_with_nothing_to_keep_is_still_rewritten_whole():
             std=1.0,  # TODO
         )""", "        nn.init.normal_(self.fc.weight)"))
     assert '        nn.init.kaiming_normal_(self.fc.weight, nonlinearity="relu")\n' in out
+
+
+def test_a_layer_whose_activation_is_unknown_gets_advice_not_he():
+    """Before: a query projection (its output goes into attention, not a ReLU) got
+    `kaiming_normal_(..., nonlinearity="relu")`, a guess 2x off in variance for it."""
+    source = """
+    import torch.nn as nn
+    from torch.nn import init
+
+
+    class Attention(nn.Module):
+        def __init__(self, d=512):
+            super().__init__()
+            self.q_proj = nn.Linear(d, d)
+
+        def forward(self, x, attend):
+            return attend(self.q_proj(x))
+
+
+    class Model(nn.Module):
+        def _init_weights(self, module):
+            if isinstance(module, Attention):
+                init.normal_(module.q_proj.weight)
+    """
+    result = lint_source(textwrap.dedent(source).lstrip("\n"), "m.py")
+    assert [d.code for d in result.diagnostics] == ["IL301"]
+    assert result.diagnostics[0].fix.applicability == "display-only"
+    same_after_fix(source)

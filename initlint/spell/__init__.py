@@ -153,7 +153,20 @@ def shared_site_goal(site: KernelSite, goal: FixGoal):
     return replace(goal, fan_in=None, fan_in_axis=None), ()
 
 
+def activation_unknown(site: KernelSite, goal: FixGoal) -> bool:
+    """A fan-in-scaled goal for a layer whose activation is not known: He and LeCun/Glorot differ by
+    2x in variance, so no replacement can be known to be right (a query projection is not a ReLU
+    layer); the finding keeps its advice, without an edit."""
+    from ..physics import SCALED
+
+    return goal.goal == SCALED and goal.activation is None and all(
+        layer.activation is None for layer in site.layers)
+
+
 def fix_for(speller: Speller, site: KernelSite, goal: FixGoal, context: FileContext, span: Span) -> Optional[Fix]:
+    if activation_unknown(site, goal):
+        return make_fix(DISPLAY_ONLY, "Scale it by the fan-in: He for a ReLU-like activation after it, "
+                        "LeCun/Glorot otherwise (the activation is not known)", None, span)
     goal, others = shared_site_goal(site, goal)
     if goal is None:
         shown = ", ".join(f"'{name}'" for name in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
