@@ -153,10 +153,12 @@ def lint_paths(
         return display_path(path, cwd)
 
     if (fix or diff) and found.files:
-        from .writeback import fix_files
+        from .writeback import WriteScope, fix_files
 
         run.fixing = fix_files(found.files, settings.options_for, unsafe, diff, shown_name, read_source,
-                               lambda path, shown, message: run.file_error(shown, message, settings.enabled_for(path)))
+                               lambda path, shown, message: run.file_error(shown, message, settings.enabled_for(path)),
+                               scope=WriteScope.of(paths, settings.project_root, cwd),
+                               on_warning=lambda path, shown, message: run.tell(WARNING, shown, message))
     if diff or not lint:
         return run
 

@@ -27,7 +27,7 @@ CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "tf-version", "docs-url",
+    "force-exclude", "tf-version", "docs-url", "max-file-size",
 )
 RULE_KEYS = ("select", "ignore", "extend-select")
 
@@ -133,6 +133,7 @@ class FileConfig:
     force_exclude: Optional[bool] = None
     tf_version: Optional[int] = None  # 1 or 2: how TensorFlow code is read (None: from each file's imports)
     docs_url: Optional[str] = None  # where the rule pages live (report.rule_url)
+    max_file_size: Optional[int] = None  # bytes of source beyond which a file is IL000 (None: $INITLINT_MAX_FILE_SIZE)
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -197,6 +198,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
     tf_version = _tf_version(shown, section.get("tf-version"))
     docs_url = _docs_url(shown, section.get("docs-url"))
+    max_size = _max_file_size(shown, section.get("max-file-size"))
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -210,6 +212,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         force_exclude=force,
         tf_version=tf_version,
         docs_url=docs_url,
+        max_file_size=max_size,
     )
 
 
@@ -221,6 +224,16 @@ def _docs_url(shown: str, value: Any) -> Optional[str]:
     if not value.strip() or any(char.isspace() for char in value.strip()):
         raise ConfigError(f"{shown}: `docs-url` must be a URL without spaces, not {value!r}")
     return value.strip()
+
+
+def _max_file_size(shown: str, value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{shown}: `max-file-size` must be an integer (bytes; 0: no limit), not {_toml_type(value)}")
+    if value < 0:
+        raise ConfigError(f"{shown}: `max-file-size` must be 0 (no limit) or more bytes, not {value}")
+    return value
 
 
 def _tf_version(shown: str, value: Any) -> Optional[int]:
@@ -309,10 +322,11 @@ class Settings:
     force_exclude: bool = False  # apply the excludes to the files named on the command line too
     tf_version: Optional[int] = None
     docs_url: Optional[str] = None  # where the rule pages live (None: report.DOCS_URL)
+    max_file_size: Optional[int] = None  # None: $INITLINT_MAX_FILE_SIZE, else the default
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
-        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version))
+        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version, self.max_file_size))
 
     @property
     def config_path(self) -> Optional[str]:
@@ -404,6 +418,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         force_exclude=force,
         tf_version=config.tf_version,
         docs_url=config.docs_url,
+        max_file_size=config.max_file_size,
     )
 
 

@@ -24,7 +24,7 @@ from .positions import positions as node_positions
 PARSE_ERROR = "IL000"
 NESTED = syntax.NESTED
 MAX_DEPTH = syntax.MAX_DEPTH
-_OUT_OF_MEMORY = "out of memory while analyzing it ({:.1f} MB of source); lower INITLINT_MAX_FILE_SIZE to skip such files"
+_OUT_OF_MEMORY = "out of memory while analyzing it ({:.1f} MB of source); lower `max-file-size` (or INITLINT_MAX_FILE_SIZE) to skip such files"
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*initlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 
@@ -117,7 +117,7 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
         span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
         if _suppressed(lines, span.row, rule.code):
             continue
-        context = context or FileContext(module, text)
+        context = context or FileContext(module, text, positions)  # positions: edits of a part of a call
         hint, fix = speak(site, found, context, span)
         result.diagnostics.append(
             Diagnostic(rule.code, found.message, found.severity, filename, span, hint, fix, noqa_row=span.row)

@@ -34,11 +34,11 @@ def fix_text(text: str, filename: str, options, unsafe: bool) -> Tuple[str, int]
         new_text, used = apply_edits(text, edits)
         if new_text == text:
             break
-        if not parses(new_text):
+        if not parses(new_text, options.max_file_size):
             # Apply the edits one at a time and keep only those that leave the file parseable.
             for edit in used:
                 candidate, _ = apply_edits(text, [edit])
-                if parses(candidate):
+                if parses(candidate, options.max_file_size):
                     text = candidate
                     applied += 1
                     break

@@ -19,10 +19,13 @@ TF_VERSIONS = (1, 2)
 @dataclass(frozen=True)
 class AnalysisOptions:
     """`enabled`: the rule codes to run; `tf_version`: 1 or 2 to force how TensorFlow code is read,
-    None to decide per file from its imports."""
+    None to decide per file from its imports; `max_file_size`: the size guard in bytes."""
 
     enabled: FrozenSet[str]
     tf_version: Optional[int] = None
+    # Bytes of source beyond which a file is not analyzed (IL000): the `max-file-size` setting;
+    # None: $INITLINT_MAX_FILE_SIZE, else the default (see syntax.max_file_size); 0: no limit.
+    max_file_size: Optional[int] = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.enabled, frozenset):

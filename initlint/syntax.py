@@ -103,13 +103,15 @@ def calls(node: cst.CSTNode) -> List[cst.Call]:
 
 NESTED = "too deeply nested to analyze"
 MAX_DEPTH = 600  # syntax-tree depth beyond which libcst and the analysis would recurse too deep
-DEFAULT_MAX_FILE_SIZE = 10_000_000  # bytes of source text ($INITLINT_MAX_FILE_SIZE)
+DEFAULT_MAX_FILE_SIZE = 10_000_000  # bytes of source text (`max-file-size`, $INITLINT_MAX_FILE_SIZE)
+CONFIG_MAX_FILE_SIZE = "max-file-size"
 ENV_MAX_FILE_SIZE = "INITLINT_MAX_FILE_SIZE"
 TOO_LARGE = "too large to analyze"
 
 
 def max_file_size(configured=None) -> int:
-    """`configured`, else $INITLINT_MAX_FILE_SIZE (bytes), else the default; 0 means no limit."""
+    """`configured` (the `max-file-size` setting), else $INITLINT_MAX_FILE_SIZE (bytes), else the
+    default; 0 means no limit."""
     if configured is not None:
         return int(configured)
     import os
@@ -125,8 +127,8 @@ def too_large(text: str, limit=None):
     limit = max_file_size(limit)
     size = len(text) if not limit or len(text) <= limit // 4 else len(text.encode("utf-8", "surrogatepass"))
     if limit and size > limit:
-        return (f"{TOO_LARGE}: {size / 1e6:.1f} MB; raise the limit ({ENV_MAX_FILE_SIZE}, in bytes; "
-                f"now {limit}) to analyze it")
+        return (f"{TOO_LARGE}: {size / 1e6:.1f} MB; raise `{CONFIG_MAX_FILE_SIZE}` (bytes, now {limit}; "
+                f"or {ENV_MAX_FILE_SIZE}) to analyze it")
     return None
 
 

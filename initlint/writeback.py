@@ -16,19 +16,24 @@ from .fixing import fix_text
 from .options import AnalysisOptions
 
 
-def fix(document: Document, options: AnalysisOptions, unsafe: bool) -> Tuple[Document, int]:
+def fix(document: Document, options: AnalysisOptions, unsafe: bool,
+        keep_bytes: bool = True) -> Tuple[Document, int]:
     """(the fixed document, fixes applied). A document that cannot be read or does not parse, or
-    whose fixed text would not parse, comes back as it is, with 0."""
+    whose fixed text would not parse, comes back as it is, with 0; so does (with `keep_bytes`) one
+    whose encoding does not round-trip (`encoding_loses_bytes`)."""
     text = document.text
     if document.error is not None or text is None:
+        return document, 0
+    if keep_bytes and encoding_loses_bytes(document) is not None:
         return document, 0
     if not may_need_fixes(document, text):
         return document, 0  # the prefilter, as lint uses it: nothing in it can initialize a kernel
     # Files with syntax errors are never touched: the fix loop's analysis gives them no edits.
+    options = AnalysisOptions.of(options)
     fixed, applied = fix_text(text, document.filename, options, unsafe)
     if fixed == text:
         return document, applied
-    if not parses(fixed):
+    if not parses(fixed, options.max_file_size):
         return document, 0
     return document.with_text(fixed), applied
 
@@ -124,6 +129,70 @@ def why_not_writable(path: str, state: Optional[ReadState]) -> Optional[str]:
     return None
 
 
+def encoding_loses_bytes(document: Document) -> Optional[str]:
+    """Why writing a fixed `document` back would change bytes initlint did not edit, else None: its
+    encoding maps several byte sequences to one character (cp932 / Shift-JIS duplicates), so
+    encoding the decoded text again does not give the file back. Such a file is not fixed."""
+    data, text = document.data, document.text
+    encoding = getattr(document, "encoding", None)
+    if data is None or text is None or not isinstance(encoding, str):
+        return None  # not a file's bytes decoded as Python text (a notebook is JSON in UTF-8)
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
+        return None  # UTF-8 always round-trips: no need to encode every file again
+    try:
+        same = text.encode(encoding) == data
+    except (UnicodeError, LookupError):
+        same = False
+    if same:
+        return None
+    return (f"could not fix the file: its encoding ({encoding}) does not round-trip (decoding and encoding "
+            f"it again changes bytes), so writing it would change lines no fix touches; fix it by hand")
+
+
+@dataclass(frozen=True)
+class WriteScope:
+    """Where --fix may write: inside the project root or a directory named on the command line
+    (their real paths), or a file named there itself. A directory link found in the walk can lead
+    anywhere (another checkout, the system's site-packages): a file reached that way is not fixed."""
+
+    roots: Tuple[str, ...] = ()
+    named: Tuple[str, ...] = ()  # real paths of the files named on the command line
+
+    @classmethod
+    def of(cls, paths, project_root: str, cwd: str) -> "WriteScope":
+        roots, named = [os.path.realpath(project_root)], []
+        for given in paths:
+            path = os.path.realpath(os.path.join(cwd, os.path.expanduser(given)))
+            (roots if os.path.isdir(path) else named).append(path)
+        return cls(tuple(roots), tuple(named))
+
+    def refusal(self, target: str) -> Optional[str]:
+        """Why the fixed file must not be written to `target`, else None."""
+        real = os.path.realpath(target)
+        if real in self.named or any(_inside(real, root) for root in self.roots):
+            return None
+        return (f"could not fix the file: it is outside the project ({real}, reached through a symbolic link); "
+                f"name it on the command line to fix it")
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def hard_link_note(target: str) -> Optional[str]:
+    """The warning for a file with other hard links: the atomic replace gives this name a new file,
+    and the other names keep the old content."""
+    try:
+        links = os.stat(target).st_nlink
+    except OSError:
+        return None
+    if links <= 1:
+        return None
+    others = links - 1
+    return (f"the file had {others} other hard {'link' if others == 1 else 'links'}; the fixed file replaces "
+            f"only this name, {'that link keeps' if others == 1 else 'those keep'} the old content")
+
+
 def write_target(path: str) -> str:
     """The file a fix of `path` is written to: through a symbolic link to its target (so the link
     stays a link and the real file is fixed)."""
@@ -144,8 +213,11 @@ class FixRun:
 
 def fix_files(files: List[str], options_for: Callable[[str], AnalysisOptions], unsafe: bool, diff_only: bool,
               shown_name: Callable[[str], str], read_source: Callable[[str], bytes],
-              on_error: Callable[[str, str, str], None]) -> FixRun:
-    """Fix every file in place (or collect the diffs), in a stable order, one file at a time."""
+              on_error: Callable[[str, str, str], None], scope: Optional[WriteScope] = None,
+              on_warning: Optional[Callable[[str, str, str], None]] = None) -> FixRun:
+    """Fix every file in place (or collect the diffs), in a stable order, one file at a time.
+    `scope`: where files may be written (None: anywhere); `on_warning(path, shown, message)`:
+    hears what was written but deserves a word (a hard link broken)."""
     run = FixRun()
     written = set()  # real paths: a file reached through a link and by its own name is fixed once
     for path in files:
@@ -162,27 +234,34 @@ def fix_files(files: List[str], options_for: Callable[[str], AnalysisOptions], u
             continue  # else reported by the lint pass that follows
         state = read_state(target, data)
         document = documents.from_bytes(data, shown)
-        fixed, applied = fix(document, options_for(path), unsafe)
+        fixed, applied = fix(document, options_for(path), unsafe, keep_bytes=False)
         if fixed is document:
+            continue
+        refusal = encoding_loses_bytes(document)
+        if refusal is not None:  # --diff too: its diff would not show the untouched lines that change
+            on_error(path, shown, refusal)
             continue
         if diff_only:
             run.fixed += applied
             run.files_changed += 1
             run.diffs.append(document.diff(fixed))
             continue
-        refusal = why_not_writable(target, state)
+        refusal = (scope.refusal(target) if scope is not None else None) or why_not_writable(target, state)
         if refusal is not None:
             on_error(path, shown, refusal)
             continue
+        note = hard_link_note(target)
         try:
             write_atomic(target, fixed.to_bytes())
         except (OSError, UnicodeEncodeError) as error:
             on_error(path, shown, f"could not write the fixed file: {error}")
             continue
         written.add(os.path.realpath(target))
+        if note is not None and on_warning is not None:
+            on_warning(path, shown, note)
         run.fixed += applied  # only what was written
         run.files_changed += 1
     return run
 
 
-__all__ = ["FixOutcome", "FixRun", "encode", "fix", "fix_files", "fix_source", "unified_diff", "write_atomic"]
+__all__ = ["FixOutcome", "FixRun", "WriteScope", "encode", "encoding_loses_bytes", "hard_link_note", "fix", "fix_files", "fix_source", "unified_diff", "write_atomic"]

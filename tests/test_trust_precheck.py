@@ -65,3 +65,25 @@ def test_memory_error_is_reported_as_such(monkeypatch):
     result = lint_source(BUGGY, "m.py")
     (diagnostic,) = result.diagnostics
     assert diagnostic.code == "IL000" and "out of memory" in diagnostic.message
+
+
+def test_the_size_limit_is_a_configuration_key_named_in_the_message(run, tmp_path):
+    """Before: only $INITLINT_MAX_FILE_SIZE existed, `max-file-size` was an unknown key."""
+    (tmp_path / "m.py").write_text(BUGGY)
+    (tmp_path / "initlint.toml").write_text("max-file-size = 100\n")
+    result = run("m.py")
+    assert result.returncode == 1, result.stderr
+    assert "IL000" in result.stdout and "too large to analyze: 0.0 MB; raise `max-file-size`" in result.stdout
+    assert "IL301" not in result.stdout
+    fixed = run("--fix", "--unsafe-fixes", "m.py")
+    assert (tmp_path / "m.py").read_text() == BUGGY and fixed.returncode == 1
+    (tmp_path / "initlint.toml").write_text("max-file-size = 0\n")  # 0: no limit; the cache knows the key
+    assert "IL301" in run("m.py", env={"INITLINT_MAX_FILE_SIZE": "100"}).stdout  # the setting wins
+
+
+@pytest.mark.parametrize("value, said", [('"10MB"', "must be an integer"), ("-1", "must be 0 (no limit) or more")])
+def test_a_bad_max_file_size_is_a_clear_configuration_error(run, tmp_path, value, said):
+    (tmp_path / "m.py").write_text(BUGGY)
+    (tmp_path / "initlint.toml").write_text(f"max-file-size = {value}\n")
+    result = run("m.py")
+    assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr

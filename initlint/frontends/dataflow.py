@@ -262,6 +262,8 @@ class Interpreter(FlowRecorder):
             if node.attr.value in ("T", "mT", "data"):
                 return base
             return None  # x.shape, x.dtype...
+        if isinstance(base, ParamRef) and node.attr.value in ("T", "mT"):
+            return transposed(base)
         if isinstance(base, (ParamRef, ParamProduct)) and node.attr.value in ("T", "mT", "data"):
             return base
         if isinstance(base, list) and len(base) == 1:
@@ -329,6 +331,8 @@ class Interpreter(FlowRecorder):
                 for argument in call.args:
                     self.eval(argument.value, env)
                 return None
+            if isinstance(receiver, ParamRef) and _transposes(func.attr.value, call):
+                return transposed(receiver)
             if isinstance(receiver, (ParamRef, ParamProduct)):
                 op = self.adapter.method_op(func.attr.value, call)
                 args = [self.eval(a.value, env) for a in call.args]
@@ -395,6 +399,11 @@ class Interpreter(FlowRecorder):
         if kind == "meta":
             return input_flow()
         flows = [v for v in values if isinstance(v, (Flow, ParamRef, list))]
+        if kind == "periodic":  # sin/cos of x @ W: W is a Fourier-feature projection
+            for tap in (as_flow(values[0]).taps if values and as_flow(values[0]) is not None else ()):
+                if tap.node is not None:
+                    tap.node.fourier = True
+            return input_flow()
         if kind in ("act", "norm", "pass"):
             first = values[0] if values else None
             if isinstance(first, list):
@@ -455,3 +464,16 @@ def _name_layers(name: str, value) -> None:
         for index, child in enumerate(value.items):
             if isinstance(child, KernelItem) and child.node.name == child.node.kind:
                 child.node.name = f"{name}[{index}]"
+def transposed(ref: ParamRef) -> ParamRef:
+    """`w.T` / `w.t()`: the same parameter with its axes swapped (for the fan-in axis)."""
+    return ParamRef(ref.node, not ref.transposed)
+
+
+def _transposes(method: str, call: cst.Call) -> bool:
+    """`w.t()`, `w.transpose(0, 1)` / `(-1, -2)`: a 2-D transpose."""
+    if method == "t":
+        return not call.args
+    if method in ("transpose", "swapaxes"):
+        return len(call.args) == 2
+    return False
+

@@ -203,12 +203,13 @@ class FlowRecorder:
             node.applied = True
         for node in weights if axes_known else ():
             if node.shape and len(node.shape) == 2 and node.fan_in_axis is None:
+                # F.linear(x, W) and W @ x take the fan-in from axis 1, x @ W from axis 0; W.t() swaps.
                 if transposed:
-                    node.fan_in_axis = 1
+                    node.fan_in_axis = 0 if getattr(right, "transposed", False) else 1
                 elif right_params and isinstance(right, ParamRef):
-                    node.fan_in_axis = 0
+                    node.fan_in_axis = 1 if right.transposed else 0
                 elif left_params and isinstance(left, ParamRef) and not right_params:
-                    node.fan_in_axis = 1
+                    node.fan_in_axis = 0 if left.transposed else 1
                 if node.fan_in_axis is not None:
                     node.fan_in = node.shape[node.fan_in_axis]
         data = as_flow(left) if right_params else as_flow(right)

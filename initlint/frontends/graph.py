@@ -61,6 +61,7 @@ class Node:
         self.applied = False
         self.gated = False  # its output multiplies another tensor (a gate): the product breaks symmetry
         self.rescaled = False  # G7: the weight or its output is normalized or rescaled at run time
+        self.fourier = False  # its output feeds sin/cos: Fourier features, the scale is a chosen bandwidth
 
     def __repr__(self) -> str:
         return f"Node({self.name!r}, {self.kind})"
@@ -149,9 +150,11 @@ class OpaqueItem(Item):
 
 @dataclass(eq=False)
 class ParamRef:
-    """A raw weight parameter used directly in a matmul."""
+    """A raw weight parameter used directly in a matmul; `transposed` after `.t()` / `.T`, which
+    swaps the axis a matmul takes the fan-in from."""
 
     node: Node
+    transposed: bool = False
 
 
 @dataclass(eq=False)

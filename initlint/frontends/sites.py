@@ -29,7 +29,7 @@ def context(node: Node, predecessors: Dict[Node, set]) -> LayerContext:
         constant_neighbour=any(_is_constant(n) for n in neighbours if n is not node),
         partner_constant=any(_is_constant(n) for n in partners if n is not node),
         first_layer=not predecessors.get(node),
-        rescaled=node.rescaled,
+        rescaled=node.rescaled or node.fourier,  # a Fourier projection's scale is its bandwidth, not a bug
         fan_in_axis=node.fan_in_axis,
     )
 

@@ -218,6 +218,8 @@ class TorchAdapter(FrontendAdapter):
             return ("act", Activation(family, qualified.replace("torch.nn.functional.", "F."), slope))
         if leaf in T.FUNCTIONAL_NORMS:
             return ("norm",)
+        if leaf in T.PERIODIC_FUNCTIONS:
+            return ("periodic",)
         if leaf in T.METADATA_METHODS:
             return ("meta",)
         if leaf in T.FUNCTIONAL_PASSTHROUGH or leaf in ("cat", "stack", "flatten"):
@@ -246,6 +248,8 @@ class TorchAdapter(FrontendAdapter):
         if name in ("clamp", "clamp_", "clamp_min", "clamp_min_"):
             low = self.resolver.number(arg(call, 0, "min"))
             return ("act", Activation("relu", f".{name}(min=0)")) if low == 0 else ("pass",)
+        if name in T.PERIODIC_FUNCTIONS:
+            return ("periodic",)
         if name in T.TENSOR_PASSTHROUGH_METHODS:
             return ("pass",)
         if name in T.METADATA_METHODS:

@@ -225,6 +225,9 @@ FUNCTIONAL_ACTIVATIONS = {
     "argmax": (SOFTMAX, None),
 }
 FUNCTIONAL_NORMS = {"layer_norm", "batch_norm", "group_norm", "instance_norm", "rms_norm", "normalize"}
+# sin / cos of a projection: Fourier features, whose random scale is the chosen bandwidth.
+PERIODIC_FUNCTIONS = frozenset({"sin", "cos"})
+
 FUNCTIONAL_PASSTHROUGH = {
     "dropout", "dropout1d", "dropout2d", "dropout3d", "flatten", "reshape", "max_pool1d", "max_pool2d", "max_pool3d",
     "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d",

@@ -27,9 +27,11 @@ class FileContext:
     """Per-file facts the spellers need to write a replacement: the syntax tree, its resolver (made
     on first use) and the file's quote style."""
 
-    def __init__(self, module, text: str) -> None:
+    def __init__(self, module, text: str, positions=None) -> None:
         self.module = module
         self.text = text
+        self.positions = positions  # libcst PositionProvider results, for `source()`
+        self._starts = None
         self._resolver = None
         self._quote: Optional[str] = None
         self._empty = None
@@ -52,6 +54,17 @@ class FileContext:
         if self._empty is None:
             self._empty = type(self.module)(body=())
         return self._empty.code_for_node(node)
+
+    def offset_range(self, node) -> Optional[Tuple[int, int]]:
+        """(start, end) offsets of `node` in the text, or None without positions."""
+        if self.positions is None or node not in self.positions:
+            return None
+        if self._starts is None:
+            from ..edits import offsets
+
+            self._starts = offsets(self.text)
+        where = self.positions[node]
+        return (self._starts[where.start.line] + where.start.column, self._starts[where.end.line] + where.end.column)
 
     def string(self, value: str) -> str:
         return f"{self.quote}{value}{self.quote}"
@@ -112,7 +125,53 @@ def hint_text(speller: Speller, site: KernelSite, hint: Hint) -> str:
     return "".join(parts)
 
 
+def shared_site_goal(site: KernelSite, goal: FixGoal):
+    """The goal a shared init site (an `apply` function, a `modules()` loop) may be rewritten to:
+    a per-layer initializer (never one layer's fan-in, which would be wrong for the others), and
+    only when every layer the call covers needs the same one; else the names of the layers that
+    need another (a layer feeding the output sigmoid is not switched to He with the others)."""
+    if not site.shared:
+        return goal, ()
+    from dataclasses import replace
+
+    from ..facts import LINEAR, OUTPUT, RESIDUAL, Activation
+    from ..physics import recommended_gain2, scheme_for
+
+    def need(activation):
+        return scheme_for(activation), recommended_gain2(activation)
+
+    wanted = need(goal.activation)
+    others = []
+    for layer in site.layers:
+        activation = layer.activation
+        if activation is None and layer.role in (OUTPUT, RESIDUAL):
+            activation = Activation(LINEAR, "no activation")  # a linear output or branch end
+        if layer.embedding or layer.frozen or need(activation) != wanted:
+            others.append(layer.name)
+    if others:
+        return None, tuple(others)
+    return replace(goal, fan_in=None, fan_in_axis=None), ()
+
+
+def activation_unknown(site: KernelSite, goal: FixGoal) -> bool:
+    """A fan-in-scaled goal for a layer whose activation is not known: He and LeCun/Glorot differ by
+    2x in variance, so no replacement can be known to be right (a query projection is not a ReLU
+    layer); the finding keeps its advice, without an edit."""
+    from ..physics import SCALED
+
+    return goal.goal == SCALED and goal.activation is None and all(
+        layer.activation is None for layer in site.layers)
+
+
 def fix_for(speller: Speller, site: KernelSite, goal: FixGoal, context: FileContext, span: Span) -> Optional[Fix]:
+    if activation_unknown(site, goal):
+        return make_fix(DISPLAY_ONLY, "Scale it by the fan-in: He for a ReLU-like activation after it, "
+                        "LeCun/Glorot otherwise (the activation is not known)", None, span)
+    goal, others = shared_site_goal(site, goal)
+    if goal is None:
+        shown = ", ".join(f"'{name}'" for name in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        return make_fix(DISPLAY_ONLY, f"This init call is shared with layers that need another initializer ({shown}): "
+                        "give each kind of layer its own init", None, span)
     try:
         content, message = speller.render(site, goal, context)
     except SPELLING_ERRORS:

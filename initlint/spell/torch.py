@@ -69,6 +69,8 @@ def init_call(prefix: str, scheme: str, uniform: bool, activation: Optional[Acti
             args.append(f"mode={mode}")
         args.extend(nonlinearity_args(activation, string))
     elif scheme == LECUN_NORMAL:
+        if mode is not None:
+            args.append(f"mode={mode}")
         args.append(f"nonlinearity={string('linear')}")
     elif activation is not None and activation.family == TANH:
         args.append(f"gain={prefix}.calculate_gain({string('tanh')})")
@@ -129,6 +131,9 @@ class TorchSpeller(Speller):
         uniform = site_uniform(site)
         target = goal.goal
         if target == SCALED:
+            smallest = _scale_arguments(anchor, leaf, goal, context)
+            if smallest is not None:
+                return smallest
             target = scheme_for(goal.activation)
             if prefix is None:
                 if goal.fan_in is None:
@@ -143,7 +148,67 @@ class TorchSpeller(Speller):
 def _call(prefix, target, uniform, activation, tensor_text, extras, context, anchor, site) -> str:
     mode = keyword(anchor, "mode") if target == HE and site.init.family == "kaiming" else None
     mode_text = context.code(mode) if mode is not None else None
+    if target in (HE, LECUN_NORMAL) and _fan_in_is_axis_0(site):
+        mode_text = context.string("fan_out")  # torch's fan_out is size(0): the fan-in of `x @ W`
     return init_call(prefix, target, uniform, activation, tensor_text, context.string, extras, mode_text)
+
+
+def _fan_in_is_axis_0(site: KernelSite) -> bool:
+    """A raw 2-D parameter used as `x @ W`, laid out (in, out): torch's kaiming_* `mode="fan_in"`
+    reads size(1), its fan-out, so the kaiming call needs `mode="fan_out"` to scale by the fan-in."""
+    return bool(site.layers) and all(layer.fan_in_axis == 0 for layer in site.layers)
+
+
+def _scale_arguments(anchor: cst.Call, leaf: str, goal: FixGoal, context) -> Optional[Tuple[str, str]]:
+    """The call as written with only its scale changed (the std of normal_ / trunc_normal_, the
+    bounds of uniform_): every other argument, comment and line break kept. None when the fan-in
+    is unknown, or the call gives no scale to edit and rewriting it whole loses nothing."""
+    if goal.fan_in is None or leaf not in ("normal_", "trunc_normal_", "uniform_"):
+        return None
+    whole = context.offset_range(anchor)
+    args = list(anchor.args)
+    if whole is None or any(a.star for a in args):
+        return None
+    g2 = recommended_gain2(goal.activation)
+    edits = []  # (node whose source is replaced, or None to insert after `after`, text)
+    if leaf == "uniform_":
+        low, high = _argument(args, "a", 1), _argument(args, "b", 2)
+        if low is None or high is None:
+            return None
+        limit = _limit(g2, goal.fan_in)
+        edits = [(low.value, f"-{limit}"), (high.value, limit)]
+        message = f"Use the bounds `-{limit}, {limit}`"
+    else:
+        std = _argument(args, "std", 2)
+        message = f"Use `std={_std(g2, goal.fan_in)}`"
+        if std is not None:
+            edits = [(std.value, _std(g2, goal.fan_in))]
+        else:
+            kept = "#" in context.code(anchor) or any(
+                a.keyword is not None and a.keyword.value not in ("tensor", "mean", "generator") for a in args)
+            if not kept or not args or (len([a for a in args if a.keyword is None]) > 2):
+                return None  # `normal_(w)`: rewritten whole (nothing in it to keep)
+            edits = [(None, f", std={_std(g2, goal.fan_in)}")]
+    source = context.text[whole[0]:whole[1]]
+    spliced = []
+    for node, text in edits:
+        where = context.offset_range(node if node is not None else args[-1].value)
+        if where is None:
+            return None
+        begin, end = (where[0], where[1]) if node is not None else (where[1], where[1])
+        spliced.append((begin - whole[0], end - whole[0], text))
+    for begin, end, text in sorted(spliced, reverse=True):
+        source = source[:begin] + text + source[end:]
+    return source, message
+
+
+def _argument(args, name: str, position: int):
+    """The argument passed as `name=` or at `position`, or None."""
+    for a in args:
+        if a.keyword is not None and a.keyword.value == name:
+            return a
+    positional_args = [a for a in args if a.keyword is None]
+    return positional_args[position] if len(positional_args) > position else None
 
 
 def _limit(gain2: float, fan_in: str) -> str:
