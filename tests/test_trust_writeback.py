@@ -15,6 +15,8 @@ BUGGY = (
     "        super().__init__()\n"
     "        self.fc = nn.Linear(512, 512)\n"
     "        nn.init.normal_(self.fc.weight, std=1.0)\n"
+    "    def forward(self, x):\n"  # a known activation: the fix is written only when the gain is known
+    "        return nn.functional.relu(self.fc(x))\n"
 )
 
 
