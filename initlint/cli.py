@@ -6,6 +6,7 @@ line on stderr, never a traceback (set INITLINT_DEBUG=1 to see the traceback of 
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -59,6 +60,29 @@ def _make_parent(parent: str, output_file: str) -> None:
     if probe and not os.path.isdir(probe):
         raise UsageProblem(f"cannot write the output file {output_file}: {probe} is a file, not a directory")
     os.makedirs(parent, exist_ok=True)
+
+
+def _write_file(text: str, output_file: str, cwd: str) -> None:
+    target = os.path.join(cwd, os.path.expanduser(output_file))
+    try:
+        parent = os.path.dirname(target)
+        if parent:
+            _make_parent(parent, output_file)
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise UsageProblem(f"cannot write the output file {output_file}: {error.strerror or error}") from None
+
+
+def extra_report_targets(values: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
+    """`--also-output sarif:out.sarif` -> (("sarif", "out.sarif"),); the format before the first colon."""
+    targets = []
+    for value in values:
+        name, colon, path = value.partition(":")
+        if not colon or not path.strip() or name.strip() not in FORMATS:
+            raise UsageProblem(f"--also-output needs FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}, not {value!r}")
+        targets.append((name.strip(), path))
+    return tuple(targets)
 
 
 def _one_line(value: Any) -> str:
@@ -220,6 +244,7 @@ def lint_command(
     ignore: Tuple[str, ...] = (),
     output_format: str = DEFAULT_FORMAT,
     output_file: Optional[str] = None,
+    also_outputs: Tuple[str, ...] = (),
     config_file: Optional[str] = None,
     isolated: bool = False,
     exit_zero: bool = False,
@@ -250,6 +275,7 @@ def lint_command(
         return 0
 
     cwd = os.getcwd()
+    extra_reports = extra_report_targets(also_outputs)
     overrides = Overrides(
         select=_selectors(select),
         extend_select=split_selectors(extend_select),
@@ -306,16 +332,10 @@ def lint_command(
         fixed=run.fixed,
     )
     text = render_statistics(report, output_format) if statistics else render(report, output_format)
+    for extra_format, extra_file in extra_reports:  # one run, more reports (the Action: annotations + SARIF)
+        _write_file(render(dataclasses.replace(report, color=False), extra_format), extra_file, cwd)
     if output_file is not None:
-        target = os.path.join(cwd, os.path.expanduser(output_file))
-        try:
-            parent = os.path.dirname(target)
-            if parent:
-                _make_parent(parent, output_file)
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        except OSError as error:
-            raise UsageProblem(f"cannot write the output file {output_file}: {error.strerror or error}") from None
+        _write_file(text, output_file, cwd)
     else:
         try:
             _write(sys.stdout, text)
@@ -390,6 +410,9 @@ def _comma_help(what: str) -> str:
               show_default=True, envvar="INITLINT_OUTPUT_FORMAT", help="How to print the diagnostics.")
 @click.option("-o", "--output-file", metavar="PATH",
               help="Write the report to this file instead of stdout (the exit status is unchanged).")
+@click.option("--also-output", "also_outputs", multiple=True, metavar="FORMAT:PATH",
+              help="Also write the report in FORMAT to PATH from the same run, e.g. sarif:initlint.sarif "
+                   "(may be repeated).")
 @click.option("--config", "config_file", metavar="FILE",
               help="Use this configuration file instead of searching for one.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
