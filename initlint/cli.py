@@ -265,6 +265,7 @@ def lint_command(
     unsafe_fixes: bool = False,
     diff: bool = False,
     exit_non_zero_on_fix: bool = False,
+    show_fixes: bool = False,
 ) -> int:
     """Everything the command does; returns the exit status."""
     if list_rules_flag:
@@ -330,6 +331,7 @@ def lint_command(
         cwd=cwd,
         unsafe_fixes=unsafe_fixes,
         fixed=run.fixed,
+        show_fixes=show_fixes,
     )
     text = render_statistics(report, output_format) if statistics else render(report, output_format)
     for extra_format, extra_file in extra_reports:  # one run, more reports (the Action: annotations + SARIF)
@@ -440,6 +442,8 @@ def _comma_help(what: str) -> str:
 @click.option("--unsafe-fixes", is_flag=True,
               help="Also apply (with --fix) and show as available the fixes that change training numerics.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would make and change nothing; exit 1 if any.")
+@click.option("--show-fixes", is_flag=True,
+              help="Show each diagnostic's fix (what it changes, and whether --fix applies it) in the text formats.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit with status 1 when a fix was applied.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics only: no summary, no warnings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,

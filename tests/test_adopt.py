@@ -1,8 +1,15 @@
 """Adoption tools from issue 15, through the installed command: several reports from one run
-(`--also-output`), ..."""
+(`--also-output`), the fix workflow (ruff's "No fixes available", `--show-fixes`, the real
+pre-commit running the `initlint-fix` hook)."""
 from __future__ import annotations
 
+import importlib.util
 import json
+import shutil
+import subprocess
+import sys
+
+import pytest
 
 from .conftest import ZERO_KERNEL, assert_one_line_error, write
 
@@ -31,3 +38,91 @@ def test_also_output_needs_a_known_format_and_a_path(run, tmp_path):
     assert_one_line_error(run("--also-output", "xml:out.xml", "."), "--also-output needs FORMAT:PATH")
     assert_one_line_error(run("--also-output", "sarif:", "."), "--also-output needs FORMAT:PATH")
     assert not list(tmp_path.glob("out*"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The fix workflow (item 6)
+
+GLOROT = (
+    "from tensorflow.keras import layers\n"
+    "layer = layers.Dense(8, activation='relu', kernel_initializer='glorot_uniform')\n"
+)
+FACTORY = "import flax.linen as nn\nx = nn.Dense(256, kernel_init=nn.initializers.he_normal)(x)\n"
+
+
+def test_no_fixes_available_says_how_many_are_hidden(run, tmp_path):
+    write(tmp_path, {"a.py": GLOROT, "b.py": GLOROT})
+    result = run(".")
+    assert result.lines()[-1] == "No fixes available (2 hidden fixes can be enabled with the `--unsafe-fixes` option)."
+    write(tmp_path, {"b.py": "x = 1\n"})
+    assert run(".").lines()[-1] == "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option)."
+
+
+def test_fixable_with_fix_and_hidden_ones(run, tmp_path):
+    write(tmp_path, {"a.py": GLOROT, "f.py": FACTORY})
+    result = run(".")
+    assert result.lines()[-1] == ("[*] 1 fixable with the `--fix` option "
+                                  "(1 hidden fix can be enabled with the `--unsafe-fixes` option).")
+    assert run("--unsafe-fixes", ".").lines()[-1] == "[*] 2 fixable with the `--fix` option."
+    write(tmp_path, {"a.py": "x = 1\n"})
+    assert run(".").lines()[-1] == "[*] 1 fixable with the `--fix` option."
+
+
+def test_show_fixes_lists_each_fix_with_its_lines(run, tmp_path):
+    write(tmp_path, {"m.py": GLOROT})
+    result = run("--show-fixes", "m.py")
+    assert result.returncode == 1
+    assert result.lines()[2:5] == [
+        "  fix (unsafe, applied by --fix --unsafe-fixes): Use `he_uniform`",
+        "    2 - layer = layers.Dense(8, activation='relu', kernel_initializer='glorot_uniform')",
+        "    2 + layer = layers.Dense(8, activation='relu', kernel_initializer='he_uniform')",
+    ]
+    assert (tmp_path / "m.py").read_text() == GLOROT  # showing changes nothing
+    full = run("--show-fixes", "--output-format", "full", "m.py").lines()
+    assert "    2 + layer = layers.Dense(8, activation='relu', kernel_initializer='he_uniform')" in full
+    assert not any(line.lstrip().startswith("fix (") for line in run("m.py").lines())  # only when asked
+
+
+def test_show_fixes_safe_and_display_only(run, tmp_path):
+    write(tmp_path, {"f.py": FACTORY, "z.py": "from tensorflow.keras import layers\n"
+                     "z = layers.Dense(8, activation='relu', kernel_initializer='zeros')\n"})
+    lines = run("--show-fixes", ".").lines()
+    assert "    2 + x = nn.Dense(256, kernel_init=nn.initializers.he_normal())(x)" in lines
+    assert any(line.startswith("  fix (safe, applied by --fix): ") for line in lines)
+    assert any(line.startswith("  fix (display-only, never applied): ") for line in lines)
+
+
+@pytest.mark.slow
+def test_pre_commit_fix_hook_applies_safe_fixes_only(tmp_path):
+    """The real pre-commit runs the `initlint-fix` hook: the safe fix is written and the hook
+    fails (files were modified); the unsafe one is left, and reported; a second run passes once
+    what remains is fixed by hand."""
+    from .test_integration import _environment, _git, _hook_repository, _require
+
+    _require(importlib.util.find_spec("pre_commit") is not None, "pre-commit is not installed (the test extra)")
+    _require(shutil.which("git") is not None, "git is not installed")
+    hook_repo = _hook_repository(tmp_path / "hooks")
+    project = tmp_path / "project"
+    write(project, {"f.py": FACTORY, "a.py": GLOROT})
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    env = _environment(None)
+    env.pop("PRE_COMMIT", None)
+    env.update({"PRE_COMMIT_COLOR": "never", "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")})
+
+    def pre_commit():
+        done = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "initlint-fix",
+                               "--all-files"], cwd=str(project), env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=1200)
+        return done.returncode, done.stdout.decode("utf-8", "replace")
+
+    status, output = pre_commit()
+    assert status == 1, output
+    assert "files were modified by this hook" in output, output
+    assert (project / "f.py").read_text() == FACTORY.replace("he_normal)", "he_normal())")
+    assert (project / "a.py").read_text() == GLOROT  # unsafe: never applied by the hook
+    assert "a.py:2:63: IL201" in output, output
+    write(project, {"a.py": GLOROT.replace("glorot_uniform", "he_uniform")})
+    _git(project, "add", "-A")
+    status, output = pre_commit()
+    assert status == 0, output

@@ -505,7 +505,7 @@ def test_text_renderers_in_process():
         "pkg/m.py:4:7: IL201 [info] Glorot kernel feeding a ReLU\n"
         "  help: use He initialization\n"
         "Found 1 diagnostic (1 info).\n"
-        "[*] 0 fixable with --fix (1 more with --unsafe-fixes).\n"
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
     )
     # the double-width character before the span takes two columns on a terminal
     assert render(report, "full") == (
@@ -517,7 +517,7 @@ def test_text_renderers_in_process():
         "  help: use He initialization\n"
         "\n"
         "Found 1 diagnostic (1 info).\n"
-        "[*] 0 fixable with --fix (1 more with --unsafe-fixes).\n"
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
     )
     assert set(FORMATS) >= {"text", "concise", "full", "json"}
     assert get_renderer("concise") is get_renderer("text")

@@ -92,6 +92,7 @@ class Report:
     cwd: Optional[str] = None
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as available
     fixed: int = 0  # fixes applied by --fix in this run
+    show_fixes: bool = False  # --show-fixes: the text formats show each diagnostic's fix
 
     def __post_init__(self) -> None:
         self.diagnostics = sorted(self.diagnostics, key=sort_key)
@@ -164,14 +165,19 @@ def fix_applicable(diagnostic: Any, unsafe: bool) -> bool:
 
 
 def fix_summary(report: Report) -> Optional[str]:
-    """'[*] 2 fixable with --fix (3 more with --unsafe-fixes).', or None when nothing is fixable."""
+    """What --fix would do, in ruff's words: '[*] 2 fixable with the `--fix` option (3 hidden fixes
+    can be enabled with the `--unsafe-fixes` option).', 'No fixes available (1 hidden fix can be
+    enabled with the `--unsafe-fixes` option).', or None when no diagnostic has a fix to apply."""
     fixable = sum(1 for d in report.diagnostics if fix_applicable(d, report.unsafe_fixes))
     hidden = 0 if report.unsafe_fixes else sum(
         1 for d in report.diagnostics if fix_applicable(d, True) and not fix_applicable(d, False))
     if not fixable and not hidden:
         return None
-    more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
-    return f"[*] {fixable} fixable with --fix{more}."
+    more = (f"{hidden} hidden {'fix' if hidden == 1 else 'fixes'} can be enabled with the `--unsafe-fixes` option"
+            if hidden else "")
+    if not fixable:
+        return f"No fixes available ({more})."
+    return f"[*] {fixable} fixable with the `--fix` option{f' ({more})' if more else ''}."
 
 
 def rule_name(code: str) -> str:

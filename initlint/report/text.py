@@ -110,11 +110,20 @@ def _summary(report: Report) -> List[str]:
     return lines
 
 
+def _shown_fixes(report: Report, diagnostic: Any) -> List[str]:
+    if not report.show_fixes:
+        return []
+    from .fix_preview import fix_lines
+
+    return fix_lines(diagnostic, report.source_lines(diagnostic.filename, diagnostic.cell))
+
+
 def render(report: Report) -> str:
     lines: List[str] = []
     for diagnostic in report.diagnostics:
         lines.append(header(diagnostic, report.color, report.unsafe_fixes))
         lines.extend(help_lines(diagnostic, report.color))
+        lines.extend(_shown_fixes(report, diagnostic))
     lines.extend(_summary(report))
     return "".join(line + "\n" for line in lines)
 
@@ -129,6 +138,7 @@ def render_full(report: Report) -> str:
         lines.append(header(diagnostic, report.color, report.unsafe_fixes))
         lines.extend(snippet(diagnostic, cache[where], report.color))
         lines.extend(help_lines(diagnostic, report.color))
+        lines.extend(_shown_fixes(report, diagnostic))
         lines.append("")
     lines.extend(_summary(report))
     return "".join(line + "\n" for line in lines)
