@@ -266,6 +266,7 @@ def lint_command(
     diff: bool = False,
     exit_non_zero_on_fix: bool = False,
     show_fixes: bool = False,
+    add_noqa: bool = False,
 ) -> int:
     """Everything the command does; returns the exit status."""
     if list_rules_flag:
@@ -300,6 +301,8 @@ def lint_command(
 
     from . import api
 
+    if add_noqa:
+        return _add_noqa(file_paths, settings, cwd, read_stdin, quiet)
     run = api.lint_paths(
         file_paths, settings, cwd=cwd, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache,
         fix=fix or diff, unsafe=unsafe_fixes, diff=diff, lint=not (read_stdin and fix),
@@ -355,6 +358,26 @@ def lint_command(
     if exit_non_zero_on_fix and run.fixing is not None and run.fixed:
         return 1
     return 0
+
+
+def _add_noqa(file_paths, settings, cwd, read_stdin, quiet) -> int:
+    """`--add-noqa`: `# noqa: ILxxx` on every reported line; 'Added N noqa directives.' (as ruff)."""
+    from . import api
+    from .discovery import read_source
+    from .noqa import add_noqa_to_files
+
+    if read_stdin:
+        raise UsageProblem("--add-noqa edits files: it cannot be used with '-' (stdin)")
+    run = api.lint_paths(file_paths, settings, cwd=cwd, lint=False, notify=_notifier(quiet))
+    done = add_noqa_to_files(run.files, settings.options_for, read_source)
+    for path, message in done.problems:
+        _err(f"{display_path(path, cwd)}:1:1: {FILE_ERROR_CODE} [error] {message}")
+    if not quiet:
+        if done.skipped:
+            _err(f"{PROG}: warning: {done.skipped} reported {'line' if done.skipped == 1 else 'lines'} "
+                 f"could not take a comment (a backslash continuation or inside a string): left unchanged")
+        _err(f"Added {done.added} noqa {'directive' if done.added == 1 else 'directives'}.")
+    return 1 if done.problems or run.failed_reads else 0
 
 
 def _fix_stdin(run, settings, stdin_filename, cwd, unsafe, diff, quiet, exit_non_zero_on_fix) -> int:
@@ -442,6 +465,9 @@ def _comma_help(what: str) -> str:
 @click.option("--unsafe-fixes", is_flag=True,
               help="Also apply (with --fix) and show as available the fixes that change training numerics.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would make and change nothing; exit 1 if any.")
+@click.option("--add-noqa", is_flag=True,
+              help="Add `# noqa: ILxxx` to every line with a diagnostic (keeping what the line says), "
+                   "then exit.")
 @click.option("--show-fixes", is_flag=True,
               help="Show each diagnostic's fix (what it changes, and whether --fix applies it) in the text formats.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit with status 1 when a fix was applied.")

@@ -126,3 +126,105 @@ def test_pre_commit_fix_hook_applies_safe_fixes_only(tmp_path):
     _git(project, "add", "-A")
     status, output = pre_commit()
     assert status == 0, output
+
+
+# ---------------------------------------------------------------------------------------------
+# --add-noqa and the file-level exemption (item 5)
+
+NOQA_BEFORE = (
+    "from tensorflow.keras import layers, initializers\n"
+    "a = layers.Dense(3, kernel_initializer=initializers.Zeros())  # keep me\n"
+    "b = layers.Dense(3, kernel_initializer='zeros')  # noqa: E501\n"
+    "c = layers.Dense(3, activation='relu', kernel_initializer='glorot_uniform')\r\n"
+    "d = layers.Dense(3, kernel_initializer=initializers.Zeros()) \\\n"
+    "    ; e = 1\n"
+    "f = layers.Dense(3, kernel_initializer='zeros'); g = layers.Dense(3, activation='relu', kernel_initializer='glorot_uniform')\n"
+    "h = layers.Dense(3, kernel_initializer='zeros', name='''x\n"
+    "''')\n"
+)
+NOQA_AFTER = (
+    "from tensorflow.keras import layers, initializers\n"
+    "a = layers.Dense(3, kernel_initializer=initializers.Zeros())  # keep me  # noqa: IL101\n"
+    "b = layers.Dense(3, kernel_initializer='zeros')  # noqa: E501, IL101\n"
+    "c = layers.Dense(3, activation='relu', kernel_initializer='glorot_uniform')  # noqa: IL201\r\n"
+    "d = layers.Dense(3, kernel_initializer=initializers.Zeros()) \\\n"
+    "    ; e = 1\n"
+    "f = layers.Dense(3, kernel_initializer='zeros'); g = layers.Dense(3, activation='relu', kernel_initializer='glorot_uniform')"
+    "  # noqa: IL101, IL201\n"
+    "h = layers.Dense(3, kernel_initializer='zeros', name='''x\n"
+    "''')\n"
+)
+
+
+def _write_bytes(path, text):
+    path.write_bytes(text.encode("utf-8"))
+
+
+def test_add_noqa_writes_merges_and_keeps_comments(run, tmp_path):
+    _write_bytes(tmp_path / "m.py", NOQA_BEFORE)
+    result = run("--add-noqa", "m.py")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "initlint: warning: 2 reported lines could not take a comment (a backslash continuation or inside a "
+        "string): left unchanged",
+        "Added 4 noqa directives.",
+    ]
+    assert (tmp_path / "m.py").read_bytes().decode("utf-8") == NOQA_AFTER
+    # the rest is what is still reported; a second run adds nothing
+    assert sorted(d["location"]["row"] for d in run("--output-format", "json", "m.py").json()) == [5, 8]
+    again = run("--add-noqa", "m.py")
+    assert again.stderr.splitlines()[-1] == "Added 0 noqa directives."
+    assert (tmp_path / "m.py").read_bytes().decode("utf-8") == NOQA_AFTER
+
+
+def test_add_noqa_in_a_notebook_cell(run, tmp_path):
+    from .conftest import REPO
+
+    notebook = (REPO / "fixtures" / "notebooks" / "zero_kernel.ipynb").read_text(encoding="utf-8")
+    write(tmp_path, {"nb.ipynb": notebook})
+    result = run("--add-noqa", ".")
+    assert result.stderr.splitlines()[-1] == "Added 1 noqa directive."
+    expected = notebook.replace('self.fc1.weight)  # expect: IL101\\n"', 'self.fc1.weight)  # expect: IL101  # noqa: IL101\\n"')
+    assert expected != notebook
+    assert (tmp_path / "nb.ipynb").read_text(encoding="utf-8") == expected
+    assert run(".").returncode == 0
+
+
+def test_add_noqa_leaves_clean_and_broken_files_alone(run, tmp_path):
+    from .conftest import BROKEN, CLEAN
+
+    write(tmp_path, {"ok.py": CLEAN, "bad.py": BROKEN})
+    result = run("--add-noqa", ".")
+    assert result.stderr.splitlines()[-1] == "Added 0 noqa directives."
+    assert (tmp_path / "bad.py").read_text() == BROKEN and (tmp_path / "ok.py").read_text() == CLEAN
+    assert_one_line_error(run("--add-noqa", "-", stdin=CLEAN), "--add-noqa", "stdin")
+
+
+ZEROS_AND_GLOROT = (
+    "from tensorflow.keras import layers\n"
+    "z = layers.Dense(8, activation='relu', kernel_initializer='zeros')\n"
+    "g = layers.Dense(8, activation='relu', kernel_initializer='glorot_uniform')\n"
+)
+
+
+def _codes(run, *paths):
+    return sorted(d["code"] for d in run("--output-format", "json", *paths).json())
+
+
+def test_file_level_noqa(run, tmp_path):
+    write(tmp_path, {"m.py": ZEROS_AND_GLOROT})
+    assert _codes(run, "m.py") == ["IL101", "IL201"]
+    write(tmp_path, {"m.py": "# initlint: noqa\n" + ZEROS_AND_GLOROT})
+    assert _codes(run, "m.py") == []
+    write(tmp_path, {"m.py": ZEROS_AND_GLOROT + "   #  initlint:noqa: IL101\n"})
+    assert _codes(run, "m.py") == ["IL201"]
+    write(tmp_path, {"m.py": "# initlint: noqa: IL1, IL201\n" + ZEROS_AND_GLOROT})
+    assert _codes(run, "m.py") == []
+
+
+def test_file_level_noqa_must_be_its_own_line_and_never_hides_il000(run, tmp_path):
+    write(tmp_path, {"m.py": "s = '# initlint: noqa'\n" + ZEROS_AND_GLOROT,
+                     "n.py": "x = 1  # initlint: noqa\n" + ZEROS_AND_GLOROT,
+                     "bad.py": "# initlint: noqa\ndef f(:\n"})
+    assert _codes(run, "m.py", "n.py", "bad.py") == ["IL000", "IL101", "IL101", "IL201", "IL201"]
