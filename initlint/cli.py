@@ -267,6 +267,9 @@ def lint_command(
     exit_non_zero_on_fix: bool = False,
     show_fixes: bool = False,
     add_noqa: bool = False,
+    show_files: bool = False,
+    show_settings: bool = False,
+    verbose: bool = False,
 ) -> int:
     """Everything the command does; returns the exit status."""
     if list_rules_flag:
@@ -303,6 +306,8 @@ def lint_command(
 
     if add_noqa:
         return _add_noqa(file_paths, settings, cwd, read_stdin, quiet)
+    if show_files or show_settings:
+        return _show(file_paths, settings, cwd, show_files, show_settings, cache_dir, not no_cache, quiet)
     run = api.lint_paths(
         file_paths, settings, cwd=cwd, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache,
         fix=fix or diff, unsafe=unsafe_fixes, diff=diff, lint=not (read_stdin and fix),
@@ -348,6 +353,8 @@ def lint_command(
             raise
         except OSError as error:  # a full device, a closed descriptor: say so, not "internal error"
             raise UsageProblem(f"cannot write the report to standard output: {error.strerror or error}") from None
+    if verbose and not quiet:
+        _tell_skipped(run)
     if not quiet and output_format in TEXT_FORMATS and (run.files or read_stdin):
         _err(analyzed_line(run))
 
@@ -358,6 +365,33 @@ def lint_command(
     if exit_non_zero_on_fix and run.fixing is not None and run.fixed:
         return 1
     return 0
+
+
+def _show(file_paths, settings, cwd, files, show_settings, cache_dir, use_cache, quiet) -> int:
+    """`--show-files` / `--show-settings`: what a run would analyze, and with what; nothing is analyzed."""
+    from . import api, show
+
+    run = api.lint_paths(file_paths, settings, cwd=cwd, lint=False, notify=_notifier(quiet))
+    if files:
+        _write(sys.stdout, show.show_files(run.files))
+    if show_settings:
+        target = sorted(run.files)[0] if run.files else os.path.join(cwd, "")
+        _write(sys.stdout, show.show_settings(settings, target, show.cache_directory(settings, cache_dir, cwd, use_cache)))
+    return 1 if run.failed_reads else 0
+
+
+def _tell_skipped(run) -> None:
+    """-v: each file the prefilter skipped, and why (what it would have needed to be analyzed)."""
+    from .discovery import read_source
+    from .show import skip_reason
+
+    for outcome in run.outcomes:
+        if getattr(outcome, "skipped", False):
+            try:
+                reason = skip_reason(read_source(outcome.path))
+            except OSError as error:
+                reason = f"(could not read it again: {error.strerror or error})"
+            _err(f"{PROG}: skipped by the prefilter: {outcome.shown}: {reason}")
 
 
 def _add_noqa(file_paths, settings, cwd, read_stdin, quiet) -> int:
@@ -465,6 +499,11 @@ def _comma_help(what: str) -> str:
 @click.option("--unsafe-fixes", is_flag=True,
               help="Also apply (with --fix) and show as available the fixes that change training numerics.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would make and change nothing; exit 1 if any.")
+@click.option("--show-files", is_flag=True, help="List the files initlint would analyze, then exit.")
+@click.option("--show-settings", is_flag=True,
+              help="Show the settings the first file would be analyzed with, and where they come from, then exit.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also say which files the prefilter skipped, and why.")
 @click.option("--add-noqa", is_flag=True,
               help="Add `# noqa: ILxxx` to every line with a diagnostic (keeping what the line says), "
                    "then exit.")

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from .conftest import ZERO_KERNEL, assert_one_line_error, write
+from .conftest import CLEAN as CLEAN_TEXT, ZERO_KERNEL, assert_one_line_error, write
 
 
 def test_also_output_writes_more_reports_from_the_same_run(run, tmp_path):
@@ -228,3 +228,54 @@ def test_file_level_noqa_must_be_its_own_line_and_never_hides_il000(run, tmp_pat
                      "n.py": "x = 1  # initlint: noqa\n" + ZEROS_AND_GLOROT,
                      "bad.py": "# initlint: noqa\ndef f(:\n"})
     assert _codes(run, "m.py", "n.py", "bad.py") == ["IL000", "IL101", "IL101", "IL201", "IL201"]
+
+
+# ---------------------------------------------------------------------------------------------
+# --show-files, --show-settings, -v (item 5)
+
+
+def test_show_files_lists_what_would_be_analyzed(run, tmp_path):
+    write(tmp_path, {"a.py": CLEAN_TEXT, "pkg/b.py": CLEAN_TEXT, "build/c.py": CLEAN_TEXT, "notes.txt": "x",
+                     ".gitignore": "ignored.py\n", "ignored.py": CLEAN_TEXT})
+    (tmp_path / ".git").mkdir()
+    result = run("--show-files")
+    assert result.returncode == 0, result.stderr
+    root = str(tmp_path.resolve())
+    assert result.lines() == [f"{root}/a.py", f"{root}/pkg/b.py"]
+    assert run("--show-files", "--extend-exclude", "pkg/").lines() == [f"{root}/a.py"]
+    missing = run("--show-files", "nope/")
+    assert missing.returncode == 1 and "nope" in missing.stderr
+
+
+def test_show_settings_says_where_they_come_from(run, tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": '[tool.initlint]\nignore = ["IL2"]\ntf-version = 1\n'
+                          '[tool.initlint.per-file-ignores]\n"tests/*" = ["IL101"]\n',
+        "tests/t.py": CLEAN_TEXT,
+    })
+    result = run("--show-settings", "--no-cache", "tests/t.py")
+    assert result.returncode == 0, result.stderr
+    root = str(tmp_path.resolve())
+    lines = result.lines()
+    assert lines[:3] == [f"Resolved settings for: {root}/tests/t.py", f"Settings path: {root}/pyproject.toml",
+                         f"project-root = {root}"]
+    assert "IL101" not in lines[3] and "IL000" in lines[3] and "IL201" not in lines[3]
+    assert lines[4].startswith("enabled-by-configuration = [IL000, IL101")
+    assert "  tests/* = [IL101]  (applies)" in lines
+    assert "tf-version = 1" in lines and "cache-dir = (no cache)" in lines
+    isolated = run("--show-settings", "--isolated", "tests/t.py").lines()
+    assert isolated[1] == "Settings path: (none: the defaults)"
+    assert "per-file-ignores = (none)" in isolated
+
+
+def test_verbose_says_why_the_prefilter_skipped_a_file(run, tmp_path):
+    write(tmp_path, {"plain.py": CLEAN_TEXT, "t.py": "import torch\nx = torch.zeros(3)\n", "m.py": GLOROT})
+    result = run("-v", ".")
+    skipped = [line for line in result.stderr.splitlines() if "skipped by the prefilter: " in line and line.startswith("initlint: ")]
+    assert skipped[0].startswith("initlint: skipped by the prefilter: plain.py: it names none of the analyzed "
+                                 "frameworks' packages (")
+    assert skipped[1].startswith("initlint: skipped by the prefilter: t.py: torch: it names torch but none of "
+                                 "Parameter, ")
+    assert len(skipped) == 2
+    assert not [line for line in run(".").stderr.splitlines() if "skipped by the prefilter: " in line and line.startswith("initlint: ")]
+    assert not [line for line in run("-v", "-q", ".").stderr.splitlines() if "skipped by the prefilter: " in line and line.startswith("initlint: ")]
