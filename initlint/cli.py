@@ -245,7 +245,9 @@ def lint_command(
     output_format: str = DEFAULT_FORMAT,
     output_file: Optional[str] = None,
     also_outputs: Tuple[str, ...] = (),
-    config_file: Optional[str] = None,
+    config_file: Tuple[str, ...] = (),
+    extend_ignore: Tuple[str, ...] = (),
+    per_file_ignores: Tuple[str, ...] = (),
     isolated: bool = False,
     exit_zero: bool = False,
     statistics: bool = False,
@@ -281,16 +283,21 @@ def lint_command(
 
     cwd = os.getcwd()
     extra_reports = extra_report_targets(also_outputs)
+    from .command_config import config_values, per_file_ignore_pairs
+
+    config_path, inline = config_values(config_file, cwd)
     overrides = Overrides(
         select=_selectors(select),
         extend_select=split_selectors(extend_select),
-        ignore=split_selectors(ignore),
+        ignore=split_selectors(ignore) + split_selectors(extend_ignore),
         exclude=_globs(exclude) if exclude else None,
         extend_exclude=_globs(extend_exclude),
         respect_gitignore=respect_gitignore,
         force_exclude=force_exclude,
-        config=config_file,
+        config=config_path,
         isolated=isolated,
+        per_file_ignores=per_file_ignore_pairs(per_file_ignores),
+        inline=inline,
     )
     settings = resolve_settings(overrides, cwd)
 
@@ -301,6 +308,9 @@ def lint_command(
     file_paths = [path for path in paths if path != STDIN]
     if not file_paths and not read_stdin:
         file_paths = ["."]
+    from .layered import closest_settings
+
+    settings = closest_settings(settings, overrides, cwd, file_paths or [stdin_filename or "."])
 
     from . import api
 
@@ -376,7 +386,8 @@ def _show(file_paths, settings, cwd, files, show_settings, cache_dir, use_cache,
         _write(sys.stdout, show.show_files(run.files))
     if show_settings:
         target = sorted(run.files)[0] if run.files else os.path.join(cwd, "")
-        _write(sys.stdout, show.show_settings(settings, target, show.cache_directory(settings, cache_dir, cwd, use_cache)))
+        own = settings.settings_for(target) if hasattr(settings, "settings_for") else settings
+        _write(sys.stdout, show.show_settings(own, target, show.cache_directory(settings, cache_dir, cwd, use_cache)))
     return 1 if run.failed_reads else 0
 
 
@@ -465,6 +476,11 @@ def _comma_help(what: str) -> str:
 @click.option("--extend-select", multiple=True, metavar="CODES",
               help=_comma_help("Rules to enable in addition to the selection."))
 @click.option("--ignore", multiple=True, metavar="CODES", help=_comma_help("Rules to disable."))
+@click.option("--extend-ignore", multiple=True, metavar="CODES",
+              help=_comma_help("Rules to disable in addition to the ignored ones (the same as --ignore)."))
+@click.option("--per-file-ignores", multiple=True, metavar="GLOB:CODES",
+              help="Rules to disable in the files matching GLOB (relative to the current directory), added to "
+                   "the configured ones, e.g. 'tests/*:IL101,IL2'; may be repeated.")
 @click.option("--output-format", type=click.Choice(list(FORMATS)), default=DEFAULT_FORMAT,
               show_default=True, envvar="INITLINT_OUTPUT_FORMAT", help="How to print the diagnostics.")
 @click.option("-o", "--output-file", metavar="PATH",
@@ -472,8 +488,9 @@ def _comma_help(what: str) -> str:
 @click.option("--also-output", "also_outputs", multiple=True, metavar="FORMAT:PATH",
               help="Also write the report in FORMAT to PATH from the same run, e.g. sarif:initlint.sarif "
                    "(may be repeated).")
-@click.option("--config", "config_file", metavar="FILE",
-              help="Use this configuration file instead of searching for one.")
+@click.option("--config", "config_file", multiple=True, metavar="FILE|KEY=VALUE",
+              help="Use this configuration file instead of searching for one, or override one setting "
+                   "with TOML (e.g. --config 'ignore = [\"IL201\"]'); may be repeated.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("-e", "--exit-zero", is_flag=True, help="Exit with status 0 even when diagnostics are found.")
 @click.option("--statistics", is_flag=True, help="Show the number of diagnostics per rule code.")
