@@ -120,6 +120,28 @@ def _rule_info(rule: Any) -> Dict[str, Any]:
     }
 
 
+def one_line_summary(text: str) -> str:
+    """A rule's summary for one line of --list-rules: its first sentence, up to a colon, without
+    the parenthesized examples (the full text stays in --explain and the JSON)."""
+    import re
+
+    sentence = re.split(r"(?<=[a-z)`])\.\s", text, maxsplit=1)[0].rstrip(".")
+    out, depth, quoted = [], 0, False
+    for index, char in enumerate(sentence):
+        if char == "`":
+            quoted = not quoted
+        if not quoted and char == ":" and depth == 0 and sentence[index + 1:index + 2] in (" ", ""):
+            break
+        if not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(char)
+    short = re.sub(r"\s+([,;])", r"\1", " ".join("".join(out).replace("*", "").split()))
+    return short or text
+
+
 def list_rules(output_format: str) -> str:
     from .rules import ALL_RULES
 
@@ -129,7 +151,7 @@ def list_rules(output_format: str) -> str:
     header = ("CODE", "NAME", "DEFAULT", "SEVERITY", "FIX", "SUMMARY")
     rows = [header] + [
         (rule.code, rule.name, "on" if rule.default_enabled else "off", rule.severity, rule.fix_availability,
-         rule.summary())
+         one_line_summary(rule.summary()))
         for rule in rules
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
@@ -495,7 +517,8 @@ def _comma_help(what: str) -> str:
 @click.option("-e", "--exit-zero", is_flag=True, help="Exit with status 0 even when diagnostics are found.")
 @click.option("--statistics", is_flag=True, help="Show the number of diagnostics per rule code.")
 @click.option("--list-rules", "list_rules_flag", is_flag=True,
-              help="List every rule: code, name, default on/off, severity, fix availability.")
+              help="List every rule, one line each: code, name, default on/off, severity, fix availability, "
+                   "summary (the full text: --explain CODE).")
 @click.option("--explain", "explain_code", metavar="CODE", help="Show the documentation of a rule.")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None,
               help="Skip the files that .gitignore files ignore (default: respect them).")

@@ -279,3 +279,30 @@ def test_verbose_says_why_the_prefilter_skipped_a_file(run, tmp_path):
     assert len(skipped) == 2
     assert not [line for line in run(".").stderr.splitlines() if "skipped by the prefilter: " in line and line.startswith("initlint: ")]
     assert not [line for line in run("-v", "-q", ".").stderr.splitlines() if "skipped by the prefilter: " in line and line.startswith("initlint: ")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages and help (item 7)
+
+
+def test_one_line_summary():
+    from initlint.cli import one_line_summary
+
+    assert one_line_summary("Finds kernels (Dense/Conv weights, `w`) that are zero: `zeros`, `Zeros()`.") == \
+        "Finds kernels that are zero"
+    assert one_line_summary("Finds a thing. More words follow.") == "Finds a thing"
+    assert one_line_summary("Uses `a: b` (x), then stops.") == "Uses `a: b`, then stops"
+
+
+def test_concise_is_one_line_per_diagnostic(run, tmp_path):
+    write(tmp_path, {"m.py": ZERO_KERNEL, "g.py": GLOROT})
+    lines = run("--output-format", "concise", ".").lines()
+    assert lines[:2] == [
+        "g.py:2:63: IL201 Glorot initializer (\"glorot_uniform\") on Dense(8) feeding ReLU: it keeps 0.50 of the "
+        "variance ReLU needs, so activations shrink by about x0.50 per layer; harmless in shallow nets, a stall "
+        "in deep ones",
+        "m.py:3:36: IL101 zero-initialized kernel of Dense(3): every unit starts identical and the layer starts "
+        "rank-deficient",
+    ]
+    assert lines[2].startswith("Found 2 diagnostics")
+    assert run("--output-format", "concise", "--unsafe-fixes", "g.py").lines()[0].startswith("g.py:2:63: IL201 [*] ")

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 # Format name -> "module[:function]" (the function defaults to `render`).
 FORMATS: Dict[str, str] = {
     "text": "initlint.report.text:render",
-    "concise": "initlint.report.text:render",
+    "concise": "initlint.report.text:render_concise",
     "full": "initlint.report.text:render_full",
     "json": "initlint.report.json:render",
     "json-lines": "initlint.report.json:render_lines",
