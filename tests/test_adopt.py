@@ -306,3 +306,30 @@ def test_concise_is_one_line_per_diagnostic(run, tmp_path):
     ]
     assert lines[2].startswith("Found 2 diagnostics")
     assert run("--output-format", "concise", "--unsafe-fixes", "g.py").lines()[0].startswith("g.py:2:63: IL201 [*] ")
+
+
+def test_readme_sample_output_is_what_the_tool_prints(run):
+    """The README's "Sample output" block, run from the repository root."""
+    import shlex
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Sample output", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    command, *expected = block.splitlines()
+    assert command.startswith("$ initlint ")
+    result = run(*shlex.split(command[len("$ initlint "):]), cwd=REPO)
+    assert result.lines() == expected
+
+
+def test_readme_documents_every_environment_variable():
+    import re
+
+    from .conftest import REPO
+
+    used = set()
+    for path in (REPO / "initlint").rglob("*.py"):
+        used.update(re.findall(r"INITLINT_[A-Z_]+", path.read_text(encoding="utf-8")))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Environment variables", 1)[1].split("\n## ", 1)[0]
+    assert used and all(f"`{name}`" in table for name in used), sorted(used)
