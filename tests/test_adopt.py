@@ -333,3 +333,42 @@ def test_readme_documents_every_environment_variable():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Environment variables", 1)[1].split("\n## ", 1)[0]
     assert used and all(f"`{name}`" in table for name in used), sorted(used)
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery with git's ignore semantics (item 8)
+
+
+def _git_repository(path):
+    subprocess.run(["git", "init", "-q", str(path)], check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_git_global_excludes_file_is_respected(run, tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    project = tmp_path / "project"
+    write(project, {"keep.py": ZERO_KERNEL, "scratch_notes.py": ZERO_KERNEL, "sub/scratch_x.py": ZERO_KERNEL,
+                    "local/m.py": ZERO_KERNEL})
+    _git_repository(project)
+    write(tmp_path, {"global-ignore": "scratch_*.py\n", "gitconfig": f"[core]\n\texcludesFile = {tmp_path}/global-ignore\n"})
+    env = {"GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"), "HOME": str(tmp_path / "home"),
+           "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    found = run("--show-files", ".", cwd=project, env=env).lines()
+    root = str(project.resolve())
+    assert found == [f"{root}/keep.py", f"{root}/local/m.py"]
+    # without the setting, git's default file ($XDG_CONFIG_HOME/git/ignore) applies
+    write(tmp_path, {"gitconfig": "", "xdg/git/ignore": "local/\n"})
+    found = run("--show-files", ".", cwd=project, env=env).lines()
+    assert found == [f"{root}/keep.py", f"{root}/scratch_notes.py", f"{root}/sub/scratch_x.py"]
+    # --no-respect-gitignore: everything
+    assert len(run("--show-files", "--no-respect-gitignore", ".", cwd=project, env=env).lines()) == 4
+
+
+def test_gitignore_double_star_and_directory_patterns(run, tmp_path):
+    write(tmp_path, {".gitignore": "gen/**\n!gen/keep/\nlogs/\n/top.py\n**/cache/*.py\n",
+                     "gen/a.py": "", "gen/keep/k.py": "", "logs/l.py": "", "sub/logs": "",
+                     "top.py": "", "sub/top.py": "", "x/cache/c.py": "", "m.py": ""})
+    (tmp_path / ".git").mkdir()
+    root = str(tmp_path.resolve())
+    found = run("--show-files", ".", env={"XDG_CONFIG_HOME": str(tmp_path / "none")}).lines()
+    assert found == [f"{root}/m.py", f"{root}/sub/top.py"]
