@@ -74,17 +74,6 @@ def _write_file(text: str, output_file: str, cwd: str) -> None:
         raise UsageProblem(f"cannot write the output file {output_file}: {error.strerror or error}") from None
 
 
-def extra_report_targets(values: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
-    """`--also-output sarif:out.sarif` -> (("sarif", "out.sarif"),); the format before the first colon."""
-    targets = []
-    for value in values:
-        name, colon, path = value.partition(":")
-        if not colon or not path.strip() or name.strip() not in FORMATS:
-            raise UsageProblem(f"--also-output needs FORMAT:PATH with FORMAT one of {', '.join(FORMATS)}, not {value!r}")
-        targets.append((name.strip(), path))
-    return tuple(targets)
-
-
 def _one_line(value: Any) -> str:
     return " ".join(str(value).split())
 
@@ -120,29 +109,8 @@ def _rule_info(rule: Any) -> Dict[str, Any]:
     }
 
 
-def one_line_summary(text: str) -> str:
-    """A rule's summary for one line of --list-rules: its first sentence, up to a colon, without
-    the parenthesized examples (the full text stays in --explain and the JSON)."""
-    import re
-
-    sentence = re.split(r"(?<=[a-z)`])\.\s", text, maxsplit=1)[0].rstrip(".")
-    out, depth, quoted = [], 0, False
-    for index, char in enumerate(sentence):
-        if char == "`":
-            quoted = not quoted
-        if not quoted and char == ":" and depth == 0 and sentence[index + 1:index + 2] in (" ", ""):
-            break
-        if not quoted and char == "(":
-            depth += 1
-        elif not quoted and char == ")" and depth:
-            depth -= 1
-        elif depth == 0:
-            out.append(char)
-    short = re.sub(r"\s+([,;])", r"\1", " ".join("".join(out).replace("*", "").split()))
-    return short or text
-
-
 def list_rules(output_format: str) -> str:
+    from . import show
     from .rules import ALL_RULES
 
     rules = sorted(ALL_RULES, key=lambda rule: rule.code)
@@ -151,7 +119,7 @@ def list_rules(output_format: str) -> str:
     header = ("CODE", "NAME", "DEFAULT", "SEVERITY", "FIX", "SUMMARY")
     rows = [header] + [
         (rule.code, rule.name, "on" if rule.default_enabled else "off", rule.severity, rule.fix_availability,
-         one_line_summary(rule.summary()))
+         show.one_line_summary(rule.summary()))
         for rule in rules
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
@@ -304,8 +272,9 @@ def lint_command(
         return 0
 
     cwd = os.getcwd()
-    extra_reports = extra_report_targets(also_outputs)
-    from .command_config import config_values, per_file_ignore_pairs
+    from .command_config import config_values, extra_report_targets, per_file_ignore_pairs
+
+    extra_reports = extra_report_targets(also_outputs, FORMATS)
 
     config_path, inline = config_values(config_file, cwd)
     overrides = Overrides(
@@ -386,7 +355,10 @@ def lint_command(
         except OSError as error:  # a full device, a closed descriptor: say so, not "internal error"
             raise UsageProblem(f"cannot write the report to standard output: {error.strerror or error}") from None
     if verbose and not quiet:
-        _tell_skipped(run)
+        from .show import skipped_lines
+
+        for line in skipped_lines(run.outcomes):
+            _err(f"{PROG}: {line}")
     if not quiet and output_format in TEXT_FORMATS and (run.files or read_stdin):
         _err(analyzed_line(run))
 
@@ -411,20 +383,6 @@ def _show(file_paths, settings, cwd, files, show_settings, cache_dir, use_cache,
         own = settings.settings_for(target) if hasattr(settings, "settings_for") else settings
         _write(sys.stdout, show.show_settings(own, target, show.cache_directory(settings, cache_dir, cwd, use_cache)))
     return 1 if run.failed_reads else 0
-
-
-def _tell_skipped(run) -> None:
-    """-v: each file the prefilter skipped, and why (what it would have needed to be analyzed)."""
-    from .discovery import read_source
-    from .show import skip_reason
-
-    for outcome in run.outcomes:
-        if getattr(outcome, "skipped", False):
-            try:
-                reason = skip_reason(read_source(outcome.path))
-            except OSError as error:
-                reason = f"(could not read it again: {error.strerror or error})"
-            _err(f"{PROG}: skipped by the prefilter: {outcome.shown}: {reason}")
 
 
 def _add_noqa(file_paths, settings, cwd, read_stdin, quiet) -> int:

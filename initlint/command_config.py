@@ -1,5 +1,5 @@
-"""The configuration options of the command line that need reading: `--config FILE` or
-`--config 'KEY = VALUE'` (as ruff's), and `--per-file-ignores GLOB:CODES`."""
+"""The options of the command line that need reading: `--config FILE` or `--config 'KEY = VALUE'`
+(as ruff's), `--per-file-ignores GLOB:CODES` and `--also-output FORMAT:PATH`."""
 from __future__ import annotations
 
 import os
@@ -27,6 +27,17 @@ def config_values(values: Sequence[str], cwd: str) -> Tuple[Optional[str], Tuple
     return path, tuple(inline)
 
 
+def extra_report_targets(values: Sequence[str], formats: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
+    """`--also-output sarif:out.sarif` -> (("sarif", "out.sarif"),); the format before the first colon."""
+    targets = []
+    for value in values:
+        name, colon, path = value.partition(":")
+        if not colon or not path.strip() or name.strip() not in formats:
+            raise ConfigError(f"--also-output needs FORMAT:PATH with FORMAT one of {', '.join(formats)}, not {value!r}")
+        targets.append((name.strip(), path))
+    return tuple(targets)
+
+
 def per_file_ignore_pairs(values: Sequence[str]) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
     """`tests/*:IL101,IL2` -> (("tests/*", ("IL101", "IL2")),); the codes after the last colon."""
     pairs = []
@@ -46,4 +57,4 @@ def per_file_ignore_pairs(values: Sequence[str]) -> Tuple[Tuple[str, Tuple[str, 
     return tuple(pairs)
 
 
-__all__ = ["config_values", "per_file_ignore_pairs"]
+__all__ = ["config_values", "extra_report_targets", "per_file_ignore_pairs"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, List, Optional, Sequence
 
 MAX_WORDS = 8  # words listed per group in a skip reason
@@ -74,6 +75,41 @@ def skip_reason(data: bytes) -> str:
     return f"it names none of the analyzed frameworks' packages ({_listed(roots)})"
 
 
+def one_line_summary(text: str) -> str:
+    """A rule's summary for one line of --list-rules: its first sentence, up to a colon, without
+    the parenthesized examples (the full text stays in --explain and the JSON)."""
+    sentence = re.split(r"(?<=[a-z)`])\.\s", text, maxsplit=1)[0].rstrip(".")
+    out, depth, quoted = [], 0, False
+    for index, char in enumerate(sentence):
+        if char == "`":
+            quoted = not quoted
+        if not quoted and char == ":" and depth == 0 and sentence[index + 1:index + 2] in (" ", ""):
+            break
+        if not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(char)
+    short = re.sub(r"\s+([,;])", r"\1", " ".join("".join(out).replace("*", "").split()))
+    return short or text
+
+
+def skipped_lines(outcomes) -> List[str]:
+    """-v: 'skipped by the prefilter: PATH: REASON' for each file the prefilter skipped."""
+    from .discovery import read_source
+
+    lines = []
+    for outcome in outcomes:
+        if getattr(outcome, "skipped", False):
+            try:
+                reason = skip_reason(read_source(outcome.path))
+            except OSError as error:
+                reason = f"(could not read it again: {error.strerror or error})"
+            lines.append(f"skipped by the prefilter: {outcome.shown}: {reason}")
+    return lines
+
+
 def cache_directory(settings: Any, cache_dir: Optional[str], cwd: str, use_cache: bool) -> Optional[str]:
     if not use_cache:
         return None
@@ -82,4 +118,4 @@ def cache_directory(settings: Any, cache_dir: Optional[str], cwd: str, use_cache
     return os.path.abspath(default_directory(settings.project_root, cache_dir, cwd))
 
 
-__all__ = ["cache_directory", "show_files", "show_settings", "skip_reason"]
+__all__ = ["cache_directory", "one_line_summary", "show_files", "show_settings", "skip_reason", "skipped_lines"]

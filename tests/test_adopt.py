@@ -286,7 +286,7 @@ def test_verbose_says_why_the_prefilter_skipped_a_file(run, tmp_path):
 
 
 def test_one_line_summary():
-    from initlint.cli import one_line_summary
+    from initlint.show import one_line_summary
 
     assert one_line_summary("Finds kernels (Dense/Conv weights, `w`) that are zero: `zeros`, `Zeros()`.") == \
         "Finds kernels that are zero"

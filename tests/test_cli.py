@@ -263,7 +263,7 @@ def test_list_rules(run):
         cells = line.split()
         assert cells[:5] == [rule.code, rule.name, "on" if rule.default_enabled else "off", rule.severity,
                              rule.fix_availability]
-        from initlint.cli import one_line_summary
+        from initlint.show import one_line_summary
 
         short = one_line_summary(rule.summary())
         assert line.endswith(short) and rule.summary().startswith(short.split(" ")[0])
