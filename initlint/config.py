@@ -25,11 +25,13 @@ else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib
 
 CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
-LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
+LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "include", "extend-include")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "tf-version", "extend",
+    "force-exclude", "tf-version", "extend", "include", "extend-include",
 )
+# What a directory walk lints when `include` is not set (`extend-include` adds to it).
+DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
 RULE_KEYS = ("select", "ignore", "extend-select")
 
 
@@ -136,6 +138,8 @@ class FileConfig:
     # The rule selections of the configurations this one extends (`extend = "../pyproject.toml"`),
     # outermost first: applied before this file's own.
     rule_layers: Tuple[RuleSelection, ...] = ()
+    include: Optional[Tuple[str, ...]] = None  # None: DEFAULT_INCLUDE
+    extend_include: Tuple[str, ...] = ()
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -173,7 +177,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
                 check_selectors(values[key], codes, f"`{key}`")
             except SelectionError as error:
                 raise ConfigError(f"{shown}: {error}") from None
-    for key in ("exclude", "extend-exclude"):
+    for key in ("exclude", "extend-exclude", "include", "extend-include"):
         for pattern in values.get(key, ()):
             _check_glob(shown, key, pattern)
     per_file: List[Tuple[str, Tuple[str, ...]]] = []
@@ -214,6 +218,8 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=tf_version,
+        include=values.get("include"),
+        extend_include=values.get("extend-include", ()),
     )
 
 
@@ -290,6 +296,8 @@ def _merge(child: FileConfig, section: Dict[str, Any], parent: FileConfig) -> Fi
         force_exclude=pick("force-exclude", child.force_exclude, parent.force_exclude),
         tf_version=pick("tf-version", child.tf_version, parent.tf_version),
         rule_layers=parent.rule_layers + (RuleSelection(parent.select, parent.extend_select, parent.ignore),),
+        include=pick("include", child.include, anchored(parent.include) if parent.include is not None else None),
+        extend_include=anchored(parent.extend_include) + child.extend_include,
     )
 
 
@@ -387,6 +395,7 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False  # apply the excludes to the files named on the command line too
     tf_version: Optional[int] = None
+    include: Tuple[PathPattern, ...] = ()  # () : the Python suffixes (discovery's default)
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
@@ -486,7 +495,16 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=config.tf_version,
+        include=_include_patterns(config, root),
     )
+
+
+def _include_patterns(config: FileConfig, root: str) -> Tuple[PathPattern, ...]:
+    """() when neither `include` nor `extend-include` is set (discovery tests the suffixes)."""
+    if config.include is None and not config.extend_include:
+        return ()
+    listed = (DEFAULT_INCLUDE if config.include is None else config.include) + config.extend_include
+    return tuple(PathPattern(pattern, root) for pattern in listed)
 
 
 __all__ = [

@@ -402,6 +402,14 @@ def is_python_file(name: str) -> bool:
     return name.endswith(PYTHON_SUFFIXES)
 
 
+def is_included(path: str, name: str, include: Sequence[PathPattern] = ()) -> bool:
+    """Is a file found in a directory walk one to lint? `include` (the configuration's `include` /
+    `extend-include` globs) replaces the default test, the Python suffixes."""
+    if not include:
+        return is_python_file(name)
+    return any(pattern.matches(path) for pattern in include)
+
+
 def is_excluded(path: str, is_dir: bool, excludes: Iterable[PathPattern]) -> bool:
     return any(pattern.matches(path, is_dir) for pattern in excludes)
 
@@ -427,6 +435,7 @@ def discover(
     project_root: Optional[str] = None,
     cwd: Optional[str] = None,
     force_exclude: bool = False,
+    include: Sequence[PathPattern] = (),
 ) -> Discovery:
     """The Python files under `paths`. Files named there are always included, unless
     `force_exclude` is set: then the excludes apply to them too (pre-commit passes every changed
@@ -442,7 +451,7 @@ def discover(
         if os.path.isdir(path):
             if is_python_file(path):
                 found.problems.append(Problem(path, "is a directory, not a Python file: searching it", "warning"))
-            _walk(path, found, collected, excludes, respect_gitignore, project_root)
+            _walk(path, found, collected, excludes, respect_gitignore, project_root, include)
         elif os.path.lexists(path) and not os.path.exists(path):
             found.problems.append(Problem(path, "broken symbolic link", "error"))
         elif not os.path.lexists(path):
@@ -466,6 +475,7 @@ def _walk(
     excludes: Sequence[PathPattern],
     respect_gitignore: bool,
     project_root: str,
+    include: Sequence[PathPattern] = (),
 ) -> None:
     ignores = _ancestor_ignores(root, project_root) if respect_gitignore else []
     stack: List[Tuple[str, List[IgnoreFile]]] = [(root, ignores)]
@@ -507,7 +517,7 @@ def _walk(
                 if is_python_file(entry.name):
                     found.problems.append(Problem(path, "is a directory, not a Python file: searching it", "warning"))
                 subdirectories.append(path)
-            elif is_python_file(entry.name):
+            elif is_included(path, entry.name, include):
                 if is_file:
                     collected.append(path)
                 elif os.path.islink(path) and not os.path.exists(path):

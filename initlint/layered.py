@@ -39,6 +39,7 @@ class ClosestSettings:
         self.enabled = top.enabled
         self.per_file_ignores = top.per_file_ignores
         self.tf_version = top.tf_version
+        self.include = top.include
         self.excludes = (ClosestExcludes(self),)
 
     @property

@@ -116,3 +116,24 @@ def test_the_cache_lives_at_the_project_root_of_the_linted_files(run, tmp_path):
     assert not (tmp_path / ".initlint_cache").exists()
     run(str(tmp_path / "project"), cwd=tmp_path / "elsewhere", env={"INITLINT_CACHE_DIR": ""})
     assert not (tmp_path / "elsewhere" / ".initlint_cache").exists()
+
+
+def test_include_and_extend_include(run, tmp_path):
+    write(tmp_path, {"a.py": BOTH_RULES, "scripts/train": BOTH_RULES, "tools/x.pyw": BOTH_RULES,
+                     "pkg/b.py": BOTH_RULES, "nb/n.ipynb": "{}"})
+    root = str(tmp_path.resolve())
+
+    def files(*args):
+        return [line[len(root) + 1:] for line in run("--show-files", *args).lines()]
+
+    assert files() == ["a.py", "nb/n.ipynb", "pkg/b.py"]
+    write(tmp_path, {"pyproject.toml": '[tool.initlint]\nextend-include = ["*.pyw", "scripts/*"]\n'})
+    assert files() == ["a.py", "nb/n.ipynb", "pkg/b.py", "scripts/train", "tools/x.pyw"]
+    # a file without a suffix is linted as Python
+    assert codes(run, "scripts/train") == {"scripts/train": ["IL101", "IL201"]}
+    write(tmp_path, {"pyproject.toml": '[tool.initlint]\ninclude = ["pkg/*.py"]\n'})
+    assert files() == ["pkg/b.py"]
+    assert files("a.py") == ["a.py"]  # a file named on the command line is always linted
+    assert files("--config", "extend-include = ['tools/*']") == ["pkg/b.py", "tools/x.pyw"]
+    write(tmp_path, {"pyproject.toml": '[tool.initlint]\ninclude = "*.py"\n'})
+    assert_one_line_error(run("."), "`include` must be an array of strings")
