@@ -140,6 +140,7 @@ def lint_paths(
         project_root=settings.project_root,
         cwd=cwd,
         force_exclude=settings.force_exclude,
+        include=getattr(settings, "include", ()),
     )
     run.files, run.problems = list(found.files), list(found.problems)
     for problem in found.problems:

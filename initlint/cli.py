@@ -6,6 +6,7 @@ line on stderr, never a traceback (set INITLINT_DEBUG=1 to see the traceback of 
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -61,6 +62,18 @@ def _make_parent(parent: str, output_file: str) -> None:
     os.makedirs(parent, exist_ok=True)
 
 
+def _write_file(text: str, output_file: str, cwd: str) -> None:
+    target = os.path.join(cwd, os.path.expanduser(output_file))
+    try:
+        parent = os.path.dirname(target)
+        if parent:
+            _make_parent(parent, output_file)
+        with open(target, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise UsageProblem(f"cannot write the output file {output_file}: {error.strerror or error}") from None
+
+
 def _one_line(value: Any) -> str:
     return " ".join(str(value).split())
 
@@ -97,6 +110,7 @@ def _rule_info(rule: Any, docs_url: Optional[str] = None) -> Dict[str, Any]:
 
 
 def list_rules(output_format: str, docs_url: Optional[str] = None) -> str:
+    from . import show
     from .rules import ALL_RULES
 
     rules = sorted(ALL_RULES, key=lambda rule: rule.code)
@@ -105,7 +119,7 @@ def list_rules(output_format: str, docs_url: Optional[str] = None) -> str:
     header = ("CODE", "NAME", "DEFAULT", "SEVERITY", "FIX", "SUMMARY")
     rows = [header] + [
         (rule.code, rule.name, "on" if rule.default_enabled else "off", rule.severity, rule.fix_availability,
-         rule.summary())
+         show.one_line_summary(rule.summary()))
         for rule in rules
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
@@ -220,7 +234,10 @@ def lint_command(
     ignore: Tuple[str, ...] = (),
     output_format: str = DEFAULT_FORMAT,
     output_file: Optional[str] = None,
-    config_file: Optional[str] = None,
+    also_outputs: Tuple[str, ...] = (),
+    config_file: Tuple[str, ...] = (),
+    extend_ignore: Tuple[str, ...] = (),
+    per_file_ignores: Tuple[str, ...] = (),
     isolated: bool = False,
     exit_zero: bool = False,
     statistics: bool = False,
@@ -240,28 +257,39 @@ def lint_command(
     unsafe_fixes: bool = False,
     diff: bool = False,
     exit_non_zero_on_fix: bool = False,
+    show_fixes: bool = False,
+    add_noqa: bool = False,
+    show_files: bool = False,
+    show_settings: bool = False,
+    verbose: bool = False,
 ) -> int:
     """Everything the command does; returns the exit status."""
     cwd = os.getcwd()
+    from .command_config import config_values, extra_report_targets, per_file_ignore_pairs
+
+    config_path, inline = config_values(config_file, cwd)
     if list_rules_flag or explain_code is not None:
         # Only the configuration's `docs-url` matters here (the rule pages' address).
-        docs_url = resolve_settings(Overrides(config=config_file, isolated=isolated), cwd).docs_url
+        docs_url = resolve_settings(Overrides(config=config_path, isolated=isolated, inline=inline), cwd).docs_url
         if list_rules_flag:
             _write(sys.stdout, list_rules(output_format, docs_url))
         else:
             _write(sys.stdout, explain(explain_code, output_format, docs_url))
         return 0
 
+    extra_reports = extra_report_targets(also_outputs, FORMATS)
     overrides = Overrides(
         select=_selectors(select),
         extend_select=split_selectors(extend_select),
-        ignore=split_selectors(ignore),
+        ignore=split_selectors(ignore) + split_selectors(extend_ignore),
         exclude=_globs(exclude) if exclude else None,
         extend_exclude=_globs(extend_exclude),
         respect_gitignore=respect_gitignore,
         force_exclude=force_exclude,
-        config=config_file,
+        config=config_path,
         isolated=isolated,
+        per_file_ignores=per_file_ignore_pairs(per_file_ignores),
+        inline=inline,
     )
     settings = resolve_settings(overrides, cwd)
 
@@ -272,9 +300,16 @@ def lint_command(
     file_paths = [path for path in paths if path != STDIN]
     if not file_paths and not read_stdin:
         file_paths = ["."]
+    from .layered import closest_settings
+
+    settings = closest_settings(settings, overrides, cwd, file_paths or [stdin_filename or "."])
 
     from . import api
 
+    if add_noqa:
+        return _add_noqa(file_paths, settings, cwd, read_stdin, quiet)
+    if show_files or show_settings:
+        return _show(file_paths, settings, cwd, show_files, show_settings, cache_dir, not no_cache, quiet)
     run = api.lint_paths(
         file_paths, settings, cwd=cwd, jobs=jobs, cache_dir=cache_dir, use_cache=not no_cache,
         fix=fix or diff, unsafe=unsafe_fixes, diff=diff, lint=not (read_stdin and fix),
@@ -307,18 +342,13 @@ def lint_command(
         unsafe_fixes=unsafe_fixes,
         fixed=run.fixed,
         docs_url=settings.docs_url,
+        show_fixes=show_fixes,
     )
     text = render_statistics(report, output_format) if statistics else render(report, output_format)
+    for extra_format, extra_file in extra_reports:  # one run, more reports (the Action: annotations + SARIF)
+        _write_file(render(dataclasses.replace(report, color=False), extra_format), extra_file, cwd)
     if output_file is not None:
-        target = os.path.join(cwd, os.path.expanduser(output_file))
-        try:
-            parent = os.path.dirname(target)
-            if parent:
-                _make_parent(parent, output_file)
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        except OSError as error:
-            raise UsageProblem(f"cannot write the output file {output_file}: {error.strerror or error}") from None
+        _write_file(text, output_file, cwd)
     else:
         try:
             _write(sys.stdout, text)
@@ -326,6 +356,11 @@ def lint_command(
             raise
         except OSError as error:  # a full device, a closed descriptor: say so, not "internal error"
             raise UsageProblem(f"cannot write the report to standard output: {error.strerror or error}") from None
+    if verbose and not quiet:
+        from .show import skipped_lines
+
+        for line in skipped_lines(run.outcomes):
+            _err(f"{PROG}: {line}")
     if not quiet and output_format in TEXT_FORMATS and (run.files or read_stdin):
         _err(analyzed_line(run))
 
@@ -336,6 +371,40 @@ def lint_command(
     if exit_non_zero_on_fix and run.fixing is not None and run.fixed:
         return 1
     return 0
+
+
+def _show(file_paths, settings, cwd, files, show_settings, cache_dir, use_cache, quiet) -> int:
+    """`--show-files` / `--show-settings`: what a run would analyze, and with what; nothing is analyzed."""
+    from . import api, show
+
+    run = api.lint_paths(file_paths, settings, cwd=cwd, lint=False, notify=_notifier(quiet))
+    if files:
+        _write(sys.stdout, show.show_files(run.files))
+    if show_settings:
+        target = sorted(run.files)[0] if run.files else os.path.join(cwd, "")
+        own = settings.settings_for(target) if hasattr(settings, "settings_for") else settings
+        _write(sys.stdout, show.show_settings(own, target, show.cache_directory(settings, cache_dir, cwd, use_cache)))
+    return 1 if run.failed_reads else 0
+
+
+def _add_noqa(file_paths, settings, cwd, read_stdin, quiet) -> int:
+    """`--add-noqa`: `# noqa: ILxxx` on every reported line; 'Added N noqa directives.' (as ruff)."""
+    from . import api
+    from .discovery import read_source
+    from .noqa import add_noqa_to_files
+
+    if read_stdin:
+        raise UsageProblem("--add-noqa edits files: it cannot be used with '-' (stdin)")
+    run = api.lint_paths(file_paths, settings, cwd=cwd, lint=False, notify=_notifier(quiet))
+    done = add_noqa_to_files(run.files, settings.options_for, read_source)
+    for path, message in done.problems:
+        _err(f"{display_path(path, cwd)}:1:1: {FILE_ERROR_CODE} [error] {message}")
+    if not quiet:
+        if done.skipped:
+            _err(f"{PROG}: warning: {done.skipped} reported {'line' if done.skipped == 1 else 'lines'} "
+                 f"could not take a comment (a backslash continuation or inside a string): left unchanged")
+        _err(f"Added {done.added} noqa {'directive' if done.added == 1 else 'directives'}.")
+    return 1 if done.problems or run.failed_reads else 0
 
 
 def _fix_stdin(run, settings, stdin_filename, cwd, unsafe, diff, quiet, exit_non_zero_on_fix) -> int:
@@ -389,17 +458,27 @@ def _comma_help(what: str) -> str:
 @click.option("--extend-select", multiple=True, metavar="CODES",
               help=_comma_help("Rules to enable in addition to the selection."))
 @click.option("--ignore", multiple=True, metavar="CODES", help=_comma_help("Rules to disable."))
+@click.option("--extend-ignore", multiple=True, metavar="CODES",
+              help=_comma_help("Rules to disable in addition to the ignored ones (the same as --ignore)."))
+@click.option("--per-file-ignores", multiple=True, metavar="GLOB:CODES",
+              help="Rules to disable in the files matching GLOB (relative to the current directory), added to "
+                   "the configured ones, e.g. 'tests/*:IL101,IL2'; may be repeated.")
 @click.option("--output-format", type=click.Choice(list(FORMATS)), default=DEFAULT_FORMAT,
               show_default=True, envvar="INITLINT_OUTPUT_FORMAT", help="How to print the diagnostics.")
 @click.option("-o", "--output-file", metavar="PATH",
               help="Write the report to this file instead of stdout (the exit status is unchanged).")
-@click.option("--config", "config_file", metavar="FILE",
-              help="Use this configuration file instead of searching for one.")
+@click.option("--also-output", "also_outputs", multiple=True, metavar="FORMAT:PATH",
+              help="Also write the report in FORMAT to PATH from the same run, e.g. sarif:initlint.sarif "
+                   "(may be repeated).")
+@click.option("--config", "config_file", multiple=True, metavar="FILE|KEY=VALUE",
+              help="Use this configuration file instead of searching for one, or override one setting "
+                   "with TOML (e.g. --config 'ignore = [\"IL201\"]'); may be repeated.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("-e", "--exit-zero", is_flag=True, help="Exit with status 0 even when diagnostics are found.")
 @click.option("--statistics", is_flag=True, help="Show the number of diagnostics per rule code.")
 @click.option("--list-rules", "list_rules_flag", is_flag=True,
-              help="List every rule: code, name, default on/off, severity, fix availability.")
+              help="List every rule, one line each: code, name, default on/off, severity, fix availability, "
+                   "summary (the full text: --explain CODE).")
 @click.option("--explain", "explain_code", metavar="CODE", help="Show the documentation of a rule.")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None,
               help="Skip the files that .gitignore files ignore (default: respect them).")
@@ -420,6 +499,16 @@ def _comma_help(what: str) -> str:
 @click.option("--unsafe-fixes", is_flag=True,
               help="Also apply (with --fix) and show as available the fixes that change training numerics.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would make and change nothing; exit 1 if any.")
+@click.option("--show-files", is_flag=True, help="List the files initlint would analyze, then exit.")
+@click.option("--show-settings", is_flag=True,
+              help="Show the settings the first file would be analyzed with, and where they come from, then exit.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also say which files the prefilter skipped, and why.")
+@click.option("--add-noqa", is_flag=True,
+              help="Add `# noqa: ILxxx` to every line with a diagnostic (keeping what the line says), "
+                   "then exit.")
+@click.option("--show-fixes", is_flag=True,
+              help="Show each diagnostic's fix (what it changes, and whether --fix applies it) in the text formats.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit with status 1 when a fix was applied.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the diagnostics only: no summary, no warnings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,

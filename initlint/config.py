@@ -9,6 +9,7 @@ file.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
@@ -24,11 +25,13 @@ else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib
 
 CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
-LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
+LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "include", "extend-include")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "tf-version", "docs-url", "max-file-size",
+    "force-exclude", "tf-version", "docs-url", "max-file-size", "extend", "include", "extend-include",
 )
+# What a directory walk lints when `include` is not set (`extend-include` adds to it).
+DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
 RULE_KEYS = ("select", "ignore", "extend-select")
 
 
@@ -134,6 +137,11 @@ class FileConfig:
     tf_version: Optional[int] = None  # 1 or 2: how TensorFlow code is read (None: from each file's imports)
     docs_url: Optional[str] = None  # where the rule pages live (report.rule_url)
     max_file_size: Optional[int] = None  # bytes of source beyond which a file is IL000 (None: $INITLINT_MAX_FILE_SIZE)
+    # The rule selections of the configurations this one extends (`extend = "../pyproject.toml"`),
+    # outermost first: applied before this file's own.
+    rule_layers: Tuple[RuleSelection, ...] = ()
+    include: Optional[Tuple[str, ...]] = None  # None: DEFAULT_INCLUDE
+    extend_include: Tuple[str, ...] = ()
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -171,7 +179,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
                 check_selectors(values[key], codes, f"`{key}`")
             except SelectionError as error:
                 raise ConfigError(f"{shown}: {error}") from None
-    for key in ("exclude", "extend-exclude"):
+    for key in ("exclude", "extend-exclude", "include", "extend-include"):
         for pattern in values.get(key, ()):
             _check_glob(shown, key, pattern)
     per_file: List[Tuple[str, Tuple[str, ...]]] = []
@@ -199,6 +207,9 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     tf_version = _tf_version(shown, section.get("tf-version"))
     docs_url = _docs_url(shown, section.get("docs-url"))
     max_size = _max_file_size(shown, section.get("max-file-size"))
+    extend = section.get("extend")
+    if extend is not None and (not isinstance(extend, str) or not extend.strip()):
+        raise ConfigError(f"{shown}: `extend` must be the path of a configuration file, not {_toml_type(extend)}")
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -213,6 +224,8 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         tf_version=tf_version,
         docs_url=docs_url,
         max_file_size=max_size,
+        include=values.get("include"),
+        extend_include=values.get("extend-include", ()),
     )
 
 
@@ -246,12 +259,97 @@ def _tf_version(shown: str, value: Any) -> Optional[int]:
     return value
 
 
-def load_config(path: str, codes: Optional[Sequence[str]] = None) -> FileConfig:
-    """Read and validate a configuration file (a pyproject.toml without [tool.initlint] is empty)."""
+def load_config(path: str, codes: Optional[Sequence[str]] = None, _chain: Tuple[str, ...] = ()) -> FileConfig:
+    """Read and validate a configuration file (a pyproject.toml without [tool.initlint] is empty),
+    with the configuration it extends (`extend`) merged under it."""
+    path = os.path.abspath(path)
     section = _section(path, read_toml(path))
     if section is None:
-        return FileConfig(path=os.path.abspath(path), root=os.path.dirname(os.path.abspath(path)))
-    return parse_config(path, section, codes)
+        return FileConfig(path=path, root=os.path.dirname(path))
+    config = parse_config(path, section, codes)
+    extend = section.get("extend")
+    if extend is None:
+        return config
+    parent_path = _extended_path(path, extend, _chain)
+    parent = load_config(parent_path, codes, _chain + (path,))
+    return _merge(config, section, parent)
+
+
+def _extended_path(path: str, extend: str, chain: Tuple[str, ...]) -> str:
+    """The file `extend` names, relative to the configuration that says it (~ and $VARS expanded)."""
+    target = os.path.abspath(os.path.join(os.path.dirname(path), os.path.expandvars(os.path.expanduser(extend))))
+    if target == path or target in chain:
+        raise ConfigError(f"{display_path(path)}: `extend` makes a cycle: {display_path(target)} extends it again")
+    if not os.path.isfile(target):
+        raise ConfigError(f"{display_path(path)}: `extend`: {extend}: configuration file not found")
+    return target
+
+
+def _anchored(pattern: str, root: str) -> str:
+    """A pattern of a configuration in `root`, written so that it means the same from elsewhere:
+    a pattern with a slash becomes absolute; a bare name matches at any depth, so it stays."""
+    negated = pattern.startswith("!")
+    body = pattern[1:] if negated else pattern
+    text = body.replace(os.sep, "/")
+    if "/" in text.rstrip("/") and not os.path.isabs(body):
+        while text.startswith("./"):
+            text = text[2:]
+        body = root.replace(os.sep, "/").rstrip("/") + "/" + text
+    return ("!" if negated else "") + body
+
+
+def _merge(child: FileConfig, section: Dict[str, Any], parent: FileConfig) -> FileConfig:
+    """`child` over the configuration it extends: what the child says wins; the parent's rule
+    selection applies first (a layer), its `extend-exclude` is kept and its patterns keep meaning
+    what they meant in the parent's directory."""
+    def anchored(patterns):
+        return tuple(_anchored(pattern, parent.root) for pattern in patterns)
+
+    def pick(key: str, mine, theirs):
+        return mine if key in section else theirs
+
+    return FileConfig(
+        path=child.path,
+        root=child.root,
+        select=child.select,
+        extend_select=child.extend_select,
+        ignore=child.ignore,
+        per_file_ignores=pick("per-file-ignores", child.per_file_ignores,
+                              tuple((_anchored(p, parent.root), codes) for p, codes in parent.per_file_ignores)),
+        exclude=pick("exclude", child.exclude, anchored(parent.exclude) if parent.exclude is not None else None),
+        extend_exclude=anchored(parent.extend_exclude) + child.extend_exclude,
+        respect_gitignore=pick("respect-gitignore", child.respect_gitignore, parent.respect_gitignore),
+        force_exclude=pick("force-exclude", child.force_exclude, parent.force_exclude),
+        tf_version=pick("tf-version", child.tf_version, parent.tf_version),
+        docs_url=pick("docs-url", child.docs_url, parent.docs_url),
+        max_file_size=pick("max-file-size", child.max_file_size, parent.max_file_size),
+        rule_layers=parent.rule_layers + (RuleSelection(parent.select, parent.extend_select, parent.ignore),),
+        include=pick("include", child.include, anchored(parent.include) if parent.include is not None else None),
+        extend_include=anchored(parent.extend_include) + child.extend_include,
+    )
+
+
+def parse_inline(value: str) -> Dict[str, Any]:
+    """`--config 'KEY = VALUE'` as a table (ConfigError when it is not TOML of known keys)."""
+    try:
+        table = tomllib.loads(value)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"--config {value!r} is neither a configuration file nor a TOML `key = value` "
+                          f"override ({_one_line(str(error))})") from None
+    return table
+
+
+def _apply_inline(config: FileConfig, tables: Sequence[Dict[str, Any]], cwd: str,
+                  codes: Sequence[str]) -> FileConfig:
+    """The `--config KEY=VALUE` overrides over a file's configuration, each a layer on top."""
+    for table in tables:
+        section = dict(table)
+        if "extend" in section:
+            raise ConfigError("--config cannot override `extend`")
+        inline = parse_config(os.path.join(cwd, "--config"), section, codes)
+        on_top = _merge(dataclasses.replace(inline, path=config.path, root=config.root), section, config)
+        config = dataclasses.replace(on_top, root=config.root)
+    return config
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,6 +407,10 @@ class Overrides:
     force_exclude: Optional[bool] = None
     config: Optional[str] = None
     isolated: bool = False
+    # --per-file-ignores GLOB:CODES (globs relative to the current directory), added to the file's
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    # --config 'KEY = VALUE': TOML tables applied over every configuration file, in order
+    inline: Tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -323,6 +425,7 @@ class Settings:
     tf_version: Optional[int] = None
     docs_url: Optional[str] = None  # where the rule pages live (None: report.DOCS_URL)
     max_file_size: Optional[int] = None  # None: $INITLINT_MAX_FILE_SIZE, else the default
+    include: Tuple[PathPattern, ...] = ()  # () : the Python suffixes (discovery's default)
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
@@ -374,6 +477,8 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
     else:
         found = find_config(cwd)
         config = load_config(found, codes) if found else FileConfig(root=cwd)
+    if overrides.inline:
+        config = _apply_inline(config, overrides.inline, cwd, codes)
     root = config.root
 
     for option, selectors in (
@@ -387,6 +492,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
             raise ConfigError(str(error)) from None
     enabled = resolve(
         [
+            *config.rule_layers,
             RuleSelection(config.select, config.extend_select, config.ignore),
             RuleSelection(overrides.select, overrides.extend_select, overrides.ignore),
         ],
@@ -412,14 +518,25 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         config=config,
         project_root=root,
         enabled=enabled,
-        per_file_ignores=PerFileIgnores.build(config.per_file_ignores, root, codes),
+        per_file_ignores=PerFileIgnores(
+            PerFileIgnores.build(config.per_file_ignores, root, codes).entries
+            + PerFileIgnores.build(overrides.per_file_ignores, cwd, codes).entries),
         excludes=tuple(excludes),
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=config.tf_version,
         docs_url=config.docs_url,
         max_file_size=config.max_file_size,
+        include=_include_patterns(config, root),
     )
+
+
+def _include_patterns(config: FileConfig, root: str) -> Tuple[PathPattern, ...]:
+    """() when neither `include` nor `extend-include` is set (discovery tests the suffixes)."""
+    if config.include is None and not config.extend_include:
+        return ()
+    listed = (DEFAULT_INCLUDE if config.include is None else config.include) + config.extend_include
+    return tuple(PathPattern(pattern, root) for pattern in listed)
 
 
 __all__ = [

@@ -15,6 +15,7 @@ symbolic links...) are collected, never raised: the run goes on.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -256,7 +257,7 @@ class IgnoreRule:
     regex: Glob
     negate: bool
     dir_only: bool
-    anchored: bool  # matched against the path relative to the file's directory, else the basename
+    anchored: bool  # always True: pathspec's regex places the pattern itself (kept for readers of the rule)
 
 
 @dataclass
@@ -265,35 +266,33 @@ class IgnoreFile:
     rules: List[IgnoreRule] = field(default_factory=list)
 
 
+def _gitignore_pattern(line: str):
+    """pathspec's reading of one gitignore line (git's own wildmatch rules): (regex, include) or
+    None for a blank line or a comment. pathspec >= 1.1 names the class GitIgnoreBasicPattern;
+    older releases GitWildMatchPattern."""
+    try:
+        from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern as Pattern
+    except ImportError:  # pragma: no cover - pathspec < 1.1
+        from pathspec.patterns.gitwildmatch import GitWildMatchPattern as Pattern
+    try:
+        pattern = Pattern(line)
+    except Exception:  # an invalid pattern: git ignores the line
+        return None
+    if pattern.include is None or pattern.regex is None:
+        return None
+    return pattern.regex, pattern.include
+
+
 def parse_gitignore_line(line: str) -> Optional[IgnoreRule]:
     line = line.rstrip("\r\n")
     if not line or line.startswith("#"):
         return None
-    # Trailing spaces are ignored unless escaped with a backslash.
-    stripped = line.rstrip(" ")
-    if stripped.endswith("\\") and len(stripped) < len(line) and not stripped.endswith("\\\\"):
-        stripped += " "
-    line = stripped
-    if not line:
+    parsed = _gitignore_pattern(line)
+    if parsed is None:
         return None
-    negate = line.startswith("!")
-    if negate:
-        line = line[1:]
-    dir_only = line.endswith("/")
-    line = line.rstrip("/")
-    if not line:
-        return None
-    anchored = "/" in line
-    line = line.lstrip("/")
-    if not line:
-        return None
-    try:
-        regex = translate_glob(line, gitignore=True)
-    except (GlobError, re.error):  # pragma: no cover - the git dialect is lenient
-        return None
-    return IgnoreRule(regex, negate, dir_only, anchored)
-
-
+    regex, include = parsed
+    body = line[1:] if line.startswith("!") else line
+    return IgnoreRule(regex, not include, body.rstrip(" ").endswith("/"), True)
 def parse_gitignore(text: str, base: str) -> IgnoreFile:
     rules = [rule for rule in map(parse_gitignore_line, text.splitlines()) if rule is not None]
     return IgnoreFile(os.path.normpath(os.path.abspath(base)), rules)
@@ -313,17 +312,36 @@ def is_gitignored(ignores: Sequence[IgnoreFile], path: str, is_dir: bool) -> boo
     """git's verdict for `path` (its parents are taken as not ignored): the last matching
     pattern wins, deeper files after shallower ones."""
     ignored = False
-    name = os.path.basename(path)
     for ignore in ignores:
         relative = relative_to(path, ignore.base)
         if not relative:
             continue
+        # pathspec's regexes match a path relative to the file's directory; a `dir/` pattern
+        # matches a directory written with its slash ("a/**" matches inside a, not a itself)
         for rule in ignore.rules:
             if rule.dir_only and not is_dir:
                 continue
-            if rule.regex.fullmatch(relative if rule.anchored else name):
+            if rule.regex.match(relative + "/" if rule.dir_only else relative):
                 ignored = not rule.negate
     return ignored
+
+
+@functools.lru_cache(maxsize=None)
+def global_excludes_file(repository: str) -> Optional[str]:
+    """git's `core.excludesFile` for this repository (as `git config` reads it: global, system and
+    the repository's own configuration), else git's default `$XDG_CONFIG_HOME/git/ignore`."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "config", "--path", "--get", "core.excludesFile"], cwd=repository,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=10)
+        configured = done.stdout.decode("utf-8", "surrogateescape").strip() if done.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        configured = ""
+    if configured:
+        return os.path.join(repository, os.path.expanduser(configured))
+    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(config_home, "git", "ignore")
 
 
 def _ancestor_ignores(root: str, project_root: str) -> List[IgnoreFile]:
@@ -347,6 +365,12 @@ def _ancestor_ignores(root: str, project_root: str) -> List[IgnoreFile]:
         top = project_root
         chain = chain[: chain.index(project_root) + 1] if project_root in chain else [root]
     ignores: List[IgnoreFile] = []
+    if os.path.exists(os.path.join(top, ".git")):  # git's global excludes: the lowest precedence
+        global_file = global_excludes_file(top)
+        if global_file:
+            ignored_globally = read_gitignore(global_file, top)
+            if ignored_globally is not None:
+                ignores.append(ignored_globally)
     exclude = read_gitignore(os.path.join(top, ".git", "info", "exclude"), top)
     if exclude is not None:
         ignores.append(exclude)
@@ -378,6 +402,14 @@ def is_python_file(name: str) -> bool:
     return name.endswith(PYTHON_SUFFIXES)
 
 
+def is_included(path: str, name: str, include: Sequence[PathPattern] = ()) -> bool:
+    """Is a file found in a directory walk one to lint? `include` (the configuration's `include` /
+    `extend-include` globs) replaces the default test, the Python suffixes."""
+    if not include:
+        return is_python_file(name)
+    return any(pattern.matches(path) for pattern in include)
+
+
 def is_excluded(path: str, is_dir: bool, excludes: Iterable[PathPattern]) -> bool:
     return any(pattern.matches(path, is_dir) for pattern in excludes)
 
@@ -403,6 +435,7 @@ def discover(
     project_root: Optional[str] = None,
     cwd: Optional[str] = None,
     force_exclude: bool = False,
+    include: Sequence[PathPattern] = (),
 ) -> Discovery:
     """The Python files under `paths`. Files named there are always included, unless
     `force_exclude` is set: then the excludes apply to them too (pre-commit passes every changed
@@ -418,7 +451,7 @@ def discover(
         if os.path.isdir(path):
             if is_python_file(path):
                 found.problems.append(Problem(path, "is a directory, not a Python file: searching it", "warning"))
-            _walk(path, found, collected, excludes, respect_gitignore, project_root)
+            _walk(path, found, collected, excludes, respect_gitignore, project_root, include)
         elif os.path.lexists(path) and not os.path.exists(path):
             found.problems.append(Problem(path, "broken symbolic link", "error"))
         elif not os.path.lexists(path):
@@ -442,6 +475,7 @@ def _walk(
     excludes: Sequence[PathPattern],
     respect_gitignore: bool,
     project_root: str,
+    include: Sequence[PathPattern] = (),
 ) -> None:
     ignores = _ancestor_ignores(root, project_root) if respect_gitignore else []
     stack: List[Tuple[str, List[IgnoreFile]]] = [(root, ignores)]
@@ -483,7 +517,7 @@ def _walk(
                 if is_python_file(entry.name):
                     found.problems.append(Problem(path, "is a directory, not a Python file: searching it", "warning"))
                 subdirectories.append(path)
-            elif is_python_file(entry.name):
+            elif is_included(path, entry.name, include):
                 if is_file:
                     collected.append(path)
                 elif os.path.islink(path) and not os.path.exists(path):

@@ -20,6 +20,7 @@ from .rules import RULES_BY_CODE, default_codes
 from .sources import SourceError, checked_text, decode, split_lines
 from .options import AnalysisOptions
 from .positions import positions as node_positions
+from .suppression import exempted, file_exemption
 
 PARSE_ERROR = "IL000"
 NESTED = syntax.NESTED
@@ -112,10 +113,11 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
     positions = node_positions(module)  # libcst's PositionProvider, cheaper
     lines = split_lines(text)  # rows as libcst counts them (not str.splitlines: \f, \u2028...)
     context = None
+    exemption = file_exemption(text)  # `# initlint: noqa[: codes]` on a line of its own
     for site, rule, found in pending:
         position = positions[site.anchor]
         span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
-        if _suppressed(lines, span.row, rule.code):
+        if _suppressed(lines, span.row, rule.code) or exempted(rule.code, exemption):
             continue
         context = context or FileContext(module, text, positions)  # positions: edits of a part of a call
         hint, fix = speak(site, found, context, span)

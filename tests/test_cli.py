@@ -116,7 +116,9 @@ def test_text_format_matches_json(run, tmp_path):
     text = run()
     assert text.returncode == 1
     assert text.lines() == text_lines(items) + [summary(items)]
-    assert run("--output-format", "concise").stdout == text.stdout
+    concise = run("--output-format", "concise")
+    assert concise.lines() == [f"{item['filename']}:{item['location']['row']}:{item['location']['column']}: "
+                               f"{item['code']} {item['message']}" for item in items] + [summary(items)]
     quiet = run("-q")
     assert quiet.lines() == text_lines(items)
 
@@ -261,7 +263,11 @@ def test_list_rules(run):
         cells = line.split()
         assert cells[:5] == [rule.code, rule.name, "on" if rule.default_enabled else "off", rule.severity,
                              rule.fix_availability]
-        assert line.endswith(rule.summary())
+        from initlint.show import one_line_summary
+
+        short = one_line_summary(rule.summary())
+        assert line.endswith(short) and rule.summary().startswith(short.split(" ")[0])
+        assert "(" not in short and "`" not in short and len(short) < 160, short
     as_json = run("--list-rules", "--output-format", "json").json()
     assert [(row["code"], row["name"], row["default_enabled"], row["severity"], row["fix_availability"])
             for row in as_json] == [
@@ -505,7 +511,7 @@ def test_text_renderers_in_process():
         "pkg/m.py:4:7: IL201 [info] Glorot kernel feeding a ReLU\n"
         "  help: use He initialization\n"
         "Found 1 diagnostic (1 info).\n"
-        "[*] 0 fixable with --fix (1 more with --unsafe-fixes).\n"
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
     )
     # the double-width character before the span takes two columns on a terminal
     assert render(report, "full") == (
@@ -517,9 +523,9 @@ def test_text_renderers_in_process():
         "  help: use He initialization\n"
         "\n"
         "Found 1 diagnostic (1 info).\n"
-        "[*] 0 fixable with --fix (1 more with --unsafe-fixes).\n"
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
     )
     assert set(FORMATS) >= {"text", "concise", "full", "json"}
-    assert get_renderer("concise") is get_renderer("text")
+    assert get_renderer("concise") is not get_renderer("text")
     with pytest.raises(KeyError):
         get_renderer("sarif-not-yet")

@@ -31,7 +31,8 @@ def test_closest_configuration_wins(run, tmp_path):
     write(tmp_path, {".initlint.toml": 'select = ["IL000"]\n', "sub/initlint.toml": 'select = ["IL101"]\n'})
     write(tmp_path / "sub", BOTH)
     assert json_codes(run, cwd=tmp_path / "sub") == {"bad.py": ["IL000"], "m.py": ["IL101"]}  # IL000 always on
-    assert json_codes(run, "sub") == {"sub/bad.py": ["IL000"]}  # from the top: the top's file
+    # from the top too: the closest file to each linted file governs it (as ruff)
+    assert json_codes(run, "sub") == {"sub/bad.py": ["IL000"], "sub/m.py": ["IL101"]}
 
 
 def test_same_directory_preference(run, tmp_path):

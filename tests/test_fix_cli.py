@@ -19,10 +19,10 @@ def test_fixable_marker_and_summary_without_and_with_unsafe_fixes(run, tmp_path)
     plain = run("--no-cache", "m.py")
     assert plain.returncode == 1
     assert plain.lines()[0].startswith("m.py:2:63: IL201 [info] ")
-    assert plain.lines()[-1] == "[*] 0 fixable with --fix (1 more with --unsafe-fixes)."
+    assert plain.lines()[-1] == "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option)."
     unsafe = run("--no-cache", "--unsafe-fixes", "m.py")
     assert unsafe.lines()[0].startswith("m.py:2:63: IL201 [*] [info] ")
-    assert unsafe.lines()[-1] == "[*] 1 fixable with --fix."
+    assert unsafe.lines()[-1] == "[*] 1 fixable with the `--fix` option."
 
 
 def test_fix_applies_only_safe_fixes_unless_unsafe_fixes(run, tmp_path):

@@ -1,25 +1,20 @@
-"""pre-commit and GitHub Action integration: --force-exclude, the hook manifest, the action, and
-end-to-end runs of the real `pre-commit` tool and of the action's steps (marked slow: they install
-packages from the registry; CI runs them)."""
+"""pre-commit integration: --force-exclude, the hook manifest, and end-to-end runs of the real
+`pre-commit` tool (marked slow: it installs packages from the registry; CI runs it). The GitHub
+Action is tested in test_action.py."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import shutil
-import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List
-
 import pytest
 
-from .conftest import CLEAN, REPO, ZERO_KERNEL, _environment, codes_by_file, initlint_command, write
+from .conftest import CLEAN, REPO, ZERO_KERNEL, _environment, codes_by_file, write
 
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 NOTEBOOK = REPO / "fixtures" / "notebooks" / "zero_kernel.ipynb"
-ACTION = REPO / "action.yml"
 # What a hook repository needs to install initlint (pip builds it from these).
 PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml", "action.yml")
 
@@ -80,7 +75,7 @@ def test_force_exclude_must_be_a_boolean(run, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# The hook manifest and the action
+# The hook manifest
 
 
 def test_pre_commit_hooks_manifest():
@@ -98,86 +93,6 @@ def test_pre_commit_hooks_manifest():
         from pre_commit.clientlib import load_manifest
 
         assert [hook["id"] for hook in load_manifest(str(HOOKS))] == ["initlint", "initlint-fix"]
-
-
-def _action() -> Dict:
-    return _yaml().safe_load(ACTION.read_text(encoding="utf-8"))
-
-
-def test_action_manifest():
-    action = _action()
-    assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"args", "version", "sarif-file"}
-    for name, spec in action["inputs"].items():
-        assert spec["description"] and spec.get("required") is False, name
-    steps = action["runs"]["steps"]
-    assert all(step.get("shell") == "bash" for step in steps if "run" in step)
-    script = "\n".join(step["run"] for step in steps)
-    assert "--output-format github" in script and "--output-format sarif" in script
-    # inputs reach the scripts through the environment, never pasted into the script text
-    assert "${{" not in script
-
-
-def _step(name: str) -> str:
-    return next(step["run"] for step in _action()["runs"]["steps"] if step["name"] == name)
-
-
-def _bash() -> str:
-    found = shutil.which("bash")
-    _require(found is not None and os.name != "nt", "bash is needed to run the action's steps")
-    return found
-
-
-def _shim(directory: Path, command: List[str]) -> Path:
-    """An `initlint` executable on PATH that runs `command` (the installed one, or python -m)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    shim = directory / "initlint"
-    quoted = " ".join("'" + part.replace("'", "'\\''") + "'" for part in command)
-    shim.write_text(f'#!/bin/sh\nexec {quoted} "$@"\n', encoding="utf-8")
-    shim.chmod(shim.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return directory
-
-
-def _run_step(script: str, cwd: Path, env: Dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([_bash(), "-c", script], cwd=str(cwd), env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=900)
-
-
-def _action_env(tmp_path: Path, bin_dir: Path, **extra: str) -> Dict[str, str]:
-    env = _environment(None)
-    env["PATH"] = str(bin_dir) + os.pathsep + env.get("PATH", "")
-    env["GITHUB_OUTPUT"] = str(tmp_path / "github_output")
-    env["GITHUB_PATH"] = str(tmp_path / "github_path")
-    env["RUNNER_TEMP"] = str(tmp_path / "runner_temp")
-    (tmp_path / "runner_temp").mkdir(exist_ok=True)
-    env.update(extra)
-    return env
-
-
-@pytest.mark.parametrize("sarif", [True, False])
-def test_action_run_step(tmp_path, sarif):
-    project = tmp_path / "project"
-    write(project, {"models/m.py": ZERO_KERNEL, "ok.py": CLEAN, "other/m.py": ZERO_KERNEL})
-    (project / ".git").mkdir()
-    bin_dir = _shim(tmp_path / "bin", initlint_command())
-    env = _action_env(tmp_path, bin_dir, INITLINT_ARGS="  models   ok.py ",
-                      INITLINT_SARIF_FILE="reports/initlint.sarif" if sarif else "")
-    result = _run_step(_step("Run initlint"), project, env)
-    stdout = result.stdout.decode("utf-8")
-    assert result.returncode == 1, result.stderr
-    assert stdout.startswith("::warning file=models/m.py,line=3,endLine=3,col=36,endColumn=56,title=initlint (IL101)::")
-    assert stdout.count("\n") == 1  # only the paths given in args
-    outputs = (tmp_path / "github_output").read_text(encoding="utf-8")
-    if sarif:
-        log = json.loads((project / "reports" / "initlint.sarif").read_text(encoding="utf-8"))
-        assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["IL101"]
-        assert "sarif-file=reports/initlint.sarif" in outputs.splitlines()
-    else:
-        assert not (project / "reports").exists()
-        assert "sarif-file=" in outputs.splitlines()
-    # a clean run passes
-    write(project, {"models/m.py": CLEAN})
-    assert _run_step(_step("Run initlint"), project, env).returncode == 0
 
 
 def _hook_repository(destination: Path) -> Path:
@@ -201,29 +116,6 @@ def _git(cwd: Path, *args: str) -> None:
          "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", "-c", "core.hooksPath=/dev/null", *args],
         cwd=str(cwd), check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
     )
-
-
-@pytest.mark.slow
-def test_action_install_step_then_run(tmp_path):
-    """The action's own install step (a virtual environment, `pip install` of the action's
-    checkout), then its run step with what it put on GITHUB_PATH."""
-    bash = _bash()
-    action_path = tmp_path / "action"
-    _hook_repository(action_path)
-    env = _action_env(tmp_path, tmp_path / "nothing", INITLINT_VERSION="", INITLINT_ACTION_PATH=str(action_path))
-    install = subprocess.run([bash, "-c", _step("Install initlint")], cwd=str(tmp_path), env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=900)
-    assert install.returncode == 0, install.stderr.decode("utf-8", "replace")[-3000:]
-    assert install.stdout.decode("utf-8").strip().startswith("initlint ")
-    (bin_dir,) = (tmp_path / "github_path").read_text(encoding="utf-8").splitlines()
-    project = tmp_path / "project"
-    write(project, {"m.py": ZERO_KERNEL})
-    (project / ".git").mkdir()
-    run_env = _action_env(tmp_path, Path(bin_dir), INITLINT_ARGS=".", INITLINT_SARIF_FILE="out.sarif")
-    result = _run_step(_step("Run initlint"), project, run_env)
-    assert result.returncode == 1, result.stderr
-    assert result.stdout.decode("utf-8").startswith("::warning file=m.py,line=3,")
-    assert (project / "out.sarif").is_file()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -394,6 +394,8 @@ def _assert_well_formed(output_format, stdout, expected_count):
         lines = stdout.splitlines()
         assert len(lines) == expected_count
         assert all(re.fullmatch(r"::(error|warning|notice) [^:\n]*::[^\n]*", line) for line in lines), stdout
+    elif output_format == "concise":  # one line per diagnostic, no severity
+        assert len(re.findall(r"^\S.*:\d+:\d+: IL\d{3} (?!\[)", stdout, re.M)) == expected_count
     else:
         assert len(re.findall(r"^\S.*:\d+:\d+: IL\d{3} \[", stdout, re.M)) == expected_count
     assert not RAW_CONTROL.search(stdout)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 # Format name -> "module[:function]" (the function defaults to `render`).
 FORMATS: Dict[str, str] = {
     "text": "initlint.report.text:render",
-    "concise": "initlint.report.text:render",
+    "concise": "initlint.report.text:render_concise",
     "full": "initlint.report.text:render_full",
     "json": "initlint.report.json:render",
     "json-lines": "initlint.report.json:render_lines",
@@ -100,6 +100,7 @@ class Report:
     unsafe_fixes: bool = False  # --unsafe-fixes: unsafe fixes count as available
     fixed: int = 0  # fixes applied by --fix in this run
     docs_url: Optional[str] = None  # where the rule pages live (`docs-url`; None: DOCS_URL)
+    show_fixes: bool = False  # --show-fixes: the text formats show each diagnostic's fix
 
     def __post_init__(self) -> None:
         self.diagnostics = sorted(self.diagnostics, key=sort_key)
@@ -172,14 +173,19 @@ def fix_applicable(diagnostic: Any, unsafe: bool) -> bool:
 
 
 def fix_summary(report: Report) -> Optional[str]:
-    """'[*] 2 fixable with --fix (3 more with --unsafe-fixes).', or None when nothing is fixable."""
+    """What --fix would do, in ruff's words: '[*] 2 fixable with the `--fix` option (3 hidden fixes
+    can be enabled with the `--unsafe-fixes` option).', 'No fixes available (1 hidden fix can be
+    enabled with the `--unsafe-fixes` option).', or None when no diagnostic has a fix to apply."""
     fixable = sum(1 for d in report.diagnostics if fix_applicable(d, report.unsafe_fixes))
     hidden = 0 if report.unsafe_fixes else sum(
         1 for d in report.diagnostics if fix_applicable(d, True) and not fix_applicable(d, False))
     if not fixable and not hidden:
         return None
-    more = f" ({hidden} more with --unsafe-fixes)" if hidden else ""
-    return f"[*] {fixable} fixable with --fix{more}."
+    more = (f"{hidden} hidden {'fix' if hidden == 1 else 'fixes'} can be enabled with the `--unsafe-fixes` option"
+            if hidden else "")
+    if not fixable:
+        return f"No fixes available ({more})."
+    return f"[*] {fixable} fixable with the `--fix` option{f' ({more})' if more else ''}."
 
 
 def rule_name(code: str) -> str:

@@ -1,7 +1,8 @@
 """The text formats.
 
-`text` (alias `concise`): one line per diagnostic, `path:row:col: CODE [severity] message`, then an
-indented `help:` line with the fix in words, then the summary line.
+`text`: one line per diagnostic, `path:row:col: CODE [severity] message`, then an indented `help:`
+line with the fix in words, then the summary line.
+`concise`: only `path:row:col: CODE message` per diagnostic (for editors' error-format parsers).
 `full`: the same, plus the source line with carets under the reported columns.
 
 File names, messages and source lines are written through `printable`: a control character in
@@ -110,11 +111,37 @@ def _summary(report: Report) -> List[str]:
     return lines
 
 
+def _shown_fixes(report: Report, diagnostic: Any) -> List[str]:
+    if not report.show_fixes:
+        return []
+    from .fix_preview import fix_lines
+
+    return fix_lines(diagnostic, report.source_lines(diagnostic.filename, diagnostic.cell))
+
+
 def render(report: Report) -> str:
     lines: List[str] = []
     for diagnostic in report.diagnostics:
         lines.append(header(diagnostic, report.color, report.unsafe_fixes))
         lines.extend(help_lines(diagnostic, report.color))
+        lines.extend(_shown_fixes(report, diagnostic))
+    lines.extend(_summary(report))
+    return "".join(line + "\n" for line in lines)
+
+
+def concise_line(diagnostic: Any, color: bool = False, unsafe: bool = False) -> str:
+    """`path:row:col: CODE [*] message`: one line, as editors' error-format parsers read it."""
+    span = diagnostic.span
+    where = f"cell {diagnostic.cell}:" if diagnostic.cell else ""
+    location = f"{_paint(printable(diagnostic.filename), BOLD, color)}:{where}{span.row}:{span.column}:"
+    code = _paint(printable(diagnostic.code), BOLD + SEVERITY_COLORS.get(diagnostic.severity, ""), color)
+    marker = " [*]" if fix_applicable(diagnostic, unsafe) else ""
+    return f"{location} {code}{marker} {printable(' '.join(diagnostic.message.split()))}"
+
+
+def render_concise(report: Report) -> str:
+    """One line per diagnostic (no help, no source), then the summary lines (as ruff's concise)."""
+    lines = [concise_line(diagnostic, report.color, report.unsafe_fixes) for diagnostic in report.diagnostics]
     lines.extend(_summary(report))
     return "".join(line + "\n" for line in lines)
 
@@ -129,6 +156,7 @@ def render_full(report: Report) -> str:
         lines.append(header(diagnostic, report.color, report.unsafe_fixes))
         lines.extend(snippet(diagnostic, cache[where], report.color))
         lines.extend(help_lines(diagnostic, report.color))
+        lines.extend(_shown_fixes(report, diagnostic))
         lines.append("")
     lines.extend(_summary(report))
     return "".join(line + "\n" for line in lines)
