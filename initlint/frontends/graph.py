@@ -30,6 +30,7 @@ class InitRecord:
     shared: bool = False  # one call that covers every layer of a type
     group: object = None  # identity of the init call, for shared sites
     ndim: Optional[int] = None
+    confidence: str = "certain"  # facts.CERTAIN / LIKELY / HEURISTIC: how the frontend knows it applies
 
 
 class Node:

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import Initializer
+from ..facts import CERTAIN, HEURISTIC, Initializer
 from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
@@ -46,6 +46,7 @@ class InitExtractor:
         self.loose: List[InitRecord] = []
         self.applied_methods = set()
         self.receiver = DEFAULT_RECEIVER  # what the method being read calls its instance
+        self.confidence = CERTAIN  # LIKELY while reading an init method nothing is seen to apply
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -227,7 +228,7 @@ class InitExtractor:
             return
         raw = self.raw_parameter(module_expr, parameter, filters)
         if raw is not None:
-            raw.inits.append(InitRecord(init, call, order, ndim=_ndim(raw)))
+            raw.inits.append(InitRecord(init, call, order, ndim=_ndim(raw), confidence=self.confidence))
             return
         if parameter != "weight":
             return
@@ -237,15 +238,17 @@ class InitExtractor:
         kind, value = resolved
         if kind == "nodes":
             for node in value:
-                node.inits.append(InitRecord(init, call, order))
+                node.inits.append(InitRecord(init, call, order, confidence=self.confidence))
         elif kind == "shared":
             nodes, group = value
             for node in nodes:
-                node.inits.append(InitRecord(init, call, order, shared=True, group=group))
+                node.inits.append(InitRecord(init, call, order, shared=True, group=group, confidence=self.confidence))
             if not nodes:
-                self.loose.append(InitRecord(init, call, order, shared=True, group=group))
+                self.loose.append(InitRecord(init, call, order, shared=True, group=group, confidence=self.confidence))
         elif kind == "loose":
-            self.loose.append(InitRecord(init, call, order))
+            # value HEURISTIC: the target is judged a layer only because of its name
+            confidence = HEURISTIC if value == HEURISTIC else self.confidence
+            self.loose.append(InitRecord(init, call, order, confidence=confidence))
 
     def resolve_module(self, expr, filters):
         """("nodes", [...]) | ("shared", (nodes, group)) | ("loose", None) | None (not a kernel)."""
@@ -288,7 +291,7 @@ class InitExtractor:
         if name is not None:
             item = self.attrs.get(name)
             if item is None:
-                return ("loose", None) if _KERNEL_NAME.search(name) else None
+                return ("loose", HEURISTIC) if _KERNEL_NAME.search(name) else None
             return self._item_nodes(item, name)
         if isinstance(expr, cst.Subscript):
             base = self.own(expr.value)
