@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
+from .diagnostics import SEVERITIES, WARNING
 from .discovery import DEFAULT_EXCLUDES, GlobError, PathPattern, display_path
 from .options import TF_VERSIONS, AnalysisOptions
 from .selection import ALWAYS_ON, RuleSelection, SelectionError, check_selectors, codes_for, registry_codes, resolve
@@ -23,11 +24,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib
 
+DEFAULT_FAIL_ON = WARNING  # info findings annotate, never fail a build
 CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "tf-version",
+    "force-exclude", "tf-version", "severity", "fail-on",
 )
 RULE_KEYS = ("select", "ignore", "extend-select")
 
@@ -132,6 +134,32 @@ class FileConfig:
     respect_gitignore: Optional[bool] = None
     force_exclude: Optional[bool] = None
     tf_version: Optional[int] = None  # 1 or 2: how TensorFlow code is read (None: from each file's imports)
+    severity: Tuple[Tuple[str, str], ...] = ()  # `[tool.initlint.severity]`: (code, severity), sorted
+    fail_on: Optional[str] = None  # the least severity that makes the exit status 1
+
+
+def _severity_table(shown: str, table: Any, codes: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
+    """`[tool.initlint.severity]`: rule code = "error" | "warning" | "info"."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{shown}: `severity` must be a table of CODE = \"error\" | \"warning\" | \"info\", "
+                          f"not {_toml_type(table)}")
+    pairs = []
+    for code, value in table.items():
+        upper = code.strip().upper()
+        if upper not in codes:
+            raise ConfigError(f"{shown}: `severity` names an unknown rule `{code}`")
+        if value not in SEVERITIES:
+            raise ConfigError(f"{shown}: `severity` of {upper} must be one of {', '.join(SEVERITIES)}, not {value!r}")
+        pairs.append((upper, value))
+    return tuple(sorted(pairs))
+
+
+def check_fail_on(shown: str, value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if value not in SEVERITIES:
+        raise ConfigError(f"{shown}: `fail-on` must be one of {', '.join(SEVERITIES)}, not {value!r}")
+    return value
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -195,6 +223,8 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     if force is not None and not isinstance(force, bool):
         raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
     tf_version = _tf_version(shown, section.get("tf-version"))
+    severity = _severity_table(shown, section["severity"], codes) if "severity" in section else ()
+    fail_on = check_fail_on(shown, section.get("fail-on"))
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -207,6 +237,8 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=tf_version,
+        severity=severity,
+        fail_on=fail_on,
     )
 
 
@@ -283,6 +315,7 @@ class Overrides:
     force_exclude: Optional[bool] = None
     config: Optional[str] = None
     isolated: bool = False
+    fail_on: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -295,10 +328,12 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False  # apply the excludes to the files named on the command line too
     tf_version: Optional[int] = None
+    severity: Tuple[Tuple[str, str], ...] = ()  # per-rule severity overrides
+    fail_on: str = DEFAULT_FAIL_ON  # diagnostics at or above it make the exit status 1
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
-        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version))
+        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version, self.severity))
 
     @property
     def config_path(self) -> Optional[str]:
@@ -389,6 +424,8 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=config.tf_version,
+        severity=config.severity,
+        fail_on=check_fail_on("--fail-on", overrides.fail_on) or config.fail_on or DEFAULT_FAIL_ON,
     )
 
 

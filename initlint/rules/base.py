@@ -23,6 +23,9 @@ class Rule:
     severity: str = "warning"  # the highest severity the rule gives
     default_enabled: bool = True
     fix_availability: str = "none"  # none / display-only / unsafe / safe
+    # How often a finding of this rule is a real problem (SARIF `precision`: very-high / high /
+    # medium / low); each diagnostic says its own confidence too.
+    precision: str = "high"
     facts: tuple = (KernelSite,)  # the fact types `check` judges (facts.KernelSite, ApiUse...)
     # Snippets run as tests: each INVALID one marks its reported lines with `# expect: CODE`.
     VALID: tuple = ()

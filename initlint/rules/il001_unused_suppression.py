@@ -82,6 +82,7 @@ class UnusedSuppression(Rule):
     severity = WARNING
     default_enabled = False
     fix_availability = "safe"
+    precision = "very-high"
     facts = (SuppressionComment,)
 
     VALID = (

@@ -61,6 +61,7 @@ class UninitializedParameter(Rule):
     name = "uninitialized-parameter"
     severity = ERROR
     fix_availability = "display-only"
+    precision = "high"
 
     VALID = (
         """

@@ -47,6 +47,7 @@ class PartialIdentity(Rule):
     severity = INFO
     default_enabled = False
     fix_availability = "display-only"
+    precision = "medium"
 
     VALID = (
         """

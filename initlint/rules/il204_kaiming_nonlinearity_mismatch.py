@@ -57,6 +57,7 @@ class KaimingNonlinearityMismatch(Rule):
     name = "kaiming-nonlinearity-mismatch"
     severity = INFO
     fix_availability = "unsafe"
+    precision = "high"
 
     VALID = (
         """

@@ -54,6 +54,7 @@ class UnsupportedNonlinearity(Rule):
     name = "unsupported-nonlinearity-string"
     severity = ERROR
     fix_availability = "unsafe"
+    precision = "very-high"
     facts = (ApiUse,)
 
     VALID = (

@@ -51,6 +51,7 @@ class FanInitOnVector(Rule):
     name = "fan-based-init-on-vector"
     severity = ERROR
     fix_availability = "display-only"
+    precision = "very-high"
     facts = (ApiUse,)
 
     VALID = (

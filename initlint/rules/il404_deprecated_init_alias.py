@@ -45,6 +45,7 @@ class DeprecatedInitAlias(Rule):
     name = "deprecated-torch-init-alias"
     severity = INFO
     fix_availability = "safe"
+    precision = "very-high"
     facts = (ApiUse,)
 
     VALID = (

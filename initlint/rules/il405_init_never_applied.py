@@ -70,6 +70,7 @@ class InitNeverApplied(Rule):
     name = "init-never-applied"
     severity = WARNING
     fix_availability = "display-only"
+    precision = "medium"
     facts = (ApiUse,)
 
     VALID = (
