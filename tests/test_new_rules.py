@@ -419,3 +419,30 @@ def test_every_new_rule_documents_its_options_section():
     for code in ("IL001", "IL103", "IL104", "IL204", "IL401", "IL402", "IL404", "IL405"):
         doc = RULES_BY_CODE[code].documentation()
         assert "## Options" in doc and "§" not in doc, code
+
+
+def test_il103_an_isinstance_tuple_reaches_the_parameter_of_every_class_in_it():
+    _check("""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from transformers import PreTrainedModel
+    class RouterA(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.Parameter(torch.empty(8, 16))
+        def forward(self, x):
+            return F.linear(x, self.weight)
+    class RouterB(RouterA):
+        pass
+    class RouterC(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.Parameter(torch.empty(8, 16))  # expect: IL103
+        def forward(self, x):
+            return F.linear(x, self.weight)
+    class Pre(PreTrainedModel):
+        def _init_weights(self, module):
+            if isinstance(module, (RouterA, RouterB)):
+                nn.init.normal_(module.weight, std=0.02)
+    """, {"IL103"})

@@ -226,9 +226,10 @@ class InitExtractor:
             return
         if parameter is None or parameter.startswith("bias"):
             return
-        raw = self.raw_parameter(module_expr, parameter, filters)
-        if raw is not None:
+        raws = self.raw_parameters(module_expr, parameter, filters)
+        for raw in raws:
             raw.inits.append(InitRecord(init, call, order, ndim=_ndim(raw), confidence=self.confidence))
+        if raws:
             return
         if parameter != "weight":
             return
@@ -310,17 +311,19 @@ class InitExtractor:
         # sorted: `kinds` is a set, and its order must not depend on PYTHONHASHSEED
         return [self.registry[k[1:]] for k in sorted(kinds) if k.startswith("?") and k[1:] in self.registry]
 
-    def raw_parameter(self, module_expr, parameter: str, filters) -> Optional[Node]:
-        """The raw nn.Parameter `self.w` or `module.w` (module filtered to a class of this file) denotes."""
+    def raw_parameters(self, module_expr, parameter: str, filters) -> List[Node]:
+        """The raw nn.Parameters `self.w` or `module.w` denotes: one for `self.w`; for `module.w`, that
+        of every class of this file the module is filtered to (`isinstance(module, (A, B))`)."""
         if module_expr is None:
             holder = self.attrs.get(parameter)
-            return holder.node if isinstance(holder, ParamRef) else None
+            return [holder.node] if isinstance(holder, ParamRef) else []
+        nodes = []
         if isinstance(module_expr, cst.Name) and module_expr.value in self.targets:
             for info in self._local_classes(filters.get(module_expr.value) or set()):
                 holder = info.attrs.get(parameter)
-                if isinstance(holder, ParamRef):
-                    return holder.node
-        return None
+                if isinstance(holder, ParamRef) and holder.node not in nodes:
+                    nodes.append(holder.node)
+        return nodes
 
     def _item_nodes(self, item, name):
         if isinstance(item, KernelItem):
