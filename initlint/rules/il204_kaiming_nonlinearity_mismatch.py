@@ -1,9 +1,15 @@
 from ..diagnostics import INFO, lower
 from ..fixgoal import FixGoal, Say
 from ..physics import HE, recommended_gain2
-from ._variance import activation_text, common_activation, describe_layers, is_relu_family, judged_layers
+from ._variance import (
+    UNIT_GAIN_NONLINEARITIES,
+    activation_text,
+    common_activation,
+    describe_layers,
+    is_relu_family,
+    judged_layers,
+)
 from .base import Finding, Rule
-from .il201_glorot_lecun_with_relu import unit_gain
 
 # Within this band the declared gain is as good as the right one (a leaky slope up to 0.5).
 TOLERANCE = (0.8, 1.25)
@@ -106,7 +112,8 @@ class Net(nn.Module):
 
     def check(self, site):
         init = site.init
-        if init.kind != "variance_scaling" or init.family != "kaiming" or init.scale is None or unit_gain(init):
+        if init.kind != "variance_scaling" or init.family != "kaiming" or init.scale is None \
+                or init.nonlinearity in UNIT_GAIN_NONLINEARITIES:
             return
         layers = judged_layers(site)
         if not layers or not all(is_relu_family(layer.activation) for layer in layers):
