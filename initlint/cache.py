@@ -50,6 +50,7 @@ FORMAT = 2  # bump when the entry layout changes (1: pickles, never read again)
 _MAGIC = b"initlint-cache-json-2"
 ENV_SECRET = "INITLINT_CACHE_SECRET"
 _SEVERITIES = ("error", "warning", "info")
+_CONFIDENCES = ("certain", "likely", "heuristic")
 _APPLICABILITIES = ("safe", "unsafe", "display-only")
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -203,7 +204,7 @@ def encode_diagnostics(diagnostics: List[object]) -> list:
             fix = [d.fix.applicability, d.fix.message,
                    [[e.content, [e.span.row, e.span.column, e.span.end_row, e.span.end_column]] for e in d.fix.edits]]
         span = [d.span.row, d.span.column, d.span.end_row, d.span.end_column]
-        entries.append([d.code, d.message, d.severity, span, d.hint, fix, d.noqa_row, d.cell])
+        entries.append([d.code, d.message, d.severity, span, d.hint, fix, d.noqa_row, d.cell, d.confidence])
     return entries
 
 
@@ -215,9 +216,11 @@ def decode_diagnostics(entries, filename: str) -> List[object]:
         raise ValueError("not a list")
     found = []
     for entry in entries:
-        if not (isinstance(entry, list) and len(entry) == 8):
+        if not (isinstance(entry, list) and len(entry) == 9):
             raise ValueError("bad diagnostic")
-        code, message, severity, span, hint, fix, noqa_row, cell = entry
+        code, message, severity, span, hint, fix, noqa_row, cell, confidence = entry
+        if _text(confidence) not in _CONFIDENCES:
+            raise ValueError("bad confidence")
         if _text(severity) not in _SEVERITIES:
             raise ValueError("bad severity")
         built_fix = None
@@ -233,7 +236,7 @@ def decode_diagnostics(entries, filename: str) -> List[object]:
                 edits.append(Edit(_text(edit[0]), _span(edit[1])))
             built_fix = Fix(fix[0], _text(fix[1]), tuple(edits))
         found.append(Diagnostic(_text(code), _text(message), severity, filename, _span(span), _text(hint),
-                                built_fix, _optional_int(noqa_row), _optional_int(cell)))
+                                built_fix, _optional_int(noqa_row), _optional_int(cell), confidence))
     return found
 
 

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .config import ConfigError, Overrides, Settings, resolve_settings
+from .diagnostics import at_least
 from .discovery import display_path, is_force_excluded
 from .runner import progress_bar, show_progress
 from .report import DEFAULT_FORMAT, FORMATS, Report, printable, render, render_statistics, rule_url
@@ -262,6 +263,7 @@ def lint_command(
     show_files: bool = False,
     show_settings: bool = False,
     verbose: bool = False,
+    fail_on: Optional[str] = None,
 ) -> int:
     """Everything the command does; returns the exit status."""
     cwd = os.getcwd()
@@ -290,6 +292,7 @@ def lint_command(
         isolated=isolated,
         per_file_ignores=per_file_ignore_pairs(per_file_ignores),
         inline=inline,
+        fail_on=fail_on,
     )
     settings = resolve_settings(overrides, cwd)
 
@@ -366,7 +369,7 @@ def lint_command(
 
     if run.internal_errors:
         return 2
-    if (run.diagnostics or run.failed_reads) and not exit_zero:
+    if (failing(run.diagnostics, settings.fail_on) or run.failed_reads) and not exit_zero:
         return 1
     if exit_non_zero_on_fix and run.fixing is not None and run.fixed:
         return 1
@@ -435,9 +438,14 @@ def _fix_stdin(run, settings, stdin_filename, cwd, unsafe, diff, quiet, exit_non
         return 2
     if diff:
         return 1 if fixed.changed else 0
-    if remaining or (exit_non_zero_on_fix and fixed.applied):
+    if failing(remaining, settings.fail_on) or (exit_non_zero_on_fix and fixed.applied):
         return 1
     return 0
+
+
+def failing(diagnostics, fail_on: str) -> bool:
+    """Whether any diagnostic is at `fail_on` or above (what makes the exit status 1)."""
+    return any(at_least(diagnostic.severity, fail_on) for diagnostic in diagnostics)
 
 
 # --------------------------------------------------------------------------------------------
@@ -475,6 +483,8 @@ def _comma_help(what: str) -> str:
                    "with TOML (e.g. --config 'ignore = [\"IL201\"]'); may be repeated.")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("-e", "--exit-zero", is_flag=True, help="Exit with status 0 even when diagnostics are found.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Exit with status 1 only for diagnostics of this severity or above (default: warning).")
 @click.option("--statistics", is_flag=True, help="Show the number of diagnostics per rule code.")
 @click.option("--list-rules", "list_rules_flag", is_flag=True,
               help="List every rule, one line each: code, name, default on/off, severity, fix availability, "
@@ -518,7 +528,8 @@ def command(paths: Tuple[str, ...], **options: Any) -> int:
     """Find weight-initialization bugs in Keras and PyTorch model code.
 
     PATHS are files or directories (default: the current directory); '-' reads stdin.
-    Exit status: 0 no diagnostics, 1 diagnostics found, 2 usage, configuration or internal error.
+    Exit status: 0 no diagnostics at or above --fail-on (default warning), 1 some found, 2 usage,
+    configuration or internal error.
     """
     return lint_command(paths, **options)
 

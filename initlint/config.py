@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
+from .diagnostics import SEVERITIES, WARNING
 from .discovery import DEFAULT_EXCLUDES, GlobError, PathPattern, display_path
 from .options import TF_VERSIONS, AnalysisOptions
 from .selection import ALWAYS_ON, RuleSelection, SelectionError, check_selectors, codes_for, registry_codes, resolve
@@ -24,11 +25,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib
 
+DEFAULT_FAIL_ON = WARNING  # info findings annotate, never fail a build
 CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "include", "extend-include")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
     "force-exclude", "tf-version", "docs-url", "max-file-size", "extend", "include", "extend-include",
+    "severity", "fail-on",
 )
 # What a directory walk lints when `include` is not set (`extend-include` adds to it).
 DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
@@ -142,6 +145,32 @@ class FileConfig:
     rule_layers: Tuple[RuleSelection, ...] = ()
     include: Optional[Tuple[str, ...]] = None  # None: DEFAULT_INCLUDE
     extend_include: Tuple[str, ...] = ()
+    severity: Tuple[Tuple[str, str], ...] = ()  # `[tool.initlint.severity]`: (code, severity), sorted
+    fail_on: Optional[str] = None  # the least severity that makes the exit status 1
+
+
+def _severity_table(shown: str, table: Any, codes: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
+    """`[tool.initlint.severity]`: rule code = "error" | "warning" | "info"."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{shown}: `severity` must be a table of CODE = \"error\" | \"warning\" | \"info\", "
+                          f"not {_toml_type(table)}")
+    pairs = []
+    for code, value in table.items():
+        upper = code.strip().upper()
+        if upper not in codes:
+            raise ConfigError(f"{shown}: `severity` names an unknown rule `{code}`")
+        if value not in SEVERITIES:
+            raise ConfigError(f"{shown}: `severity` of {upper} must be one of {', '.join(SEVERITIES)}, not {value!r}")
+        pairs.append((upper, value))
+    return tuple(sorted(pairs))
+
+
+def check_fail_on(shown: str, value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if value not in SEVERITIES:
+        raise ConfigError(f"{shown}: `fail-on` must be one of {', '.join(SEVERITIES)}, not {value!r}")
+    return value
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -210,6 +239,8 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     extend = section.get("extend")
     if extend is not None and (not isinstance(extend, str) or not extend.strip()):
         raise ConfigError(f"{shown}: `extend` must be the path of a configuration file, not {_toml_type(extend)}")
+    severity = _severity_table(shown, section["severity"], codes) if "severity" in section else ()
+    fail_on = check_fail_on(shown, section.get("fail-on"))
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -226,6 +257,8 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         max_file_size=max_size,
         include=values.get("include"),
         extend_include=values.get("extend-include", ()),
+        severity=severity,
+        fail_on=fail_on,
     )
 
 
@@ -323,6 +356,8 @@ def _merge(child: FileConfig, section: Dict[str, Any], parent: FileConfig) -> Fi
         tf_version=pick("tf-version", child.tf_version, parent.tf_version),
         docs_url=pick("docs-url", child.docs_url, parent.docs_url),
         max_file_size=pick("max-file-size", child.max_file_size, parent.max_file_size),
+        severity=tuple(sorted(dict(parent.severity + child.severity).items())),  # the child's entries win
+        fail_on=pick("fail-on", child.fail_on, parent.fail_on),
         rule_layers=parent.rule_layers + (RuleSelection(parent.select, parent.extend_select, parent.ignore),),
         include=pick("include", child.include, anchored(parent.include) if parent.include is not None else None),
         extend_include=anchored(parent.extend_include) + child.extend_include,
@@ -411,6 +446,7 @@ class Overrides:
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     # --config 'KEY = VALUE': TOML tables applied over every configuration file, in order
     inline: Tuple[Any, ...] = ()
+    fail_on: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -426,10 +462,13 @@ class Settings:
     docs_url: Optional[str] = None  # where the rule pages live (None: report.DOCS_URL)
     max_file_size: Optional[int] = None  # None: $INITLINT_MAX_FILE_SIZE, else the default
     include: Tuple[PathPattern, ...] = ()  # () : the Python suffixes (discovery's default)
+    severity: Tuple[Tuple[str, str], ...] = ()  # per-rule severity overrides
+    fail_on: str = DEFAULT_FAIL_ON  # diagnostics at or above it make the exit status 1
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
-        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version, self.max_file_size))
+        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version, self.max_file_size,
+                                                             self.severity))
 
     @property
     def config_path(self) -> Optional[str]:
@@ -528,6 +567,8 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         docs_url=config.docs_url,
         max_file_size=config.max_file_size,
         include=_include_patterns(config, root),
+        severity=config.severity,
+        fail_on=check_fail_on("--fail-on", overrides.fail_on) or config.fail_on or DEFAULT_FAIL_ON,
     )
 
 

@@ -13,6 +13,11 @@ SEVERITIES = (ERROR, WARNING, INFO)
 _ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
+def at_least(severity: str, threshold: str) -> bool:
+    """Whether `severity` is `threshold` or more serious (error > warning > info)."""
+    return _ORDER[severity] <= _ORDER[threshold]
+
+
 def lower(severity: str, levels: int = 1) -> Optional[str]:
     """The severity `levels` steps down; None when it falls below info (the finding is dropped)."""
     index = _ORDER[severity] + levels
@@ -45,6 +50,7 @@ class Diagnostic:
     # The 1-based cell of a notebook the span is in (its rows counted inside that cell); None for
     # a Python file. Set by the document layer (documents/), never by rules.
     cell: Optional[int] = None
+    confidence: str = "certain"  # certain / likely / heuristic (facts.CONFIDENCES)
 
     def sort_key(self):
         return (self.filename, self.cell or 0, self.span.row, self.span.column, self.code)

@@ -6,14 +6,16 @@ options=None)` for bytes or text, decoding bytes as Python does.
 """
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from typing import FrozenSet, Iterable, List, Optional
 
 import libcst as cst
 
 from . import syntax
-from .diagnostics import Diagnostic, FileResult, INFO
-from .facts import Span
+from .diagnostics import Diagnostic, FileResult, INFO, lower
+from .facts import CERTAIN, HEURISTIC, LIKELY, Span, SuppressionComment
 from .spell import FileContext, speak
 from .frontends import run_frontends
 from .rules import RULES_BY_CODE, default_codes
@@ -23,6 +25,7 @@ from .positions import positions as node_positions
 from .suppression import exempted, file_exemption
 
 PARSE_ERROR = "IL000"
+UNUSED_SUPPRESSION = "IL001"  # judged after the other rules: which comments suppressed nothing
 NESTED = syntax.NESTED
 MAX_DEPTH = syntax.MAX_DEPTH
 _OUT_OF_MEMORY = "out of memory while analyzing it ({:.1f} MB of source); lower `max-file-size` (or INITLINT_MAX_FILE_SIZE) to skip such files"
@@ -92,40 +95,67 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
         result.diagnostics.append(_file_error(filename, f"internal error in the analysis ({type(error).__name__})", 1, 1))
         return _keep_enabled(result, enabled)
     rules = [RULES_BY_CODE[code]() for code in sorted(enabled) if code in RULES_BY_CODE and code != PARSE_ERROR]
-    pending = []  # (site, rule, finding)
+    pending = _judge(sites, [rule for rule in rules if rule.code != UNUSED_SUPPRESSION], result)
+    unused_rule = next((rule for rule in rules if rule.code == UNUSED_SUPPRESSION), None)
+    if not pending and unused_rule is None:
+        return result
+    positions = node_positions(module) if pending else None  # libcst's PositionProvider, cheaper
+    lines = split_lines(text)  # rows as libcst counts them (not str.splitlines: \f, \u2028...)
+    context = FileContext(module, text, positions)  # positions: edits of a part of a call
+    exemption = file_exemption(text)  # `# initlint: noqa[: codes]` on a line of its own
+    used = {}  # row -> codes (or "" for a bare comment) that suppressed a diagnostic there
+    for site, rule, found in pending:
+        position = positions[site.anchor]
+        span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
+        if _suppressed(lines, span.row, rule.code, used) or exempted(rule.code, exemption):
+            continue
+        result.diagnostics.append(_diagnostic(site, rule, found, filename, span, context, options))
+    if unused_rule is not None:
+        comments = suppression_comments(text, used, enabled, frozenset(RULES_BY_CODE))
+        for comment, rule, found in _judge(comments, [unused_rule], result):
+            result.diagnostics.append(_diagnostic(comment, rule, found, filename, comment.span, context, options))
+    result.diagnostics = _dedupe(result.diagnostics)
+    return result
+
+
+def _judge(facts, rules, result: FileResult):
+    """(fact, rule, finding) for every fact a rule reports; a rule that crashes is reported once."""
+    pending = []
     failed = set()
-    for site in sites:
+    for fact in facts:
         for rule in rules:
-            if rule.code in failed:
+            if rule.code in failed or not isinstance(fact, rule.facts):
                 continue
             try:
-                found = next((f for f in rule.check(site) or () if f is not None), None)
+                found = next((f for f in rule.check(fact) or () if f is not None), None)
             except Exception as error:  # crash containment: the other rules and files go on
                 failed.add(rule.code)
                 result.internal_errors.append(f"{rule.code}: {type(error).__name__}: {error}")
                 result.diagnostics.append(_file_error(
-                    filename, f"internal error in rule {rule.code} ({type(error).__name__})", 1, 1))
+                    result.filename, f"internal error in rule {rule.code} ({type(error).__name__})", 1, 1))
                 continue
             if found is not None:
-                pending.append((site, rule, found))
-    if not pending:
-        return result
-    positions = node_positions(module)  # libcst's PositionProvider, cheaper
-    lines = split_lines(text)  # rows as libcst counts them (not str.splitlines: \f, \u2028...)
-    context = None
-    exemption = file_exemption(text)  # `# initlint: noqa[: codes]` on a line of its own
-    for site, rule, found in pending:
-        position = positions[site.anchor]
-        span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
-        if _suppressed(lines, span.row, rule.code) or exempted(rule.code, exemption):
-            continue
-        context = context or FileContext(module, text, positions)  # positions: edits of a part of a call
-        hint, fix = speak(site, found, context, span)
-        result.diagnostics.append(
-            Diagnostic(rule.code, found.message, found.severity, filename, span, hint, fix, noqa_row=span.row)
-        )
-    result.diagnostics = _dedupe(result.diagnostics)
-    return result
+                pending.append((fact, rule, found))
+    return pending
+
+
+def graded_severity(severity: str, confidence: str) -> str:
+    """A finding's severity after its confidence (init-knowledge 5.5.6): likely one level lower,
+    heuristic info; never below info."""
+    if confidence == HEURISTIC:
+        return INFO
+    if confidence == LIKELY:
+        return lower(severity) or INFO
+    return severity
+
+
+def _diagnostic(site, rule, found, filename: str, span: Span, context: FileContext, options) -> Diagnostic:
+    confidence = found.confidence or getattr(site, "confidence", CERTAIN)
+    severity = options.severity_of(rule.code) if hasattr(options, "severity_of") else None
+    severity = severity or graded_severity(found.severity, confidence)
+    hint, fix = speak(site, found, context, span)
+    return Diagnostic(rule.code, found.message, severity, filename, span, hint, fix, noqa_row=span.row,
+                      confidence=confidence)
 
 
 def _python_syntax_error(text: str):
@@ -178,13 +208,49 @@ def suppressed_codes(line: str) -> Optional[FrozenSet[str]]:
     return frozenset(codes) if found else None
 
 
-def _suppressed(lines: List[str], row: int, code: str) -> bool:
+def _suppressed(lines: List[str], row: int, code: str, used: Optional[dict] = None) -> bool:
     if not 1 <= row <= len(lines):
         return False
     codes = suppressed_codes(lines[row - 1])
     if codes is None:
         return False
-    return not codes or code in codes or any(code.startswith(c) for c in codes)
+    matched = [c for c in codes if code.startswith(c)]
+    if codes and not matched:
+        return False
+    if used is not None:
+        used.setdefault(row, set()).update(matched or {""})
+    return True
 
 
-__all__ = ["lint_source", "lint_text", "source_error", "suppressed_codes", "PARSE_ERROR", "INFO"]
+def suppression_comments(text: str, used: dict, enabled, known) -> List[SuppressionComment]:
+    """Every suppression comment of the file, with the codes that suppressed something on its row."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return []
+    lines = split_lines(text)
+    comments = []
+    for token in tokens:
+        if token.type != tokenize.COMMENT or suppressed_codes(token.string) is None:
+            continue
+        row, column = token.start
+        if row > len(lines):
+            continue
+        listed = []
+        for pattern in (_NOQA, _IGNORE):
+            for match in pattern.finditer(token.string):
+                codes = match.group("codes")
+                if codes:
+                    listed.extend(c.upper() for c in re.split(r"[\s,]+", codes.strip()) if c)
+        line = lines[row - 1]
+        begin = len(line[:column].rstrip())  # remove the blank space before the comment too
+        end = token.end[1]
+        span = Span(row, begin + 1, row, end + 1)
+        comments.append(SuppressionComment(
+            row=row, span=span, text=token.string, codes=tuple(listed), used=tuple(sorted(used.get(row, ()))),
+            known=tuple(sorted(known)), enabled=tuple(sorted(enabled))))
+    return comments
+
+
+__all__ = ["lint_source", "lint_text", "source_error", "suppressed_codes", "suppression_comments", "graded_severity",
+           "PARSE_ERROR", "UNUSED_SUPPRESSION", "INFO"]

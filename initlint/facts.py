@@ -39,6 +39,12 @@ RESIDUAL = "residual"  # end of a residual branch (G3)
 PARTNER = "partner"  # multiplied with another trainable factor (G4)
 UNKNOWN = "unknown"
 
+# How sure a fact is (init-knowledge 5.5.6); the engine lowers a finding's severity by it.
+CERTAIN = "certain"  # literal values, resolved names, resolved activation
+LIKELY = "likely"  # one level of indirection (an init method nothing is seen to call)
+HEURISTIC = "heuristic"  # a name alone (an attribute judged a layer because of its name)
+CONFIDENCES = (CERTAIN, LIKELY, HEURISTIC)
+
 
 @dataclass(frozen=True)
 class Span:
@@ -115,4 +121,48 @@ class KernelSite:
     layers: Tuple[LayerContext, ...] = ()
     shared: bool = False  # one call covers every layer of a type (apply / modules loop)
     ndim: Optional[int] = None  # of the tensor, when known (raw parameters)
+    confidence: str = CERTAIN
+
+
+# ApiUse kinds: one use of a framework API that rules judge by itself, without a layer.
+DEPRECATED_ALIAS = "deprecated_alias"  # nn.init.normal(w): `replacement` is the current name
+NONLINEARITY_ARGUMENT = "nonlinearity_argument"  # a gain/kaiming nonlinearity: `value` as written
+VECTOR_INIT = "vector_init"  # a fan-based initializer applied to a rank <= 1 tensor (a bias)
+UNAPPLIED_INIT = "unapplied_init"  # an init method nothing in the file calls or applies
+UNINITIALIZED_VECTOR = "uninitialized_vector"  # a rank-1 parameter from uninitialized memory
+
+
+@dataclass(frozen=True)
+class ApiUse:
+    """One use of an API that is judged on its own (a name, an argument, a method)."""
+
+    framework: str
+    kind: str
+    anchor: object  # the syntax node the diagnostic points at
+    display: str  # how the user wrote it, shortened
+    value: Optional[str] = None  # NONLINEARITY_ARGUMENT: the string, None when not a string literal
+    replacement: Optional[str] = None  # DEPRECATED_ALIAS: the current name
+    target: str = ""  # what it applies to: "self.fc.bias", the class of a method
+    valid_values: Tuple[str, ...] = ()  # NONLINEARITY_ARGUMENT: what the API accepts
+    confidence: str = CERTAIN
+
+
+@dataclass(frozen=True)
+class SuppressionComment:
+    """A `# noqa` / `# initlint: ignore` comment and the codes that suppressed something on its row.
+
+    Made by the engine after the other rules ran; `span` covers the comment (and the blank space
+    before it) so that removing it leaves the code as it was.
+    """
+
+    row: int
+    span: Span
+    text: str
+    codes: Tuple[str, ...]  # listed codes; () for a bare comment
+    used: Tuple[str, ...]  # codes of diagnostics it suppressed
+    known: Tuple[str, ...] = ()  # the rule codes initlint has
+    enabled: Tuple[str, ...] = ()  # the codes that ran
+    framework: str = ""
+    anchor: object = None
+    confidence: str = CERTAIN
 

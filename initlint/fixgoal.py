@@ -17,6 +17,7 @@ from .physics import GLOROT, HE, LECUN_NORMAL, SCALED
 SAFE, UNSAFE, DISPLAY_ONLY = "safe", "unsafe", "display-only"
 TENSOR = "tensor"  # a Say scheme: a raw random tensor scaled by its fan-in
 CALL, UNCALL = "call", "uncall"  # FixGoal goals of IL403: add the missing call / remove the extra one
+TEXT = "text"  # a FixGoal that is a literal replacement (`replacement`, None for advice only), no speller
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,10 @@ class FixGoal:
     fan_in: Optional[int] = None
     fan_in_axis: Optional[int] = None  # raw tensor factories: which shape argument is the fan-in
     applicability: str = UNSAFE
+    # TEXT goals: the text that replaces the diagnostic's span, with `message` saying so, for fixes
+    # that are not an initializer (a renamed function, a removed comment); None: `message` is advice.
+    replacement: Optional[str] = None
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,4 +66,4 @@ def neutral_text(hint: Hint) -> str:
 
 
 __all__ = ["FixGoal", "Say", "Hint", "HintPart", "neutral_text", "SAFE", "UNSAFE", "DISPLAY_ONLY",
-           "HE", "GLOROT", "LECUN_NORMAL", "SCALED", "TENSOR", "CALL", "UNCALL"]
+           "HE", "GLOROT", "LECUN_NORMAL", "SCALED", "TENSOR", "CALL", "UNCALL", "TEXT"]

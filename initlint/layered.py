@@ -41,6 +41,7 @@ class ClosestSettings:
         self.tf_version = top.tf_version
         self.docs_url = top.docs_url  # one address for the run's reports
         self.max_file_size = top.max_file_size
+        self.fail_on = top.fail_on  # one exit status for the run
         self.include = top.include
         self.excludes = (ClosestExcludes(self),)
 

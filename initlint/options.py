@@ -11,7 +11,7 @@ the cache key by itself: `cache_token()` writes every field.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import FrozenSet, Optional
+from typing import FrozenSet, Optional, Tuple
 
 TF_VERSIONS = (1, 2)
 
@@ -26,12 +26,23 @@ class AnalysisOptions:
     # Bytes of source beyond which a file is not analyzed (IL000): the `max-file-size` setting;
     # None: $INITLINT_MAX_FILE_SIZE, else the default (see syntax.max_file_size); 0: no limit.
     max_file_size: Optional[int] = None
+    # `[tool.initlint.severity]`: (code, severity) pairs, sorted; a rule's findings get that severity.
+    severity: Tuple[Tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.enabled, frozenset):
             object.__setattr__(self, "enabled", frozenset(self.enabled))
         if self.tf_version is not None and self.tf_version not in TF_VERSIONS:
             raise ValueError(f"tf_version must be 1, 2 or None, not {self.tf_version!r}")
+        if isinstance(self.severity, dict):
+            object.__setattr__(self, "severity", tuple(sorted(self.severity.items())))
+
+    def severity_of(self, code: str) -> Optional[str]:
+        """The severity configured for rule `code`, None when it keeps its own."""
+        for listed, severity in self.severity:
+            if listed == code:
+                return severity
+        return None
 
     @classmethod
     def default(cls) -> "AnalysisOptions":
@@ -65,6 +76,8 @@ class AnalysisOptions:
             value = getattr(self, item.name)
             if isinstance(value, (frozenset, set)):
                 value = ",".join(sorted(value))
+            elif isinstance(value, tuple):  # (code, severity) pairs
+                value = ",".join(f"{code}:{severity}" for code, severity in value)
             parts.append(f"{item.name}={value}")
         token = ";".join(parts)
         object.__setattr__(self, "_token", token)

@@ -85,7 +85,7 @@ def site(kernel: KernelSite, module: cst.Module, positions) -> Dict[str, Any]:
 def facts(text: str) -> Dict[str, Any]:
     """{"sites": [...]} for a source text, sites ordered by anchor row, then display."""
     module = cst.parse_module(text)
-    sites = run_frontends(module, text)
+    sites = [fact for fact in run_frontends(module, text) if isinstance(fact, KernelSite)]  # ApiUse facts aside
     # The same module object: anchors are its nodes (the engine does the same, unsafe_skip_copy).
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     rendered = [site(kernel, module, positions) for kernel in sites]

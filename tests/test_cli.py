@@ -17,7 +17,7 @@ from initlint.rules import ALL_RULES, RULES_BY_CODE
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 JSON_KEYS = {
-    "cell", "code", "end_location", "filename", "fix", "hint", "location", "message", "noqa_row", "severity", "url",
+    "cell", "code", "confidence", "end_location", "filename", "fix", "hint", "location", "message", "noqa_row", "severity", "url",
 }
 
 
@@ -472,7 +472,7 @@ def test_json_renderer_with_a_fix():
     assert [item["code"] for item in items] == ["IL000", "IL201"]  # sorted by row
     assert items[0]["hint"] == "" and items[0]["fix"] is None
     assert items[1] == {
-        "cell": None, "code": "IL201", "end_location": {"row": 4, "column": 12}, "filename": "pkg/m.py",
+        "cell": None, "code": "IL201", "confidence": "certain", "end_location": {"row": 4, "column": 12}, "filename": "pkg/m.py",
         "fix": {"applicability": "unsafe", "message": "Use `HeNormal()`", "edits": [
             {"content": "HeNormal()", "location": {"row": 4, "column": 5}, "end_location": {"row": 4, "column": 12}},
         ]},
@@ -497,7 +497,7 @@ def test_a_diagnostic_has_a_cell_that_every_reporter_shows():
     assert render(Report([_diagnostic()]), "concise").splitlines()[0].startswith("pkg/m.py:4:5: IL201 ")
     assert [item["cell"] for item in json.loads(render(Report([in_cell, _diagnostic()]), "json"))] == [None, 3]
     results = json.loads(render(Report([in_cell]), "sarif"))["runs"][0]["results"]
-    assert [result.get("properties") for result in results] == [{"cell": 3}]
+    assert [result.get("properties") for result in results] == [{"confidence": "certain", "cell": 3}]
 
 
 def test_text_renderers_in_process():

@@ -17,7 +17,8 @@ ZERO = "from tensorflow.keras import layers\nz = layers.Dense(8, activation='rel
 def test_fixable_marker_and_summary_without_and_with_unsafe_fixes(run, tmp_path):
     write(tmp_path, {"m.py": GLOROT})
     plain = run("--no-cache", "m.py")
-    assert plain.returncode == 1
+    assert plain.returncode == 0  # an info finding: below the default fail-on (warning)
+    assert run("--no-cache", "--fail-on", "info", "m.py").returncode == 1
     assert plain.lines()[0].startswith("m.py:2:63: IL201 [info] ")
     assert plain.lines()[-1] == "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option)."
     unsafe = run("--no-cache", "--unsafe-fixes", "m.py")
@@ -27,8 +28,8 @@ def test_fixable_marker_and_summary_without_and_with_unsafe_fixes(run, tmp_path)
 
 def test_fix_applies_only_safe_fixes_unless_unsafe_fixes(run, tmp_path):
     write(tmp_path, {"m.py": GLOROT})
-    result = run("--no-cache", "--fix", "m.py")
-    assert result.returncode == 1  # the unsafe fix was not applied: the diagnostic remains
+    result = run("--no-cache", "--fix", "--fail-on", "info", "m.py")
+    assert result.returncode == 1  # the unsafe fix was not applied: the (info) diagnostic remains
     assert (tmp_path / "m.py").read_text() == GLOROT
     result = run("--no-cache", "--fix", "--unsafe-fixes", "m.py")
     assert result.returncode == 0

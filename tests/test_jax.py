@@ -106,7 +106,7 @@ def test_nnx_fan_in_comes_from_in_features():
 def test_the_cli_reports_jax_files(tmp_path):
     path = tmp_path / "m.py"
     path.write_text(LINEN)
-    run = subprocess.run([sys.executable, "-m", "initlint", "--no-cache", str(path)], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "initlint", "--no-cache", "--fail-on", "info", str(path)], capture_output=True, text=True)
     assert run.returncode == 1 and "IL201" in run.stdout
 
 

@@ -6,7 +6,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import LINEAR, OTHER, Activation, Initializer, KernelSite
+from ..facts import LINEAR, ORTHOGONAL, OTHER, VARIANCE_SCALING, VECTOR_INIT, Activation, ApiUse, Initializer, KernelSite
 from ..knowledge import activations as act_table
 from ..knowledge import jax as J
 from ..knowledge.spec import build
@@ -275,7 +275,26 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         elif isinstance(statement, cst.ClassDef):
             registry[statement.name.value] = _run_class(statement, adapter, resolver, interpreter, registry)
     interpreter.finish_chains()
-    return build_sites(FRAMEWORK, adapter.nodes, _misused_elsewhere(module, adapter))
+    return build_sites(FRAMEWORK, adapter.nodes, _misused_elsewhere(module, adapter)) + _vector_inits(module, adapter)
+
+
+def _vector_inits(module: cst.Module, adapter: JaxAdapter) -> List[ApiUse]:
+    """IL402: a fan-based initializer (variance scaling, orthogonal) for a vector: `bias_init=`,
+    `scale_init=`, or `self.param(name, init, (n,))`. JAX computes fans only for rank >= 2."""
+    uses = []
+    for call in calls(module):
+        flax_layer = (adapter.resolver.qualified(call.func) or "").startswith(J.VECTOR_INIT_LAYER_PREFIXES)
+        candidates = [(a.value, a.keyword.value) for a in call.args if flax_layer
+                      and a.keyword is not None and a.keyword.value in J.VECTOR_INIT_KEYWORDS]
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value == "param":
+            shape = arg(call, 2, "shape")
+            if isinstance(shape, cst.Tuple) and len(shape.elements) == 1:
+                candidates.append((arg(call, 1, "init_fn"), "a rank-1 parameter"))
+        for expression, where in candidates:
+            init = adapter.initializer(expression) if expression is not None else None
+            if init is not None and not init.call_misuse and init.kind in (VARIANCE_SCALING, ORTHOGONAL):
+                uses.append(ApiUse(FRAMEWORK, VECTOR_INIT, expression, init.display, target=where))
+    return uses
 
 
 def _misused_elsewhere(module: cst.Module, adapter: JaxAdapter) -> List[InitRecord]:

@@ -31,6 +31,7 @@ class InitRecord:
     group: object = None  # identity of the init call, for shared sites
     ndim: Optional[int] = None
     alternatives: tuple = ()  # a loop over a table of initializers: one record per entry, each its own site
+    confidence: str = "certain"  # facts.CERTAIN / LIKELY / HEURISTIC: how the frontend knows it applies
 
 
 class Node:

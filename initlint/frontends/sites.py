@@ -87,8 +87,10 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
                 layers=tuple(context(node, predecessors) for node in covered),
                 shared=record.shared,
                 ndim=record.ndim,
+                confidence=record.confidence,
             )
         )
     for record in loose:
-        sites.append(KernelSite(framework, record.init, record.anchor, (), record.shared, record.ndim))
+        sites.append(KernelSite(framework, record.init, record.anchor, (), record.shared, record.ndim,
+                                confidence=record.confidence))
     return sites

@@ -5,7 +5,7 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
-from ..facts import Activation, KernelSite
+from ..facts import CERTAIN, LIKELY, Activation, KernelSite
 from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
 from ..syntax import statements
@@ -26,6 +26,7 @@ from .graph import (
 )
 from .params import raw_weight
 from .sites import build_sites
+from .torch_uses import api_uses
 from .torch_init import InitExtractor, bind_call, mentions_init, returns_name, run_init_function, zeroes_all_parameters
 
 FRAMEWORK = "torch"
@@ -290,7 +291,7 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         if entry is not None and info.attrs:
             Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)
     module_interpreter.finish_chains()
-    return build_sites(FRAMEWORK, adapter.nodes, loose)
+    return build_sites(FRAMEWORK, adapter.nodes, loose) + api_uses(module, adapter)
 
 
 def descended_tensors(module: cst.Module) -> set:
@@ -360,7 +361,11 @@ def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, regi
         params = [p.name.value for p in method.params.params]
         if name not in extractor.applied_methods and len(params) >= 2 and mentions_init(method) and "init" in name:
             extractor.receiver = receiver(method) or extractor.receiver
-            run_init_function(extractor, method, (APPLY_TIME, 0))
+            extractor.confidence = LIKELY  # nothing here is seen to apply it
+            try:
+                run_init_function(extractor, method, (APPLY_TIME, 0))
+            finally:
+                extractor.confidence = CERTAIN
     return extractor.loose
 
 

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import Initializer
+from ..facts import CERTAIN, HEURISTIC, Initializer
 from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
@@ -49,6 +49,7 @@ class InitExtractor:
         self.receiver = DEFAULT_RECEIVER  # what the method being read calls its instance
         self.scope: Optional[list] = None  # the kernels an apply() being read reaches, when not the instance's
         self.local_functions: Dict[str, cst.FunctionDef] = {}  # functions defined inside the code being read
+        self.confidence = CERTAIN  # LIKELY while reading an init method nothing is seen to apply
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -325,9 +326,10 @@ class InitExtractor:
             return
         if parameter is None or parameter.startswith("bias"):
             return
-        raw = self.raw_parameter(module_expr, parameter, filters)
-        if raw is not None:
-            raw.inits.append(InitRecord(init, call, order, ndim=_ndim(raw)))
+        raws = self.raw_parameters(module_expr, parameter, filters)
+        for raw in raws:
+            raw.inits.append(InitRecord(init, call, order, ndim=_ndim(raw), confidence=self.confidence))
+        if raws:
             return
         if parameter != "weight":
             return
@@ -337,15 +339,17 @@ class InitExtractor:
         kind, value = resolved
         if kind == "nodes":
             for node in value:
-                node.inits.append(InitRecord(init, call, order))
+                node.inits.append(InitRecord(init, call, order, confidence=self.confidence))
         elif kind == "shared":
             nodes, group = value
             for node in nodes:
-                node.inits.append(InitRecord(init, call, order, shared=True, group=group))
+                node.inits.append(InitRecord(init, call, order, shared=True, group=group, confidence=self.confidence))
             if not nodes:
-                self.loose.append(InitRecord(init, call, order, shared=True, group=group))
+                self.loose.append(InitRecord(init, call, order, shared=True, group=group, confidence=self.confidence))
         elif kind == "loose":
-            self.loose.append(InitRecord(init, call, order))
+            # value HEURISTIC: the target is judged a layer only because of its name
+            confidence = HEURISTIC if value == HEURISTIC else self.confidence
+            self.loose.append(InitRecord(init, call, order, confidence=confidence))
 
     def resolve_module(self, expr, filters):
         """("nodes", [...]) | ("shared", (nodes, group)) | ("loose", None) | None (not a kernel)."""
@@ -391,7 +395,7 @@ class InitExtractor:
         if name is not None:
             item = self.attrs.get(name)
             if item is None:
-                return ("loose", None) if _KERNEL_NAME.search(name) else None
+                return ("loose", HEURISTIC) if _KERNEL_NAME.search(name) else None
             return self._item_nodes(item, name)
         local = self.local_item(expr)
         if local is not None:
@@ -436,17 +440,19 @@ class InitExtractor:
         # sorted: `kinds` is a set, and its order must not depend on PYTHONHASHSEED
         return [self.registry[k[1:]] for k in sorted(kinds) if k.startswith("?") and k[1:] in self.registry]
 
-    def raw_parameter(self, module_expr, parameter: str, filters) -> Optional[Node]:
-        """The raw nn.Parameter `self.w` or `module.w` (module filtered to a class of this file) denotes."""
+    def raw_parameters(self, module_expr, parameter: str, filters) -> List[Node]:
+        """The raw nn.Parameters `self.w` or `module.w` denotes: one for `self.w`; for `module.w`, that
+        of every class of this file the module is filtered to (`isinstance(module, (A, B))`)."""
         if module_expr is None:
             holder = self.attrs.get(parameter)
-            return holder.node if isinstance(holder, ParamRef) else None
+            return [holder.node] if isinstance(holder, ParamRef) else []
+        nodes = []
         if isinstance(module_expr, cst.Name) and module_expr.value in self.targets:
             for info in self._local_classes(filters.get(module_expr.value) or set()):
                 holder = info.attrs.get(parameter)
-                if isinstance(holder, ParamRef):
-                    return holder.node
-        return None
+                if isinstance(holder, ParamRef) and holder.node not in nodes:
+                    nodes.append(holder.node)
+        return nodes
 
     def _item_nodes(self, item, name):
         if isinstance(item, KernelItem):

@@ -142,3 +142,8 @@ PASSTHROUGH_OPS = {"reshape", "squeeze", "expand_dims", "concatenate", "transpos
 # The prefilter: a JAX site comes from a layer's init keyword or from an initializer name.
 INIT_KEYWORDS = ("kernel_init", "embedding_init", "w_init")
 PREFILTER_CLAUSES = ((INIT_KEYWORDS + ("initializers", "get_parameter", "param", "Param"),),)
+
+# Keywords whose initializer makes a vector (IL402: fan-based initializers raise on rank < 2).
+# Haiku computes fans for rank 1 (fan = the size), so `b_init=` is not listed.
+VECTOR_INIT_KEYWORDS = ("bias_init", "scale_init")
+VECTOR_INIT_LAYER_PREFIXES = ("flax.",)

@@ -255,3 +255,30 @@ PREFILTER_CLAUSES = (
     # fc.weight.data = torch.from_numpy(np.random.normal(...)) / torch.zeros(o, i)
     (tuple(sorted(set(FACTORIES) | {name.rsplit(".", 1)[1] for name in NUMPY_FACTORIES})), ("weight", "data")),
 )
+
+# ----- API uses judged on their own (frontends/torch_uses.py) -----
+# nn.init functions that compute fans: they raise on a tensor of rank < 2 (a bias).
+FAN_BASED_INITS = {"xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
+                   "sparse_", "eye_", "dirac_"}
+# Where a function takes its `nonlinearity` (keyword, position among the arguments).
+NONLINEARITY_ARGUMENTS = {"kaiming_uniform_": ("nonlinearity", 3), "kaiming_normal_": ("nonlinearity", 3),
+                          "calculate_gain": ("nonlinearity", 0)}
+# An unsupported nonlinearity -> the supported string closest to what was meant.
+NONLINEARITY_FIXES = {
+    "gelu": "relu", "silu": "relu", "swish": "relu", "mish": "relu", "elu": "relu", "celu": "relu",
+    "softplus": "relu", "relu6": "relu", "hardswish": "relu", "hard_swish": "relu",
+    "prelu": "leaky_relu", "rrelu": "leaky_relu", "leakyrelu": "leaky_relu", "leaky": "leaky_relu",
+    "softsign": "tanh", "hardtanh": "tanh",
+    "hardsigmoid": "sigmoid", "logsigmoid": "sigmoid",
+    "identity": "linear", "none": "linear",
+}
+# Parameter names that are vectors in torch modules (biases of Linear/Conv/RNN/attention).
+VECTOR_PARAMETER = r"^(bias|\w+_bias|bias_\w+)$"
+# Methods that initialize a module's weights by convention; a model's own method of this name that
+# nothing calls does nothing. (`reset_parameters` is left out: parents and users call it by name.)
+INIT_METHOD_NAMES = {"_init_weights", "init_weights", "weights_init", "_weights_init", "_initialize_weights",
+                     "initialize_weights", "_reset_parameters", "init_params", "_init_params", "init_parameters",
+                     "_init_parameters", "weight_init", "_weight_init"}
+# Iterators over every parameter of a module (biases included).
+PARAMETER_ITERATORS = {"parameters", "named_parameters"}
+MODULE_BASE = "torch.nn.Module"

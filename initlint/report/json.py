@@ -39,6 +39,7 @@ def diagnostic_to_dict(diagnostic: Any, docs_url: Optional[str] = None) -> Dict[
     return {
         "cell": diagnostic.cell,  # notebooks: the 1-based cell
         "code": diagnostic.code,
+        "confidence": getattr(diagnostic, "confidence", "certain"),  # certain / likely / heuristic
         "end_location": _location(span.end_row, span.end_column),
         "filename": diagnostic.filename,
         "fix": _fix(diagnostic.fix),

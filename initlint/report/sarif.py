@@ -84,7 +84,7 @@ def rule_descriptor(rule: Any, docs_url: Optional[str] = None) -> Dict[str, Any]
         },
         "properties": {
             "tags": ["initialization", family(rule.code)],
-            "precision": "high",
+            "precision": getattr(rule, "precision", "high"),
             "problem.severity": PROBLEM_SEVERITIES.get(severity, "warning"),
         },
     }
@@ -150,9 +150,10 @@ def result(diagnostic: Any, paths: RepoPaths, rule_index: Dict[str, int], finger
     }
     if diagnostic.code in rule_index:
         out["ruleIndex"] = rule_index[diagnostic.code]
+    out["properties"] = {"confidence": getattr(diagnostic, "confidence", "certain")}
     cell = diagnostic.cell
     if cell:
-        out["properties"] = {"cell": cell}
+        out["properties"]["cell"] = cell
     fixes = _fixes(diagnostic, location)
     if fixes:
         out["fixes"] = fixes

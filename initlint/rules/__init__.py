@@ -5,25 +5,41 @@ from typing import Dict, FrozenSet, List, Type
 
 from .base import Rule
 from .il000_unanalyzable_file import UnanalyzableFile
+from .il001_unused_suppression import UnusedSuppression
 from .il101_zero_kernel import ZeroKernel
 from .il102_constant_kernel import ConstantKernel
+from .il103_uninitialized_parameter import UninitializedParameter
+from .il104_partial_identity import PartialIdentity
 from .il201_glorot_lecun_with_relu import GlorotLecunWithRelu
 from .il202_he_with_saturating_activation import HeWithSaturatingActivation
 from .il203_selu_without_lecun_normal import SeluWithoutLecunNormal
+from .il204_kaiming_nonlinearity_mismatch import KaimingNonlinearityMismatch
 from .il301_oversized_random_init import OversizedRandomInit
 from .il303_nonzero_mean_init import NonzeroMeanInit
+from .il401_unsupported_nonlinearity import UnsupportedNonlinearity
+from .il402_fan_init_on_vector import FanInitOnVector
 from .il403_initializer_call_misuse import InitializerCallMisuse
+from .il404_deprecated_init_alias import DeprecatedInitAlias
+from .il405_init_never_applied import InitNeverApplied
 
 ALL_RULES: List[Type[Rule]] = [
     UnanalyzableFile,
+    UnusedSuppression,
     ZeroKernel,
     ConstantKernel,
+    UninitializedParameter,
+    PartialIdentity,
     GlorotLecunWithRelu,
     HeWithSaturatingActivation,
     SeluWithoutLecunNormal,
+    KaimingNonlinearityMismatch,
     OversizedRandomInit,
     NonzeroMeanInit,
+    UnsupportedNonlinearity,
+    FanInitOnVector,
     InitializerCallMisuse,
+    DeprecatedInitAlias,
+    InitNeverApplied,
 ]
 RULES_BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 

@@ -119,3 +119,8 @@ def is_relu_family(activation: Optional[Activation]) -> bool:
 
 def linear_or_output(activation: Optional[Activation]) -> bool:
     return activation is not None and activation.family in (LINEAR, SOFTMAX)
+
+
+# Kaiming nonlinearities with gain 1: before a ReLU, glorot-lecun-with-relu (IL201) judges them.
+UNIT_GAIN_NONLINEARITIES = ("linear", "sigmoid", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                            "conv_transpose2d", "conv_transpose3d")

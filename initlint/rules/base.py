@@ -14,6 +14,7 @@ class Finding:
     message: str
     hint: Hint  # the fix, in framework-neutral words; `fixgoal.Say` slots are spelled by the framework's speller
     fix: Optional[FixGoal] = None  # what the initializer should become
+    confidence: Optional[str] = None  # None: the fact's own (facts.CERTAIN / LIKELY / HEURISTIC)
 
 
 class Rule:
@@ -22,6 +23,10 @@ class Rule:
     severity: str = "warning"  # the highest severity the rule gives
     default_enabled: bool = True
     fix_availability: str = "none"  # none / display-only / unsafe / safe
+    # How often a finding of this rule is a real problem (SARIF `precision`: very-high / high /
+    # medium / low); each diagnostic says its own confidence too.
+    precision: str = "high"
+    facts: tuple = (KernelSite,)  # the fact types `check` judges (facts.KernelSite, ApiUse...)
     # Snippets run as tests: each INVALID one marks its reported lines with `# expect: CODE`.
     VALID: tuple = ()
     INVALID: tuple = ()

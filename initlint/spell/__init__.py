@@ -17,7 +17,7 @@ from .. import frameworks
 from ..diagnostics import Fix
 from ..edits import make_fix
 from ..facts import CONSTANT, UNIFORM, KernelSite, Span
-from ..fixgoal import DISPLAY_ONLY, FixGoal, Hint, Say
+from ..fixgoal import DISPLAY_ONLY, TEXT, FixGoal, Hint, Say
 
 # What a speller may raise on code it did not expect; the finding is then reported without it.
 SPELLING_ERRORS = (ValueError, IndexError, TypeError, ZeroDivisionError)
@@ -164,6 +164,10 @@ def activation_unknown(site: KernelSite, goal: FixGoal) -> bool:
 
 
 def fix_for(speller: Speller, site: KernelSite, goal: FixGoal, context: FileContext, span: Span) -> Optional[Fix]:
+    if goal.goal == TEXT:  # a literal replacement: no framework spelling involved
+        if goal.replacement is None:
+            return make_fix(DISPLAY_ONLY, goal.message, None, span) if goal.message else None
+        return make_fix(goal.applicability, goal.message, goal.replacement, span)
     if activation_unknown(site, goal):
         return make_fix(DISPLAY_ONLY, "Scale it by the fan-in: He for a ReLU-like activation after it, "
                         "LeCun/Glorot otherwise (the activation is not known)", None, span)
