@@ -49,7 +49,12 @@ def test_the_docstring_cites_nothing_users_cannot_see(rule):
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
 def test_references_are_a_list_with_a_year_or_a_link(rule):
     references = dict(generator.sections(rule.documentation()))["References"]
-    items = [line for line in references.splitlines() if line.startswith("- ")]
+    items = []  # one item per "- " line, with its indented continuation lines
+    for line in references.splitlines():
+        if line.startswith("- "):
+            items.append(line)
+        elif items and line.startswith(" "):
+            items[-1] += " " + line.strip()
     assert items, f"{rule.code}: References is not a list"
     for item in items:
         assert re.search(r"\b(19|20)\d\d\b", item) or "](http" in item, f"{rule.code}: {item!r} has no year or link"
@@ -130,7 +135,7 @@ def test_check_names_the_stale_file_and_the_command(tmp_path, monkeypatch, capsy
     out = capsys.readouterr().out
     assert "stale: docs/rules/IL101.md" in out and "IL998.md (no such rule)" in out and REGENERATE in out
     assert generator.main(["--no-plot"]) == 0
-    assert (pages / "IL101.md").read_text(encoding="utf-8") == generator.page(generator.rules()[1])
+    assert (pages / "IL101.md").read_text(encoding="utf-8") == generator.page(next(r for r in generator.rules() if r.code == "IL101"))
     assert not (pages / "IL998.md").exists() and generator.main(["--check"]) == 0
     (tmp_path / "README.md").write_text("no markers\n", encoding="utf-8")
     assert generator.main(["--check"]) == 2

@@ -74,7 +74,7 @@ class UnusedSuppression(Rule):
     Off by default; enable it with `extend-select = ["IL001"]`.
 
     ## References
-    - ruff, rule RUF100 (unused-noqa)
+    - ruff, rule [RUF100 (unused-noqa)](https://docs.astral.sh/ruff/rules/unused-noqa/)
     """
 
     code = "IL001"

@@ -53,7 +53,7 @@ class UninitializedParameter(Rule):
     None.
 
     ## References
-    - PyTorch documentation, `torch.empty` ("returns a tensor filled with uninitialized data") and
+    - PyTorch documentation, [`torch.empty`](https://pytorch.org/docs/stable/generated/torch.empty.html) ("returns a tensor filled with uninitialized data") and
       `torch.nn.Linear.reset_parameters`
     """
 

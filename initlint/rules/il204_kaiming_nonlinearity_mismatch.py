@@ -19,7 +19,7 @@ class KaimingNonlinearityMismatch(Rule):
     """
     ## What it does
     Finds a Kaiming initializer (`kaiming_uniform_`, `kaiming_normal_`) whose declared
-    `nonlinearity=` (with its slope `a=`) gives a gain that does not fit the ReLU-family activation
+    nonlinearity (`nonlinearity=`, with its slope `a=`) gives a gain that does not fit the ReLU-family activation
     the layer really feeds: `nonlinearity="tanh"` or `"selu"` before a ReLU, or `a=math.sqrt(5)`
     (copied from `nn.Linear`'s reset code) before a ReLU.
 
@@ -56,7 +56,7 @@ class KaimingNonlinearityMismatch(Rule):
 
     ## References
     - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers*, ICCV 2015
-    - PyTorch documentation, `torch.nn.init.calculate_gain`
+    - PyTorch documentation, [`torch.nn.init.calculate_gain`](https://pytorch.org/docs/stable/nn.init.html#torch.nn.init.calculate_gain)
     """
 
     code = "IL204"

@@ -14,8 +14,8 @@ def requote(written: str, value: str) -> str:
 class UnsupportedNonlinearity(Rule):
     """
     ## What it does
-    Finds a `nonlinearity` that PyTorch does not accept, in `nn.init.calculate_gain(...)` and in
-    `kaiming_uniform_(..., nonlinearity=...)` / `kaiming_normal_(..., nonlinearity=...)`: a string
+    Finds a nonlinearity name that PyTorch does not accept (in `nn.init.calculate_gain(...)` and in
+    `kaiming_uniform_(..., nonlinearity=...)` / `kaiming_normal_(..., nonlinearity=...)`): a string
     outside `linear`, `conv1d/2d/3d`, `conv_transpose1d/2d/3d`, `sigmoid`, `tanh`, `relu`,
     `leaky_relu`, `selu` (for example `"gelu"`, `"silu"`, `"ReLU"`), or an activation module or
     function passed instead of its name (`nonlinearity=nn.ReLU`).
@@ -47,7 +47,7 @@ class UnsupportedNonlinearity(Rule):
     None.
 
     ## References
-    - PyTorch documentation, `torch.nn.init.calculate_gain` (the list of supported nonlinearities)
+    - PyTorch documentation, [`torch.nn.init.calculate_gain`](https://pytorch.org/docs/stable/nn.init.html#torch.nn.init.calculate_gain) (the list of supported nonlinearities)
     """
 
     code = "IL401"

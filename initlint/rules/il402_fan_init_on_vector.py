@@ -44,7 +44,7 @@ class FanInitOnVector(Rule):
     ## References
     - Glorot, Bengio. *Understanding the difficulty of training deep feedforward neural networks*,
       AISTATS 2010 (fans are a property of weight matrices)
-    - PyTorch documentation, `torch.nn.init`; JAX documentation, `jax.nn.initializers`
+    - PyTorch documentation, [`torch.nn.init`](https://pytorch.org/docs/stable/nn.init.html); JAX documentation, `jax.nn.initializers`
     """
 
     code = "IL402"

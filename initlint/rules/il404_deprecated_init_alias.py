@@ -7,7 +7,7 @@ from .base import Finding, Rule
 class DeprecatedInitAlias(Rule):
     """
     ## What it does
-    Finds a deprecated `torch.nn.init` function without the trailing underscore: `uniform`,
+    Finds a deprecated torch.nn.init function without the trailing underscore: `uniform`,
     `normal`, `constant`, `eye`, `dirac`, `xavier_uniform`, `xavier_normal`, `kaiming_uniform`,
     `kaiming_normal`, `orthogonal`, `sparse` (however `torch.nn.init` is imported).
 
@@ -37,7 +37,7 @@ class DeprecatedInitAlias(Rule):
     None.
 
     ## References
-    - PyTorch documentation, `torch.nn.init`; PyTorch 0.4.0 release notes (the in-place
+    - PyTorch documentation, [`torch.nn.init`](https://pytorch.org/docs/stable/nn.init.html); [PyTorch 0.4.0 release notes](https://github.com/pytorch/pytorch/releases/tag/v0.4.0) (the in-place
       initializers)
     """
 

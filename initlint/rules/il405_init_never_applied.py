@@ -62,7 +62,7 @@ class InitNeverApplied(Rule):
     None.
 
     ## References
-    - PyTorch documentation, `torch.nn.Module.apply` ("applies fn recursively to every submodule
+    - PyTorch documentation, [`torch.nn.Module.apply`](https://pytorch.org/docs/stable/generated/torch.nn.Module.html#torch.nn.Module.apply) ("applies fn recursively to every submodule
       as returned by .children()")
     """
 
