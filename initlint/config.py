@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .discovery import DEFAULT_EXCLUDES, GlobError, PathPattern, display_path
-from .options import TF_VERSIONS, AnalysisOptions
+from .options import DEFAULT_CHAIN_THRESHOLDS, TF_VERSIONS, AnalysisOptions
 from .selection import ALWAYS_ON, RuleSelection, SelectionError, check_selectors, codes_for, registry_codes, resolve
 
 if sys.version_info >= (3, 11):
@@ -27,8 +27,9 @@ CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "tf-version",
+    "force-exclude", "tf-version", "chain-info", "chain-warning", "chain-error",
 )
+CHAIN_KEYS = ("chain-info", "chain-warning", "chain-error")  # the order of AnalysisOptions.chain_thresholds
 RULE_KEYS = ("select", "ignore", "extend-select")
 
 
@@ -132,6 +133,7 @@ class FileConfig:
     respect_gitignore: Optional[bool] = None
     force_exclude: Optional[bool] = None
     tf_version: Optional[int] = None  # 1 or 2: how TensorFlow code is read (None: from each file's imports)
+    chain_thresholds: Optional[Tuple[float, float, float]] = None  # chain-info/-warning/-error (None: defaults)
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -195,6 +197,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     if force is not None and not isinstance(force, bool):
         raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
     tf_version = _tf_version(shown, section.get("tf-version"))
+    chain_thresholds = _chain_thresholds(shown, section)
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -207,7 +210,29 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=tf_version,
+        chain_thresholds=chain_thresholds,
     )
+
+
+def _chain_thresholds(shown: str, section: Dict[str, Any]) -> Optional[Tuple[float, float, float]]:
+    """`chain-info` > `chain-warning` > `chain-error`, each a number in (0, 1); the ones not given
+    keep their defaults."""
+    if not any(key in section for key in CHAIN_KEYS):
+        return None
+    values = list(DEFAULT_CHAIN_THRESHOLDS)
+    for position, key in enumerate(CHAIN_KEYS):
+        if key not in section:
+            continue
+        value = section[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{shown}: `{key}` must be a number, not {_toml_type(value)}")
+        if not 0 < value < 1:
+            raise ConfigError(f"{shown}: `{key}` must be between 0 and 1 (a variance product such as 1e-4), not {value}")
+        values[position] = float(value)
+    if not values[0] > values[1] > values[2]:
+        raise ConfigError(f"{shown}: the chain thresholds must shrink: chain-info ({values[0]:g}) > "
+                          f"chain-warning ({values[1]:g}) > chain-error ({values[2]:g})")
+    return (values[0], values[1], values[2])
 
 
 def _tf_version(shown: str, value: Any) -> Optional[int]:
@@ -295,10 +320,11 @@ class Settings:
     respect_gitignore: bool = True
     force_exclude: bool = False  # apply the excludes to the files named on the command line too
     tf_version: Optional[int] = None
+    chain_thresholds: Tuple[float, float, float] = DEFAULT_CHAIN_THRESHOLDS
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
-        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version))
+        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version, self.chain_thresholds))
 
     @property
     def config_path(self) -> Optional[str]:
@@ -389,6 +415,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=config.tf_version,
+        chain_thresholds=config.chain_thresholds or DEFAULT_CHAIN_THRESHOLDS,
     )
 
 

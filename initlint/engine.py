@@ -91,11 +91,13 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
         result.diagnostics.append(_file_error(filename, f"internal error in the analysis ({type(error).__name__})", 1, 1))
         return _keep_enabled(result, enabled)
     rules = [RULES_BY_CODE[code]() for code in sorted(enabled) if code in RULES_BY_CODE and code != PARSE_ERROR]
+    for rule in rules:
+        rule.options = options  # what the rules read from the run (chain thresholds)
     pending = []  # (site, rule, finding)
     failed = set()
     for site in sites:
         for rule in rules:
-            if rule.code in failed:
+            if rule.code in failed or (site.implicit and not rule.judges_implicit):
                 continue
             try:
                 found = next((f for f in rule.check(site) or () if f is not None), None)

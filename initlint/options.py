@@ -11,18 +11,24 @@ the cache key by itself: `cache_token()` writes every field.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import FrozenSet, Optional
+from typing import FrozenSet, Optional, Tuple
 
 TF_VERSIONS = (1, 2)
+# Chain severity (init-knowledge §2.6, §5.2): the product of the per-layer variance ratios along a
+# chain of kernel layers below which a finding is info, warning, error. Calibrated on He et al. 2015:
+# a 30-layer Glorot+ReLU net (0.5^30 ~ 1e-9) stalled, a 22-layer one (~2e-7) trained.
+DEFAULT_CHAIN_THRESHOLDS = (1e-2, 1e-4, 1e-8)
 
 
 @dataclass(frozen=True)
 class AnalysisOptions:
     """`enabled`: the rule codes to run; `tf_version`: 1 or 2 to force how TensorFlow code is read,
-    None to decide per file from its imports."""
+    None to decide per file from its imports; `chain_thresholds`: (info, warning, error) limits on a
+    chain's variance product (`chain-info`, `chain-warning`, `chain-error` in the configuration)."""
 
     enabled: FrozenSet[str]
     tf_version: Optional[int] = None
+    chain_thresholds: Tuple[float, float, float] = DEFAULT_CHAIN_THRESHOLDS
 
     def __post_init__(self) -> None:
         if not isinstance(self.enabled, frozenset):
@@ -68,4 +74,4 @@ class AnalysisOptions:
         return token
 
 
-__all__ = ["AnalysisOptions", "TF_VERSIONS"]
+__all__ = ["AnalysisOptions", "TF_VERSIONS", "DEFAULT_CHAIN_THRESHOLDS"]

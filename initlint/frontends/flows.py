@@ -8,7 +8,7 @@ from typing import List
 
 import libcst as cst
 
-from ..facts import Activation
+from ..facts import DIRECT, THROUGH_ACTIVATION, THROUGH_NORM, Activation
 from .graph import (
     INPUT_TAP,
     ActivationItem,
@@ -88,6 +88,9 @@ class FlowRecorder:
         if source is None or source is node:
             return
         source.next_kernels.add(node)
+        through = THROUGH_NORM if tap.normed else THROUGH_ACTIVATION if tap.act is not None else DIRECT
+        if source.links.get(node) != DIRECT and source.links.get(node) != THROUGH_ACTIVATION:
+            source.links[node] = through  # one norm-free path is enough for the chain to go on
         if tap.act is None and not tap.normed:
             source.activations.add(Activation("linear", "no activation"))
             node.fed_directly_by.add(source)

@@ -45,5 +45,8 @@ def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, in
         init = adapter.initializer(expression)
         if init is not None:
             node.inits.append(InitRecord(init, expression, (0, 0)))
+    node.constructor = call
+    if not node.inits and not any(keyword(call, name) is not None for name in init_keywords):
+        node.default_init = arguments.default_init  # the code gives none: the framework's default
     adapter.nodes.append(node)
     return node

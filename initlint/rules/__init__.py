@@ -30,3 +30,8 @@ RULES_BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
 def default_codes() -> FrozenSet[str]:
     return frozenset(rule.code for rule in ALL_RULES if rule.default_enabled)
+
+
+def implicit_codes() -> FrozenSet[str]:
+    """The rules that judge framework defaults (layers without an initializer in the code)."""
+    return frozenset(rule.code for rule in ALL_RULES if rule.judges_implicit)

@@ -22,6 +22,11 @@ class Rule:
     severity: str = "warning"  # the highest severity the rule gives
     default_enabled: bool = True
     fix_availability: str = "none"  # none / display-only / unsafe / safe
+    # Whether the rule judges implicit sites (a layer with its framework's default initializer);
+    # the others never see them. A run with such a rule enabled analyzes every file the prefilter
+    # would skip for want of an explicit initializer.
+    judges_implicit: bool = False
+    options = None  # the run's AnalysisOptions, set by the engine before `check`
     # Snippets run as tests: each INVALID one marks its reported lines with `# expect: CODE`.
     VALID: tuple = ()
     INVALID: tuple = ()

@@ -1,7 +1,8 @@
-from ..diagnostics import INFO, lower
+from ..diagnostics import ERROR, INFO, SEVERITIES, lower
 from ..fixgoal import FixGoal, Say
 from ..physics import HE, effective_gain2, nominal_gain2, recommended_gain2
 from ._variance import activation_text, common_activation, describe_layers, family_label, is_relu_family, judged_layers
+from ._chain import chain_text, shrink_severity, worst
 from .base import Finding, Rule
 
 UNIT_GAIN_FAMILIES = ("glorot", "xavier", "lecun", "variance_scaling")
@@ -64,7 +65,7 @@ class GlorotLecunWithRelu(Rule):
 
     code = "IL201"
     name = "glorot-lecun-with-relu"
-    severity = INFO
+    severity = ERROR
     fix_availability = "unsafe"
 
     VALID = (
@@ -146,5 +147,13 @@ class Deep(nn.Module):
         message = (f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)}{fans} feeding "
                    f"{activation_text(activation)}: it keeps {ratio:.2f} of the variance ReLU needs, so activations "
                    f"shrink by about x{ratio:.2f} per layer; harmless in shallow nets, a stall in deep ones")
+        if severity == INFO:  # a deep chain without normalization makes the shrinking compound
+            scale = worst(layer.chain for layer in layers if not layer.norm_after)
+            chained = shrink_severity(scale.product, self.options) if scale is not None else None
+            if chained is not None and SEVERITIES.index(chained) < SEVERITIES.index(INFO):
+                severity = chained
+                message = (f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)} "
+                           f"feeding {activation_text(activation)}, x{ratio:.2f} of the variance ReLU needs per "
+                           f"layer; {chain_text(scale)}")
         yield Finding(severity, message, relu_fix(init, activation),
                       FixGoal("he", activation, layer.fan_in if len(layers) == 1 else None))
