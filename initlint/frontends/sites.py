@@ -43,22 +43,19 @@ def _is_kernel(node: Node) -> bool:
     return not (node.kind == "Parameter" and not node.applied)
 
 
-def _defaults_known(loose: List[InitRecord]) -> bool:
-    """A layer without init code has its framework's default, unless init code whose targets are
-    not known (a weights_init(m) applied from elsewhere) may reach it."""
-    return not loose
-
-
-def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecord] = ()) -> List[KernelSite]:
+def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecord] = (),
+                defaults: Optional[bool] = None) -> List[KernelSite]:
     """One site per init call: a shared call (apply/modules loop) covers every node it is effective for.
 
     `loose` are init records whose target layers are unknown (their context stays unknown). Kernel
-    layers the code gives no initializer get an implicit site with their framework's default
-    (when no loose record may reach them), anchored at the layer's constructor call.
+    layers the code gives no initializer get an implicit site with their framework's default,
+    anchored at the layer's constructor call, unless `defaults` is False: init code whose targets
+    are not known (loose records, a `weights_init(m)` applied from elsewhere) may reach them.
     """
     nodes = list(nodes)
     loose = list(loose)
-    defaults = _defaults_known(loose)
+    if defaults is None:
+        defaults = not loose
     predecessors: Dict[Node, set] = {}
     for node in nodes:
         for successor in node.next_kernels:
@@ -107,12 +104,21 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
 
 
 # ----- chains -----
+def _chained_repeat(node: Node) -> int:
+    """The layers of a loop-built node that follow one another: all of them when the loop feeds the
+    layer's output back into it without a norm (`for layer in layers: x = relu(layer(x))`), else one
+    (`x = x + relu(block(x))`: each iteration is a residual branch of its own)."""
+    if node.repeat > 1 and not (node.gated or node.residual) and node.links.get(node) not in (None, THROUGH_NORM):
+        return node.repeat
+    return 1
+
+
 def _link(node: Node, defaults: bool) -> ChainLink:
     record = node.effective_init()
     init = record.init if record is not None else node.default_init if defaults else None
     return ChainLink(node.name, node.kind, init, implicit=record is None and init is not None,
-                     activation=node.activation(), fan_in=node.fan_in, fan_out=node.fan_out, repeat=node.repeat,
-                     output=node.role() == OUTPUT)
+                     activation=node.activation(), fan_in=node.fan_in, fan_out=node.fan_out,
+                     repeat=_chained_repeat(node), output=node.role() == OUTPUT)
 
 
 def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Chain]:
@@ -133,8 +139,9 @@ def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Chain]:
         forward[node] = successors
         for successor in successors:
             backward[successor].append(node)
-    down = _longest(members, forward)
-    up = _longest(members, backward)
+    weight = {node: _chained_repeat(node) for node in members}
+    down = _longest(members, forward, weight)
+    up = _longest(members, backward, weight)
     made: Dict[Tuple[int, ...], Chain] = {}
     links: Dict[Node, ChainLink] = {}
     result: Dict[Node, Chain] = {}
@@ -163,7 +170,7 @@ def _path(best: Dict[Node, tuple], node: Node) -> List[Node]:
     return path
 
 
-def _longest(nodes: List[Node], successors: Dict[Node, List[Node]]) -> Dict[Node, tuple]:
+def _longest(nodes: List[Node], successors: Dict[Node, List[Node]], weight: Dict[Node, int]) -> Dict[Node, tuple]:
     """node -> (length of the longest path starting at it, its next node): an iterative depth-first
     walk (deep models must not exhaust Python's stack); an edge back into the walk (a loop) is ignored."""
     best: Dict[Node, tuple] = {}
@@ -186,9 +193,9 @@ def _longest(nodes: List[Node], successors: Dict[Node, List[Node]]) -> Dict[Node
                 continue
             stack.pop()
             visiting.discard(node)
-            choice = (node.repeat, None)
+            choice = (weight[node], None)
             for successor in successors.get(node, ()):
-                if successor in best and node.repeat + best[successor][0] > choice[0]:
-                    choice = (node.repeat + best[successor][0], successor)
+                if successor in best and weight[node] + best[successor][0] > choice[0]:
+                    choice = (weight[node] + best[successor][0], successor)
             best[node] = choice
     return best

@@ -272,7 +272,10 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         if entry is not None and info.attrs:
             Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)
     module_interpreter.finish_chains()
-    return build_sites(FRAMEWORK, adapter.nodes, loose)
+    # A module-level init function (DCGAN's weights_init(m)) may be applied from another file.
+    helpers = any(isinstance(statement, cst.FunctionDef) and statement.params.params and mentions_init(statement)
+                  and statement.name.value not in adapter.wrapper_functions for statement in module.body)
+    return build_sites(FRAMEWORK, adapter.nodes, loose, defaults=not loose and not helpers)
 
 
 def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry) -> List[InitRecord]:

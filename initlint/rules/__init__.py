@@ -10,7 +10,9 @@ from .il102_constant_kernel import ConstantKernel
 from .il201_glorot_lecun_with_relu import GlorotLecunWithRelu
 from .il202_he_with_saturating_activation import HeWithSaturatingActivation
 from .il203_selu_without_lecun_normal import SeluWithoutLecunNormal
+from .il205_implicit_default_with_relu import ImplicitDefaultWithRelu
 from .il301_oversized_random_init import OversizedRandomInit
+from .il302_undersized_init_in_deep_chain import UndersizedInitInDeepChain
 from .il303_nonzero_mean_init import NonzeroMeanInit
 from .il403_initializer_call_misuse import InitializerCallMisuse
 
@@ -21,7 +23,9 @@ ALL_RULES: List[Type[Rule]] = [
     GlorotLecunWithRelu,
     HeWithSaturatingActivation,
     SeluWithoutLecunNormal,
+    ImplicitDefaultWithRelu,
     OversizedRandomInit,
+    UndersizedInitInDeepChain,
     NonzeroMeanInit,
     InitializerCallMisuse,
 ]

@@ -58,7 +58,13 @@ def _label(link: ChainLink) -> str:
     init = link.init
     if init is None:
         return ""
-    name = init.display[4:] if link.implicit and init.display.startswith("the ") else family_label(init)
+    if link.implicit:
+        name = init.display[4:] if init.display.startswith("the ") else init.display
+    elif init.kind in (NORMAL, TRUNCATED_NORMAL, UNIFORM):
+        std = weight_std(init)
+        name = f"{init.kind.replace('_', ' ')} (std {std:.3g})" if std is not None else init.kind
+    else:
+        name = family_label(init)
     return f"{name}+{activation_text(link.activation)}"
 
 
