@@ -13,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import FrozenSet, Optional, Tuple
 
+from .physics import DEFAULT_CHAIN_THRESHOLDS
+
 TF_VERSIONS = (1, 2)
-# Chain severity (init-knowledge §2.6, §5.2): the product of the per-layer variance ratios along a
-# chain of kernel layers below which a finding is info, warning, error. Calibrated on He et al. 2015:
-# a 30-layer Glorot+ReLU net (0.5^30 ~ 1e-9) stalled, a 22-layer one (~2e-7) trained.
-DEFAULT_CHAIN_THRESHOLDS = (1e-2, 1e-4, 1e-8)
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,4 @@ class Net(nn.Module):
         return self.fc(x)
 """
     assert not any(site.implicit for site in sites(text))
+

@@ -16,8 +16,7 @@ from typing import Iterable, Optional
 
 from ..diagnostics import ERROR, INFO, WARNING
 from ..facts import CONSTANT, IDENTITY, NORMAL, ORTHOGONAL, TRUNCATED_NORMAL, UNIFORM, VARIANCE_SCALING, Chain, ChainLink
-from ..options import DEFAULT_CHAIN_THRESHOLDS
-from ..physics import effective_gain2, recommended_gain2, weight_std
+from ..physics import DEFAULT_CHAIN_THRESHOLDS, effective_gain2, recommended_gain2, weight_std
 from ._variance import activation_text, family_label
 
 
