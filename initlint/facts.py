@@ -105,6 +105,7 @@ class LayerContext:
     rescaled: bool = False  # G7: weight normalization / runtime scale: the init's scale does not matter
     repeat: int = 1  # how many identical layers it stands for (built in a loop of known length)
     chain: Optional["Chain"] = None  # the longest norm-free, residual-free chain of kernel layers through it
+    chain_position: Optional[int] = None  # its index in `chain.links`
 
 
 # How one kernel layer's output reaches the next kernel layer (an edge of the model).

@@ -261,3 +261,9 @@ class Net(nn.Module):
 """
     assert not any(site.implicit for site in sites(text))
 
+
+
+def test_il205_reports_a_chain_once_at_its_first_default_layer():
+    found = [d for d in lint(keras_written(30, ""), {"IL205"})]
+    assert [(d.code, d.span.row) for d in found] == [("IL205", 5)]
+    assert "(and so do 'Dense(64)'" in found[0].message and "and 25 more)" in found[0].message

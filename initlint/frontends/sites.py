@@ -14,7 +14,7 @@ def _is_constant(node: Node) -> bool:
     return record is not None and record.init.kind == CONSTANT
 
 
-def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Chain] = None) -> LayerContext:
+def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Tuple[Chain, int]] = None) -> LayerContext:
     neighbours = set(node.next_kernels) | predecessors.get(node, set())
     partners = set(node.partners) | set(node.fed_directly_by)
     return LayerContext(
@@ -34,7 +34,8 @@ def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Chain] = 
         rescaled=node.rescaled,
         fan_in_axis=node.fan_in_axis,
         repeat=node.repeat,
-        chain=chain,
+        chain=chain[0] if chain else None,
+        chain_position=chain[1] if chain else None,
     )
 
 
@@ -121,8 +122,8 @@ def _link(node: Node, defaults: bool) -> ChainLink:
                      repeat=_chained_repeat(node), output=node.role() == OUTPUT)
 
 
-def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Chain]:
-    """For each kernel node, the longest chain through it: kernel layers each fed by the previous
+def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Tuple[Chain, int]]:
+    """For each kernel node, the longest chain through it and its position there: kernel layers each fed by the previous
     one (through an activation or directly), with no normalization and no residual join between
     them (§5.5.5). A join or a gate ends a chain at the layer whose output meets it; a norm
     between two layers ends it too. Lengths count a layer built in a loop once per iteration."""
@@ -144,7 +145,7 @@ def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Chain]:
     up = _longest(members, backward, weight)
     made: Dict[Tuple[int, ...], Chain] = {}
     links: Dict[Node, ChainLink] = {}
-    result: Dict[Node, Chain] = {}
+    result: Dict[Node, Tuple[Chain, int]] = {}
     for node in members:
         before = _path(up, node)[1:][::-1]
         path = before + _path(down, node)
@@ -155,7 +156,7 @@ def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Chain]:
                 if n not in links:
                     links[n] = _link(n, defaults)
             chain = made[key] = Chain(tuple(links[n] for n in path))
-        result[node] = chain
+        result[node] = (chain, len(before))
     return result
 
 

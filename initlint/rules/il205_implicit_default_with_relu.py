@@ -15,7 +15,8 @@ class ImplicitDefaultWithRelu(Rule):
     ReLU by default in `tf.contrib.layers`, LeCun normal in Flax, a truncated normal of standard
     deviation `1/sqrt(fan_in)` in Haiku, and `kaiming_uniform_(a=sqrt(5))` in PyTorch (variance
     `1/(3·fan_in)`). The severity follows the whole chain: how much the variance of the activations
-    shrinks from its first layer to the output.
+    shrinks from its first layer to the output. A chain is reported once, at its first layer on a
+    default, naming the others.
 
     Off by default: nearly every tutorial and shallow model relies on these defaults, and most of
     them train fine. Enable it for deep plain stacks.
@@ -129,18 +130,27 @@ class Net(nn.Module):
         layers = [layer for layer in judged_layers(site) if not layer.norm_after]
         if not layers or not all(is_relu_family(layer.activation) for layer in layers):
             return
-        scale = worst(layer.chain for layer in layers)
+        layer = layers[0]
+        scale = worst([layer.chain])
         if scale is None:
             return
         severity = shrink_severity(scale.product, self.options)
         if severity is None:
             return
-        layer = layers[0]
+        defaults = [index for index, link in enumerate(scale.chain.links)
+                    if link.implicit and not link.output and is_relu_family(link.activation)]
+        if not defaults or defaults[0] != layer.chain_position:
+            return  # one report per chain, at its first layer on a default
+        others = [scale.chain.links[index].name for index in defaults[1:]]
         activation = common_activation(layers) or layer.activation
         init = site.init
         g2 = effective_gain2(init, layer.fan_in, layer.fan_out)
         ratio = (g2 if g2 is not None else 1.0) / recommended_gain2(activation)
-        message = (f"{describe_layers(site, layers)} has no kernel initializer, so it uses {init.display} "
+        also = ""
+        if others:
+            shown = ", ".join(f"'{name}'" for name in others[:4]) + (f" and {len(others) - 4} more" if len(others) > 4 else "")
+            also = f" (and so do {shown})"
+        message = (f"{describe_layers(site, layers)} has no kernel initializer, so it uses {init.display}{also} "
                    f"(x{ratio:.2f} of the variance {activation_text(activation)} needs per layer); {chain_text(scale)}")
         if severity == INFO:
             message += "; harmless in shallow nets, a stall in deep ones"
