@@ -267,3 +267,11 @@ def test_il205_reports_a_chain_once_at_its_first_default_layer():
     found = [d for d in lint(keras_written(30, ""), {"IL205"})]
     assert [(d.code, d.span.row) for d in found] == [("IL205", 5)]
     assert "(and so do 'Dense(64)'" in found[0].message and "and 25 more)" in found[0].message
+
+
+@pytest.mark.parametrize("line", ["model.load_state_dict(torch.load('w.pt'))", "self.post_init()"])
+def test_no_defaults_when_the_weights_come_from_elsewhere(line):
+    text = torch_loop(12, "pass").replace("        self.head = nn.Linear(64, 10)\n",
+                                          f"        self.head = nn.Linear(64, 10)\n        {line}\n")
+    assert severities(text, "IL205") == []
+    assert not any(site.implicit for site in sites(text))

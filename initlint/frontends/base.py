@@ -4,6 +4,7 @@ imports, argument binding, display text, bias kinds, `self.x = ...` assignments)
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -106,6 +107,11 @@ class FrontendAdapter(Adapter):
         found = dict(overrides or {})
         found.update(self.given(spec, call, values, skip))
         return build(spec, display_text, found)
+
+
+def mentions_any(text: str, words) -> bool:
+    """Whether one of `words` occurs in the source as a whole identifier (or string word)."""
+    return any(re.search(rf"\b{re.escape(word)}\b", text) for word in words if word in text)
 
 
 def loop_count(iterable, resolver: Resolver) -> Optional[int]:

@@ -8,7 +8,7 @@ import libcst as cst
 from ..facts import Activation, KernelSite
 from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
-from .base import FrontendAdapter, is_false, loop_count, receiver
+from .base import FrontendAdapter, is_false, loop_count, mentions_any, receiver
 from .classes import ClassInfo, collect_class, constructor_first, entry_method, module_classes
 from .dataflow import Interpreter
 from .graph import (
@@ -275,7 +275,8 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     # A module-level init function (DCGAN's weights_init(m)) may be applied from another file.
     helpers = any(isinstance(statement, cst.FunctionDef) and statement.params.params and mentions_init(statement)
                   and statement.name.value not in adapter.wrapper_functions for statement in module.body)
-    return build_sites(FRAMEWORK, adapter.nodes, loose, defaults=not loose and not helpers)
+    reinitialized = mentions_any(text, T.REINITIALIZED_BY)
+    return build_sites(FRAMEWORK, adapter.nodes, loose, defaults=not loose and not helpers and not reinitialized)
 
 
 def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry) -> List[InitRecord]:

@@ -119,6 +119,8 @@ KERNEL_LAYERS = {
 DENSE_LAYERS = {"Dense"}
 # Every Keras kernel layer (Keras 1, 2 and 3) defaults to Glorot uniform.
 DEFAULT_KERNEL_INIT = build(INITIALIZERS["GlorotUniform"], "the default glorot_uniform", {})
+# Words that say the weights come from elsewhere than the layers' defaults (a loaded checkpoint).
+REINITIALIZED_BY = ("load_weights", "set_weights", "load_model", "imagenet", "from_preset", "restore")
 # What the frontend reads from each kernel layer's constructor (frontends/layers.py).
 _DENSE_ARGUMENTS = LayerArguments("units", width_is_fan_out=True, input_shape="input_shape", input_dim="input_dim",
                                   default_init=DEFAULT_KERNEL_INIT)

@@ -57,6 +57,12 @@ class GlorotLecunWithRelu(Rule):
     ## Fix safety
     Unsafe: changing the initializer changes training numerics.
 
+    ## Options
+    In a deep chain of kernel layers with no normalization and no residual connection between them,
+    the factors multiply: the finding is a warning when the chain's variance product falls below
+    `chain-warning` (default `1e-4`, about 14 Glorot+ReLU layers) and an error below `chain-error`
+    (default `1e-8`, about 27 layers), both in `[tool.initlint]`.
+
     ## References
     - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers*, ICCV 2015 (arXiv:1502.01852)
     - Glorot, Bengio. *Understanding the difficulty of training deep feedforward neural networks*, AISTATS 2010
