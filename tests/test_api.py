@@ -42,8 +42,10 @@ def test_options_default_token_and_validation():
     options = AnalysisOptions.default()
     assert options.enabled == frozenset(default_codes()) and options.tf_version is None
     assert AnalysisOptions({"IL101", "IL000"}).enabled == frozenset({"IL000", "IL101"})  # any iterable
-    assert AnalysisOptions(frozenset({"IL101", "IL000"})).cache_token() == "enabled=IL000,IL101;tf_version=None"
-    assert AnalysisOptions(frozenset({"IL101"}), 2).cache_token() == "enabled=IL101;tf_version=2"
+    assert AnalysisOptions(frozenset({"IL101", "IL000"})).cache_token() == ("enabled=IL000,IL101;tf_version=None;"
+                                                                       "chain_thresholds=(0.01, 0.0001, 1e-08)")
+    assert AnalysisOptions(frozenset({"IL101"}), 2).cache_token() == ("enabled=IL101;tf_version=2;"
+                                                                   "chain_thresholds=(0.01, 0.0001, 1e-08)")
     tokens = {AnalysisOptions(frozenset({"IL101"}), version).cache_token() for version in (None, 1, 2)}
     assert len(tokens) == 3
     with pytest.raises(ValueError):

@@ -275,3 +275,8 @@ def test_no_defaults_when_the_weights_come_from_elsewhere(line):
                                           f"        self.head = nn.Linear(64, 10)\n        {line}\n")
     assert severities(text, "IL205") == []
     assert not any(site.implicit for site in sites(text))
+
+
+def test_thresholds_are_part_of_the_cache_key():
+    assert (AnalysisOptions(frozenset({"IL201"})).cache_token()
+            != AnalysisOptions(frozenset({"IL201"}), chain_thresholds=(1e-2, 1e-4, 1e-12)).cache_token())
