@@ -17,7 +17,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .diagnostics import SEVERITIES, WARNING
 from .discovery import DEFAULT_EXCLUDES, GlobError, PathPattern, display_path
-from .options import TF_VERSIONS, AnalysisOptions
+from .options import DEFAULT_CHAIN_THRESHOLDS, TF_VERSIONS, AnalysisOptions
 from .selection import ALWAYS_ON, RuleSelection, SelectionError, check_selectors, codes_for, registry_codes, resolve
 
 if sys.version_info >= (3, 11):
@@ -31,10 +31,11 @@ LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
     "force-exclude", "tf-version", "docs-url", "max-file-size", "extend", "include", "extend-include",
-    "severity", "fail-on",
+    "severity", "fail-on", "chain-info", "chain-warning", "chain-error",
 )
 # What a directory walk lints when `include` is not set (`extend-include` adds to it).
 DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
+CHAIN_KEYS = ("chain-info", "chain-warning", "chain-error")  # the order of AnalysisOptions.chain_thresholds
 RULE_KEYS = ("select", "ignore", "extend-select")
 
 
@@ -147,6 +148,7 @@ class FileConfig:
     extend_include: Tuple[str, ...] = ()
     severity: Tuple[Tuple[str, str], ...] = ()  # `[tool.initlint.severity]`: (code, severity), sorted
     fail_on: Optional[str] = None  # the least severity that makes the exit status 1
+    chain_thresholds: Optional[Tuple[float, float, float]] = None  # chain-info/-warning/-error (None: defaults)
 
 
 def _severity_table(shown: str, table: Any, codes: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
@@ -241,6 +243,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         raise ConfigError(f"{shown}: `extend` must be the path of a configuration file, not {_toml_type(extend)}")
     severity = _severity_table(shown, section["severity"], codes) if "severity" in section else ()
     fail_on = check_fail_on(shown, section.get("fail-on"))
+    chain_thresholds = _chain_thresholds(shown, section)
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -259,6 +262,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         extend_include=values.get("extend-include", ()),
         severity=severity,
         fail_on=fail_on,
+        chain_thresholds=chain_thresholds,
     )
 
 
@@ -280,6 +284,27 @@ def _max_file_size(shown: str, value: Any) -> Optional[int]:
     if value < 0:
         raise ConfigError(f"{shown}: `max-file-size` must be 0 (no limit) or more bytes, not {value}")
     return value
+
+
+def _chain_thresholds(shown: str, section: Dict[str, Any]) -> Optional[Tuple[float, float, float]]:
+    """`chain-info` > `chain-warning` > `chain-error`, each a number in (0, 1); the ones not given
+    keep their defaults."""
+    if not any(key in section for key in CHAIN_KEYS):
+        return None
+    values = list(DEFAULT_CHAIN_THRESHOLDS)
+    for position, key in enumerate(CHAIN_KEYS):
+        if key not in section:
+            continue
+        value = section[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{shown}: `{key}` must be a number, not {_toml_type(value)}")
+        if not 0 < value < 1:
+            raise ConfigError(f"{shown}: `{key}` must be between 0 and 1 (a variance product such as 1e-4), not {value}")
+        values[position] = float(value)
+    if not values[0] > values[1] > values[2]:
+        raise ConfigError(f"{shown}: the chain thresholds must shrink: chain-info ({values[0]:g}) > "
+                          f"chain-warning ({values[1]:g}) > chain-error ({values[2]:g})")
+    return (values[0], values[1], values[2])
 
 
 def _tf_version(shown: str, value: Any) -> Optional[int]:
@@ -358,6 +383,7 @@ def _merge(child: FileConfig, section: Dict[str, Any], parent: FileConfig) -> Fi
         max_file_size=pick("max-file-size", child.max_file_size, parent.max_file_size),
         severity=tuple(sorted(dict(parent.severity + child.severity).items())),  # the child's entries win
         fail_on=pick("fail-on", child.fail_on, parent.fail_on),
+        chain_thresholds=child.chain_thresholds if child.chain_thresholds is not None else parent.chain_thresholds,
         rule_layers=parent.rule_layers + (RuleSelection(parent.select, parent.extend_select, parent.ignore),),
         include=pick("include", child.include, anchored(parent.include) if parent.include is not None else None),
         extend_include=anchored(parent.extend_include) + child.extend_include,
@@ -464,11 +490,13 @@ class Settings:
     include: Tuple[PathPattern, ...] = ()  # () : the Python suffixes (discovery's default)
     severity: Tuple[Tuple[str, str], ...] = ()  # per-rule severity overrides
     fail_on: str = DEFAULT_FAIL_ON  # diagnostics at or above it make the exit status 1
+    chain_thresholds: Tuple[float, float, float] = DEFAULT_CHAIN_THRESHOLDS
 
     def __post_init__(self) -> None:
         # The options of a file without per-file-ignores, made once (options_for is called per file).
-        object.__setattr__(self, "_options", AnalysisOptions(self.enabled, self.tf_version, self.max_file_size,
-                                                             self.severity))
+        object.__setattr__(self, "_options", AnalysisOptions(
+            self.enabled, self.tf_version, max_file_size=self.max_file_size, severity=self.severity,
+            chain_thresholds=self.chain_thresholds))
 
     @property
     def config_path(self) -> Optional[str]:
@@ -569,6 +597,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         include=_include_patterns(config, root),
         severity=config.severity,
         fail_on=check_fail_on("--fail-on", overrides.fail_on) or config.fail_on or DEFAULT_FAIL_ON,
+        chain_thresholds=config.chain_thresholds or DEFAULT_CHAIN_THRESHOLDS,
     )
 
 

@@ -95,6 +95,8 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
         result.diagnostics.append(_file_error(filename, f"internal error in the analysis ({type(error).__name__})", 1, 1))
         return _keep_enabled(result, enabled)
     rules = [RULES_BY_CODE[code]() for code in sorted(enabled) if code in RULES_BY_CODE and code != PARSE_ERROR]
+    for rule in rules:
+        rule.options = options  # what the rules read from the run (chain thresholds)
     pending = _judge(sites, [rule for rule in rules if rule.code != UNUSED_SUPPRESSION], result)
     unused_rule = next((rule for rule in rules if rule.code == UNUSED_SUPPRESSION), None)
     if not pending and unused_rule is None:
@@ -124,7 +126,8 @@ def _judge(facts, rules, result: FileResult):
     failed = set()
     for fact in facts:
         for rule in rules:
-            if rule.code in failed or not isinstance(fact, rule.facts):
+            if (rule.code in failed or not isinstance(fact, rule.facts)
+                    or (getattr(fact, "implicit", False) and not rule.judges_implicit)):
                 continue
             try:
                 found = next((f for f in rule.check(fact) or () if f is not None), None)

@@ -109,6 +109,48 @@ class LayerContext:
     first_layer: bool = False
     fan_in_axis: Optional[int] = None  # raw parameters: which dimension of the shape is the fan-in
     rescaled: bool = False  # G7: weight normalization / runtime scale: the init's scale does not matter
+    repeat: int = 1  # how many identical layers it stands for (built in a loop of known length)
+    chain: Optional["Chain"] = None  # the longest norm-free, residual-free chain of kernel layers through it
+    chain_position: Optional[int] = None  # its index in `chain.links`
+
+
+# How one kernel layer's output reaches the next kernel layer (an edge of the model).
+THROUGH_ACTIVATION = "activation"
+THROUGH_NORM = "norm"  # breaks a chain: the norm's output does not depend on the weights' scale
+DIRECT = "direct"  # no operation in between (a factored kernel, a linear stack)
+# A residual join (x + f(x)) and a gate (g * x) also end a chain; no edge leaves them.
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """One kernel layer of a chain, with what decides its variance ratio.
+
+    `init` is the initializer in effect: the one the code gives, or the framework's default when it
+    gives none (`implicit`); None when some init code may reach the layer but where is not known.
+    """
+
+    name: str
+    kind: str
+    init: Optional[Initializer]
+    implicit: bool = False
+    activation: Optional[Activation] = None
+    fan_in: Optional[int] = None
+    fan_out: Optional[int] = None
+    repeat: int = 1
+    output: bool = False  # the model's output layer (the chain's end, judged by nobody)
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A maximal sequence of kernel layers with no normalization and no residual join between them
+    (each fed by the previous one, through an activation or directly)."""
+
+    links: Tuple[ChainLink, ...]
+
+    @property
+    def length(self) -> int:
+        """Kernel layers in the chain, a layer built in a loop counted once per iteration."""
+        return sum(link.repeat for link in self.links)
 
 
 @dataclass(frozen=True)
@@ -122,6 +164,9 @@ class KernelSite:
     shared: bool = False  # one call covers every layer of a type (apply / modules loop)
     ndim: Optional[int] = None  # of the tensor, when known (raw parameters)
     confidence: str = CERTAIN
+    # The init is the framework's default for a layer that the code gives none (the anchor is the
+    # layer's constructor call). Only rules that judge defaults (`Rule.judges_implicit`) see it.
+    implicit: bool = False
 
 
 # ApiUse kinds: one use of a framework API that rules judge by itself, without a layer.

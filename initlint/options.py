@@ -13,13 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import FrozenSet, Optional, Tuple
 
+from .physics import DEFAULT_CHAIN_THRESHOLDS
+
 TF_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True)
 class AnalysisOptions:
     """`enabled`: the rule codes to run; `tf_version`: 1 or 2 to force how TensorFlow code is read,
-    None to decide per file from its imports; `max_file_size`: the size guard in bytes."""
+    None to decide per file from its imports; `max_file_size`: the size guard in bytes;
+    `chain_thresholds`: (info, warning, error) limits on a chain's variance product (`chain-info`,
+    `chain-warning`, `chain-error` in the configuration)."""
 
     enabled: FrozenSet[str]
     tf_version: Optional[int] = None
@@ -28,6 +32,7 @@ class AnalysisOptions:
     max_file_size: Optional[int] = None
     # `[tool.initlint.severity]`: (code, severity) pairs, sorted; a rule's findings get that severity.
     severity: Tuple[Tuple[str, str], ...] = ()
+    chain_thresholds: Tuple[float, float, float] = DEFAULT_CHAIN_THRESHOLDS
 
     def __post_init__(self) -> None:
         if not isinstance(self.enabled, frozenset):
@@ -76,7 +81,7 @@ class AnalysisOptions:
             value = getattr(self, item.name)
             if isinstance(value, (frozenset, set)):
                 value = ",".join(sorted(value))
-            elif isinstance(value, tuple):  # (code, severity) pairs
+            elif item.name == "severity":  # (code, severity) pairs
                 value = ",".join(f"{code}:{severity}" for code, severity in value)
             parts.append(f"{item.name}={value}")
         token = ";".join(parts)
@@ -84,4 +89,4 @@ class AnalysisOptions:
         return token
 
 
-__all__ = ["AnalysisOptions", "TF_VERSIONS"]
+__all__ = ["AnalysisOptions", "TF_VERSIONS", "DEFAULT_CHAIN_THRESHOLDS"]

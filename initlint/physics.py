@@ -33,9 +33,13 @@ LECUN_NORMAL = "lecun_normal"  # N(0, 1/fan_in): what SELU's fixed point needs
 SCALED = "scaled"  # keep the user's distribution, with the std for the fan-in and activation
 
 RELU_GAIN2 = 2.0
+# Chain severity (init-knowledge §2.6, §5.2): the product of the per-layer variance ratios along a
+# chain of kernel layers below which a finding is info, warning, error. Calibrated on He et al. 2015:
+# a 30-layer Glorot+ReLU net (0.5^30 ~ 1e-9) stalled, a 22-layer one (~2e-7) trained.
+DEFAULT_CHAIN_THRESHOLDS = (1e-2, 1e-4, 1e-8)
 
 __all__ = [
-    "HE", "GLOROT", "LECUN_NORMAL", "SCALED", "RELU_GAIN2", "TRUNC_STD_FACTOR",
+    "HE", "GLOROT", "LECUN_NORMAL", "SCALED", "RELU_GAIN2", "TRUNC_STD_FACTOR", "DEFAULT_CHAIN_THRESHOLDS",
     "recommended_gain2", "scheme_for", "std_for", "uniform_limit", "truncated_stddev", "recommended_std",
     "weight_std", "weight_mean", "nominal_gain2", "effective_gain2", "gain2_literal", "number_literal",
 ]

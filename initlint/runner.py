@@ -100,11 +100,19 @@ def analyze_document(document, options: AnalysisOptions):
     enabled = options.enabled
     text = document.text
     rules = set(enabled) - {PARSE_ERROR}
-    if prefilter.applies_to(filename) and (not rules or not prefilter.may_initialize(document.searchable(), text)):
+    if prefilter.applies_to(filename) and (not rules or (not rules & _implicit_codes()
+                                                         and not prefilter.may_initialize(document.searchable(), text))):
         if PARSE_ERROR in enabled and not _compiles(text):
             return document.map_result(_engine().lint_text(text, filename, options))  # the engine words the IL000
         return FileResult(filename, skipped=True)
     return document.map_result(_engine().lint_text(text, filename, options))
+
+
+def _implicit_codes():
+    """Rules judging framework defaults need files without any initializer: no prefilter for them."""
+    from .rules import implicit_codes
+
+    return implicit_codes()
 
 
 def _engine():

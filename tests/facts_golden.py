@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from initlint.facts import VARIANCE_SCALING, Initializer, KernelSite, LayerContext
+from initlint.facts import VARIANCE_SCALING, Chain, Initializer, KernelSite, LayerContext
 from initlint.frontends import run_frontends
 
 HERE = Path(__file__).resolve().parent
@@ -60,8 +60,23 @@ def layer(context: LayerContext) -> Dict[str, Any]:
         if field.name == "activation":
             value = None if value is None else {
                 "family": value.family, "display": value.display, "slope": _number(value.slope)}
+        elif field.name == "chain":
+            value = None if value is None else chain(value)
         out[field.name] = _number(value)
     return out
+
+
+def chain(value: Chain) -> Dict[str, Any]:
+    """A chain as its length and its layers ("name x repeat", "(default)" for an implicit init)."""
+    links = []
+    for link in value.links:
+        text = link.name + (f" x{link.repeat}" if link.repeat != 1 else "")
+        if link.init is None:
+            text += " (init unknown)"
+        elif link.implicit:
+            text += " (default)"
+        links.append(text)
+    return {"length": value.length, "links": links}
 
 
 def site(kernel: KernelSite, module: cst.Module, positions) -> Dict[str, Any]:
@@ -79,6 +94,7 @@ def site(kernel: KernelSite, module: cst.Module, positions) -> Dict[str, Any]:
         "shared": kernel.shared,
         "ndim": kernel.ndim,
         "layers": [layer(context) for context in kernel.layers],
+        **({"implicit": True} if kernel.implicit else {}),
     }
 
 

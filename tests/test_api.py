@@ -42,10 +42,13 @@ def test_options_default_token_and_validation():
     options = AnalysisOptions.default()
     assert options.enabled == frozenset(default_codes()) and options.tf_version is None
     assert AnalysisOptions({"IL101", "IL000"}).enabled == frozenset({"IL000", "IL101"})  # any iterable
-    assert AnalysisOptions(frozenset({"IL101", "IL000"})).cache_token() == "enabled=IL000,IL101;tf_version=None;max_file_size=None;severity="
-    assert AnalysisOptions(frozenset({"IL101"}), 2).cache_token() == "enabled=IL101;tf_version=2;max_file_size=None;severity="
+    chains = "chain_thresholds=(0.01, 0.0001, 1e-08)"
+    assert AnalysisOptions(frozenset({"IL101", "IL000"})).cache_token() == (
+        f"enabled=IL000,IL101;tf_version=None;max_file_size=None;severity=;{chains}")
+    assert AnalysisOptions(frozenset({"IL101"}), 2).cache_token() == (
+        f"enabled=IL101;tf_version=2;max_file_size=None;severity=;{chains}")
     assert AnalysisOptions(frozenset({"IL101"}), severity={"IL101": "info"}).cache_token() == (
-        "enabled=IL101;tf_version=None;max_file_size=None;severity=IL101:info")
+        f"enabled=IL101;tf_version=None;max_file_size=None;severity=IL101:info;{chains}")
     tokens = {AnalysisOptions(frozenset({"IL101"}), version).cache_token() for version in (None, 1, 2)}
     assert len(tokens) == 3
     with pytest.raises(ValueError):

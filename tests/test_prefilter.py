@@ -24,14 +24,17 @@ from initlint import prefilter
 from initlint.engine import lint_source
 from initlint.knowledge import keras as K
 from initlint.knowledge import torch as T
-from initlint.rules import ALL_RULES, RULES_BY_CODE
+from initlint.rules import ALL_RULES, RULES_BY_CODE, implicit_codes
 from initlint.runner import analyze
 
 from .expectations import expected
 from .shared import shared_path
 
 REPO = Path(__file__).resolve().parent.parent
-ALL_CODES = frozenset(RULES_BY_CODE)
+# Rules that judge framework defaults (IL205) find layers without any initializer, which the prefilter
+# cannot see by design: the runner does not prefilter when one of them is enabled. The prefilter's
+# promise is about the others.
+ALL_CODES = frozenset(RULES_BY_CODE) - implicit_codes()
 
 
 def _files(root: Path) -> List[Tuple[str, bytes]]:
@@ -89,7 +92,7 @@ def test_a_file_with_findings_passes(name, data):
 def test_the_expected_findings_are_the_files_with_findings():
     """Sanity: the invalid examples do have findings (else the tests above prove nothing)."""
     with_findings = [name for name, _data in WITH_FINDINGS]
-    marked = [name for name, data in SOURCES if {c for _, c in expected(data.decode("utf-8"))} - {"IL000"}
+    marked = [name for name, data in SOURCES if {c for _, c in expected(data.decode("utf-8"))} & ALL_CODES - {"IL000"}
               and "frameworks" not in name]
     assert set(marked) <= set(with_findings)
     assert len(with_findings) >= 20

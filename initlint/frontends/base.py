@@ -4,6 +4,7 @@ imports, argument binding, display text, bias kinds, `self.x = ...` assignments)
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -12,6 +13,7 @@ from ..facts import CONSTANT, Initializer
 from ..knowledge.spec import InitSpec, build
 from ..resolve import Resolver, keyword, positional
 from ..syntax import statements
+from .graph import kernel_nodes
 
 DISPLAY_LIMIT = 80
 
@@ -49,6 +51,7 @@ class FrontendAdapter(Adapter):
         self.nodes: List[object] = []  # graph.Node, in creation order
         self._items: Dict[int, object] = {}
         self.counter = 0
+        self.repeat = 1  # iterations of the loops being interpreted, when known (dataflow.loop_count)
 
     def tick(self) -> int:
         """A fresh number, in reading order: init calls read later override earlier ones."""
@@ -63,6 +66,9 @@ class FrontendAdapter(Adapter):
         item = self.construct(call)
         if item is not None:
             self._items[id(call)] = item
+            if self.repeat > 1:
+                for node in kernel_nodes(item):
+                    node.repeat *= self.repeat  # built in a loop of known length: one layer per iteration
         return item
 
     def construct(self, call: cst.Call):
@@ -106,6 +112,30 @@ class FrontendAdapter(Adapter):
         found = dict(overrides or {})
         found.update(self.given(spec, call, values, skip))
         return build(spec, display_text, found)
+
+
+def mentions_any(text: str, words) -> bool:
+    """Whether one of `words` occurs in the source as a whole identifier (or string word)."""
+    return any(re.search(rf"\b{re.escape(word)}\b", text) for word in words if word in text)
+
+
+def loop_count(iterable, resolver: Resolver) -> Optional[int]:
+    """How many times `for _ in <iterable>` runs, when it is `range(n)`, `range(a, b)` or a literal
+    list/tuple; else None."""
+    if isinstance(iterable, (cst.List, cst.Tuple)):
+        if any(isinstance(element, cst.StarredElement) for element in iterable.elements):
+            return None
+        return len(iterable.elements) or None
+    if not (isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range"):
+        return None
+    values = [argument.value for argument in iterable.args if argument.keyword is None and not argument.star]
+    if not 1 <= len(values) <= 2 or len(values) != len(iterable.args):
+        return None
+    numbers = [resolver.number(value) for value in values]
+    if any(number is None or number != int(number) for number in numbers):
+        return None
+    count = int(numbers[0]) if len(numbers) == 1 else int(numbers[1]) - int(numbers[0])
+    return count if count > 0 else None
 
 
 def code(node: cst.CSTNode) -> str:

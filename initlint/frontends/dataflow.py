@@ -12,7 +12,7 @@ from typing import Dict, List, Optional
 import libcst as cst
 
 from ..syntax import children
-from .base import Adapter
+from .base import Adapter, loop_count
 from .flows import FlowRecorder
 from .values import (
     CONST,
@@ -137,10 +137,15 @@ class Interpreter(FlowRecorder):
             self.bind(statement.target, element, env)
             loop_env = dict(env)
             returned = None
-            for _ in range(2):  # twice: what one iteration produces feeds the next
-                value = self.run_block(statement.body, loop_env)
-                if value is not None:
-                    returned = value
+            previous = getattr(self.adapter, "repeat", 1)
+            self.adapter.repeat = previous * (loop_count(statement.iter, self.resolver) or 1)  # layers built here
+            try:
+                for _ in range(2):  # twice: what one iteration produces feeds the next
+                    value = self.run_block(statement.body, loop_env)
+                    if value is not None:
+                        returned = value
+            finally:
+                self.adapter.repeat = previous
             merge_env(env, loop_env, dict(env))
             return returned
         if isinstance(statement, cst.While):

@@ -8,7 +8,7 @@ from typing import List
 
 import libcst as cst
 
-from ..facts import Activation
+from ..facts import DIRECT, THROUGH_ACTIVATION, THROUGH_NORM, Activation
 from .graph import (
     INPUT_TAP,
     ActivationItem,
@@ -85,8 +85,13 @@ class FlowRecorder:
 
     def _feed(self, tap: Tap, node: Node) -> None:
         source = tap.node
-        if source is None or source is node:
+        if source is None:
             return
+        through = THROUGH_NORM if tap.normed else THROUGH_ACTIVATION if tap.act is not None else DIRECT
+        if source.links.get(node) not in (DIRECT, THROUGH_ACTIVATION):
+            source.links[node] = through  # one norm-free path is enough for the chain to go on
+        if source is node:
+            return  # a loop feeding a layer's output back into it: its iterations form a chain (facts.Chain)
         source.next_kernels.add(node)
         if tap.act is None and not tap.normed:
             source.activations.add(Activation("linear", "no activation"))

@@ -63,6 +63,13 @@ class Node:
         self.gated = False  # its output multiplies another tensor (a gate): the product breaks symmetry
         self.rescaled = False  # G7: the weight or its output is normalized or rescaled at run time
         self.fourier = False  # its output feeds sin/cos: Fourier features, the scale is a chosen bandwidth
+        # Chains (facts.Chain): how its output reaches each next kernel (facts.THROUGH_*), the
+        # framework's default initializer when the code gives none, the constructor call a
+        # default is reported at, and how many layers the node stands for (built in a loop).
+        self.links: dict = {}
+        self.default_init: Optional[Initializer] = None
+        self.constructor = None
+        self.repeat = 1
 
     def __repr__(self) -> str:
         return f"Node({self.name!r}, {self.kind})"

@@ -10,7 +10,7 @@ from ..knowledge import activations as act_table
 from ..knowledge import keras as K
 from ..knowledge.spec import build
 from ..resolve import Resolver, arg, keyword
-from .base import FrontendAdapter, display
+from .base import FrontendAdapter, display, mentions_any
 from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
 from .dataflow import Interpreter
 from .graph import ActivationItem, AddItem, ChainItem, KernelItem, NormItem, OpaqueItem, PassItem
@@ -221,7 +221,7 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         elif isinstance(statement, cst.ClassDef):
             registry[statement.name.value] = _run_class(statement, adapter, resolver, interpreter, registry)
     interpreter.finish_chains()
-    return build_sites(FRAMEWORK, adapter.nodes)
+    return build_sites(FRAMEWORK, adapter.nodes, defaults=not mentions_any(text, K.REINITIALIZED_BY))
 
 
 

@@ -53,5 +53,8 @@ def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, in
                      for init in [adapter.initializer(entry)] if init is not None]
             if found:
                 node.inits.append(InitRecord(found[0].init, expression, (0, 0), alternatives=tuple(found)))
+    node.constructor = call
+    if not node.inits and not any(keyword(call, name) is not None for name in init_keywords):
+        node.default_init = arguments.default_init  # the code gives none: the framework's default
     adapter.nodes.append(node)
     return node

@@ -1,9 +1,11 @@
-"""Turning the graph's nodes and init records into KernelSites (shared by the frontends)."""
+"""Turning the graph's nodes and init records into KernelSites (shared by the frontends): one site
+per init call, one implicit site per kernel layer the code gives no initializer (its framework's
+default), and for every layer the chain of kernel layers it sits in (facts.Chain)."""
 from __future__ import annotations
 
-from typing import Dict, Iterable, List
+from typing import Dict, Iterable, List, Optional, Tuple
 
-from ..facts import CONSTANT, KernelSite, LayerContext
+from ..facts import CONSTANT, OUTPUT, THROUGH_NORM, Chain, ChainLink, KernelSite, LayerContext
 from .graph import InitRecord, Node
 
 
@@ -12,7 +14,7 @@ def _is_constant(node: Node) -> bool:
     return record is not None and record.init.kind == CONSTANT
 
 
-def context(node: Node, predecessors: Dict[Node, set]) -> LayerContext:
+def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Tuple[Chain, int]] = None) -> LayerContext:
     neighbours = set(node.next_kernels) | predecessors.get(node, set())
     partners = set(node.partners) | set(node.fed_directly_by)
     return LayerContext(
@@ -31,6 +33,9 @@ def context(node: Node, predecessors: Dict[Node, set]) -> LayerContext:
         first_layer=not predecessors.get(node),
         rescaled=node.rescaled or node.fourier,  # a Fourier projection's scale is its bandwidth, not a bug
         fan_in_axis=node.fan_in_axis,
+        repeat=node.repeat,
+        chain=chain[0] if chain else None,
+        chain_position=chain[1] if chain else None,
     )
 
 
@@ -48,22 +53,38 @@ def _expanded(records, effective):
             yield record
 
 
-def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecord] = ()) -> List[KernelSite]:
+def _is_kernel(node: Node) -> bool:
+    """G1: a raw parameter is a kernel only when used as a matmul weight."""
+    return not (node.kind == "Parameter" and not node.applied)
+
+
+def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecord] = (),
+                defaults: Optional[bool] = None) -> List[KernelSite]:
     """One site per init call: a shared call (apply/modules loop) covers every node it is effective for.
 
-    `loose` are init records whose target layers are unknown (their context stays unknown).
+    `loose` are init records whose target layers are unknown (their context stays unknown). Kernel
+    layers the code gives no initializer get an implicit site with their framework's default,
+    anchored at the layer's constructor call, unless `defaults` is False: init code whose targets
+    are not known (loose records, a `weights_init(m)` applied from elsewhere) may reach them.
     """
     nodes = list(nodes)
+    loose = list(loose)
+    if defaults is None:
+        defaults = not loose
     predecessors: Dict[Node, set] = {}
     for node in nodes:
         for successor in node.next_kernels:
             predecessors.setdefault(successor, set()).add(node)
+    chains = chains_of(nodes, defaults)
     groups: Dict[int, list] = {}
     records: Dict[int, InitRecord] = {}
     order: List[int] = []
+    implicit: List[Node] = []
     for node in nodes:
-        if node.kind == "Parameter" and not node.applied:
-            continue  # G1: a raw parameter is a kernel only when used as a matmul weight
+        if not _is_kernel(node):
+            continue
+        if not node.inits and defaults and node.default_init is not None and node.constructor is not None:
+            implicit.append(node)
         effective = node.effective_init()
         for record in _expanded(node.inits, effective):
             key = id(record.group) if record.group is not None else id(record)
@@ -84,7 +105,7 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
                 framework=framework,
                 init=record.init,
                 anchor=record.anchor,
-                layers=tuple(context(node, predecessors) for node in covered),
+                layers=tuple(context(node, predecessors, chains.get(node)) for node in covered),
                 shared=record.shared,
                 ndim=record.ndim,
                 confidence=record.confidence,
@@ -93,4 +114,105 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
     for record in loose:
         sites.append(KernelSite(framework, record.init, record.anchor, (), record.shared, record.ndim,
                                 confidence=record.confidence))
+    for node in implicit:
+        sites.append(KernelSite(framework, node.default_init, node.constructor,
+                                (context(node, predecessors, chains.get(node)),), implicit=True))
     return sites
+
+
+# ----- chains -----
+def _chained_repeat(node: Node) -> int:
+    """The layers of a loop-built node that follow one another: all of them when the loop feeds the
+    layer's output back into it without a norm (`for layer in layers: x = relu(layer(x))`), else one
+    (`x = x + relu(block(x))`: each iteration is a residual branch of its own)."""
+    if node.repeat > 1 and not (node.gated or node.residual) and node.links.get(node) not in (None, THROUGH_NORM):
+        return node.repeat
+    return 1
+
+
+def _link(node: Node, defaults: bool) -> ChainLink:
+    record = node.effective_init()
+    init = record.init if record is not None else node.default_init if defaults else None
+    return ChainLink(node.name, node.kind, init, implicit=record is None and init is not None,
+                     activation=node.activation(), fan_in=node.fan_in, fan_out=node.fan_out,
+                     repeat=_chained_repeat(node), output=node.role() == OUTPUT)
+
+
+def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Tuple[Chain, int]]:
+    """For each kernel node, the longest chain through it and its position there: kernel layers each fed by the previous
+    one (through an activation or directly), with no normalization and no residual join between
+    them (§5.5.5). A join or a gate ends a chain at the layer whose output meets it; a norm
+    between two layers ends it too. Lengths count a layer built in a loop once per iteration."""
+    index = {node: position for position, node in enumerate(nodes)}
+    members = [node for node in nodes if _is_kernel(node) and not node.embedding]
+    member_set = set(members)
+    forward: Dict[Node, List[Node]] = {}
+    backward: Dict[Node, List[Node]] = {node: [] for node in members}
+    for node in members:
+        successors = []
+        if not (node.gated or node.residual):
+            successors = sorted((n for n, through in node.links.items()
+                                 if through != THROUGH_NORM and n in member_set and n is not node), key=index.get)
+        forward[node] = successors
+        for successor in successors:
+            backward[successor].append(node)
+    weight = {node: _chained_repeat(node) for node in members}
+    down = _longest(members, forward, weight)
+    up = _longest(members, backward, weight)
+    made: Dict[Tuple[int, ...], Chain] = {}
+    links: Dict[Node, ChainLink] = {}
+    result: Dict[Node, Tuple[Chain, int]] = {}
+    for node in members:
+        before = _path(up, node)[1:][::-1]
+        path = before + _path(down, node)
+        key = tuple(index[n] for n in path)
+        chain = made.get(key)
+        if chain is None:
+            for n in path:
+                if n not in links:
+                    links[n] = _link(n, defaults)
+            chain = made[key] = Chain(tuple(links[n] for n in path))
+        result[node] = (chain, len(before))
+    return result
+
+
+def _path(best: Dict[Node, tuple], node: Node) -> List[Node]:
+    path = [node]
+    seen = {node}
+    step = best.get(node, (0, None))[1]
+    while step is not None and step not in seen:
+        path.append(step)
+        seen.add(step)
+        step = best.get(step, (0, None))[1]
+    return path
+
+
+def _longest(nodes: List[Node], successors: Dict[Node, List[Node]], weight: Dict[Node, int]) -> Dict[Node, tuple]:
+    """node -> (length of the longest path starting at it, its next node): an iterative depth-first
+    walk (deep models must not exhaust Python's stack); an edge back into the walk (a loop) is ignored."""
+    best: Dict[Node, tuple] = {}
+    visiting = set()
+    for root in nodes:
+        if root in best:
+            continue
+        visiting.add(root)
+        stack = [(root, iter(successors.get(root, ())))]
+        while stack:
+            node, pending = stack[-1]
+            advanced = False
+            for successor in pending:
+                if successor not in best and successor not in visiting:
+                    visiting.add(successor)
+                    stack.append((successor, iter(successors.get(successor, ()))))
+                    advanced = True
+                    break
+            if advanced:
+                continue
+            stack.pop()
+            visiting.discard(node)
+            choice = (weight[node], None)
+            for successor in successors.get(node, ()):
+                if successor in best and weight[node] + best[successor][0] > choice[0]:
+                    choice = (weight[node] + best[successor][0], successor)
+            best[node] = choice
+    return best

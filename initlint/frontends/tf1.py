@@ -215,6 +215,7 @@ class TF1Adapter(FrontendAdapter):
         node = layer_node(self, call, kind, arguments, init_keywords)
         if contrib and keyword(call, arguments.activation) is None:
             node.builtin_activation = Activation(RELU, "activation_fn=tf.nn.relu (the default)")
+        node.repeat *= self.repeat  # built in a loop of known length: one layer per iteration
         item = KernelItem(node)
         self._layers[id(call)] = item
         return item

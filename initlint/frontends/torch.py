@@ -9,7 +9,7 @@ from ..facts import CERTAIN, LIKELY, Activation, KernelSite
 from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
 from ..syntax import statements
-from .base import FrontendAdapter, is_false, receiver
+from .base import FrontendAdapter, is_false, loop_count, mentions_any, receiver
 from .classes import ClassInfo, collect_class, constructor_first, entry_method, module_classes
 from .dataflow import SCRIPT_WEIGHT, Interpreter
 from .graph import (
@@ -132,7 +132,11 @@ class TorchAdapter(FrontendAdapter):
             for element in content.elements:
                 group.items.append(self._child(element.value, None))
         elif isinstance(content, (cst.ListComp, cst.GeneratorExp)):
-            group.items.append(self._child(content.elt, None))
+            child = self._child(content.elt, None)
+            count = loop_count(content.for_in.iter, self.resolver) if content.for_in.inner_for_in is None else None
+            for node in kernel_nodes(child):
+                node.repeat *= count or 1  # [nn.Linear(d, d) for _ in range(8)]: eight layers
+            group.items.append(child)
         elif isinstance(content, cst.Dict):
             for element in content.elements:
                 if isinstance(element, cst.DictElement):
@@ -162,6 +166,9 @@ class TorchAdapter(FrontendAdapter):
             fan_out = fan_out * receptive if fan_out is not None and receptive else None
         bias = "none" if is_false(keyword(call, "bias")) else "random"
         node = Node(name, name, fan_in=_int(fan_in), fan_out=_int(fan_out), bias=bias)
+        node.constructor = call
+        if name in T.DEFAULT_INIT_MODULES:
+            node.default_init = T.DEFAULT_KERNEL_INIT  # reset_parameters(), unless init code reaches it
         self.nodes.append(node)
         return node
 
@@ -291,7 +298,12 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         if entry is not None and info.attrs:
             Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)
     module_interpreter.finish_chains()
-    return build_sites(FRAMEWORK, adapter.nodes, loose) + api_uses(module, adapter)
+    # A module-level init function (DCGAN's weights_init(m)) may be applied from another file.
+    helpers = any(isinstance(statement, cst.FunctionDef) and statement.params.params and mentions_init(statement)
+                  and statement.name.value not in adapter.wrapper_functions for statement in module.body)
+    reinitialized = mentions_any(text, T.REINITIALIZED_BY)
+    return build_sites(FRAMEWORK, adapter.nodes, loose, defaults=not loose and not helpers and not reinitialized) + (
+        api_uses(module, adapter))
 
 
 def descended_tensors(module: cst.Module) -> set:

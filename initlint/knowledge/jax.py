@@ -13,11 +13,12 @@ from ..facts import (
     ORTHOGONAL,
     OTHER,
     RELU,
+    TRUNC_STD_FACTOR,
     TRUNCATED_NORMAL,
     UNIFORM,
     VARIANCE_SCALING,
 )
-from .spec import InitSpec, LayerArguments, fixed_variance_scaling
+from .spec import InitSpec, LayerArguments, build, fixed_variance_scaling
 
 # Module prefixes, each spelling of the same namespace.
 INIT_MODULES = ("jax.nn.initializers.", "flax.linen.initializers.", "flax.nnx.initializers.",
@@ -99,13 +100,25 @@ INITIALIZER_FUNCTIONS = frozenset(JAX_INITIALIZERS)
 FACTORIES_WITH_REQUIRED_ARGUMENTS = frozenset({"constant", "variance_scaling", "Constant"})
 
 # Layers. Flax linen / nnx: kernel_init / embedding_init; Haiku: w_init.
-_LINEN_DENSE = LayerArguments("features", width_is_fan_out=True, bias_initializer="bias_init")
-_LINEN_CONV = LayerArguments("features", bias_initializer="bias_init")
+# Defaults without one: Flax `default_kernel_init = lecun_normal()`; Haiku Linear/ConvND
+# `TruncatedNormal(stddev=1/sqrt(fan_in))`, LeCun without the truncation correction (g² ≈ 0.77).
+FLAX_DEFAULT_INIT = build(JAX_FACTORIES["lecun_normal"], "the default lecun_normal()", {})
+HAIKU_DEFAULT_INIT = build(
+    InitSpec(VARIANCE_SCALING, fixed={"family": "lecun", "scale": TRUNC_STD_FACTOR ** 2, "mode": "fan_in",
+                                      "distribution": "truncated_normal"}),
+    "the default TruncatedNormal(stddev=1/sqrt(fan_in))", {})
+_LINEN_DENSE = LayerArguments("features", width_is_fan_out=True, bias_initializer="bias_init",
+                              default_init=FLAX_DEFAULT_INIT)
+_LINEN_CONV = LayerArguments("features", bias_initializer="bias_init", default_init=FLAX_DEFAULT_INIT)
 _LINEN_EMBED = LayerArguments("features", width_position=1)
-_NNX_LINEAR = LayerArguments("out_features", width_position=1, width_is_fan_out=True, bias_initializer="bias_init")
-_NNX_CONV = LayerArguments("out_features", width_position=1, bias_initializer="bias_init")
-_HK_LINEAR = LayerArguments("output_size", width_is_fan_out=True, use_bias="with_bias", bias_initializer="b_init")
-_HK_CONV = LayerArguments("output_channels", use_bias="with_bias", bias_initializer="b_init")
+_NNX_LINEAR = LayerArguments("out_features", width_position=1, width_is_fan_out=True, bias_initializer="bias_init",
+                             default_init=FLAX_DEFAULT_INIT)
+_NNX_CONV = LayerArguments("out_features", width_position=1, bias_initializer="bias_init",
+                           default_init=FLAX_DEFAULT_INIT)
+_HK_LINEAR = LayerArguments("output_size", width_is_fan_out=True, use_bias="with_bias", bias_initializer="b_init",
+                            default_init=HAIKU_DEFAULT_INIT)
+_HK_CONV = LayerArguments("output_channels", use_bias="with_bias", bias_initializer="b_init",
+                          default_init=HAIKU_DEFAULT_INIT)
 _HK_EMBED = LayerArguments("embed_dim", width_position=1)
 
 # name -> (arguments, init keywords, embedding?)

@@ -19,7 +19,7 @@ from ..facts import (
     UNIFORM,
     VARIANCE_SCALING,
 )
-from .spec import InitSpec, LayerArguments, fixed_variance_scaling
+from .spec import InitSpec, LayerArguments, build, fixed_variance_scaling
 
 # Qualified-name prefixes that all mean the Keras namespace.
 KERAS_PREFIXES = (
@@ -117,9 +117,14 @@ KERNEL_LAYERS = {
     "DepthwiseConv2D": ("depthwise_initializer",),
 }
 DENSE_LAYERS = {"Dense"}
+# Every Keras kernel layer (Keras 1, 2 and 3) defaults to Glorot uniform.
+DEFAULT_KERNEL_INIT = build(INITIALIZERS["GlorotUniform"], "the default glorot_uniform", {})
+# Words that say the weights come from elsewhere than the layers' defaults (a loaded checkpoint).
+REINITIALIZED_BY = ("load_weights", "set_weights", "load_model", "imagenet", "from_preset", "restore")
 # What the frontend reads from each kernel layer's constructor (frontends/layers.py).
-_DENSE_ARGUMENTS = LayerArguments("units", width_is_fan_out=True, input_shape="input_shape", input_dim="input_dim")
-_FILTER_ARGUMENTS = LayerArguments("filters")
+_DENSE_ARGUMENTS = LayerArguments("units", width_is_fan_out=True, input_shape="input_shape", input_dim="input_dim",
+                                  default_init=DEFAULT_KERNEL_INIT)
+_FILTER_ARGUMENTS = LayerArguments("filters", default_init=DEFAULT_KERNEL_INIT)
 LAYER_ARGUMENTS = {name: _DENSE_ARGUMENTS if name in DENSE_LAYERS else _FILTER_ARGUMENTS for name in KERNEL_LAYERS}
 
 # Keras 1 spellings (`Dense(output_dim=64, init="uniform")`, `Convolution2D(nb_filter, nb_row, nb_col,
@@ -130,8 +135,8 @@ KERAS1_KEYWORDS = ("init", "output_dim", "nb_filter", "nb_row", "nb_col", "filte
 KERAS1_LAYERS = {"Dense", "Convolution1D", "Convolution2D", "Convolution3D", "Deconvolution2D", "AtrousConvolution2D"}
 KERAS1_LAYER_ARGUMENTS = {
     name: LayerArguments("output_dim", width_is_fan_out=True, input_shape="input_shape", input_dim="input_dim",
-                         use_bias="bias")
-    if name in DENSE_LAYERS else LayerArguments("nb_filter", use_bias="bias")
+                         use_bias="bias", default_init=DEFAULT_KERNEL_INIT)
+    if name in DENSE_LAYERS else LayerArguments("nb_filter", use_bias="bias", default_init=DEFAULT_KERNEL_INIT)
     for name in KERAS1_LAYERS
 }
 

@@ -70,6 +70,8 @@ class LayerArguments:
     use_bias: str = "use_bias"
     bias_initializer: str = "bias_initializer"
     trainable: str = "trainable"
+    # The kernel initializer the layer uses when the call gives none (an implicit default).
+    default_init: Optional[Initializer] = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ dataflow follows (§1.3). TensorFlow's initializer objects are in `tf.py` (share
 from __future__ import annotations
 
 from ..facts import CONSTANT, LINEAR, NORMAL, SIGMOID, SOFTMAX, TRUNCATED_NORMAL, UNIFORM
-from .spec import InitSpec, LayerArguments
+from .spec import InitSpec, LayerArguments, build
 from .tf import TF_INITIALIZERS
 
 # What the TF1 frontend claims (frameworks.py): all of TensorFlow but Keras (the Keras frontend's).
@@ -39,12 +39,16 @@ VARIABLES = {
 }
 
 # Layer functions applied to their input (the first argument): leaf -> (arguments, init keywords, kind, default act).
-_LAYERS_DENSE = LayerArguments("units", width_position=1, width_is_fan_out=True)
-_LAYERS_CONV = LayerArguments("filters", width_position=1)
+# Without kernel_initializer, tf.layers use get_variable's default, Glorot uniform; the contrib/slim
+# layers default to xavier_initializer() (Glorot uniform too) and to activation_fn=tf.nn.relu.
+LAYERS_DEFAULT_INIT = build(TF_INITIALIZERS["glorot_uniform_initializer"], "the default glorot_uniform_initializer()", {})
+CONTRIB_DEFAULT_INIT = build(TF_INITIALIZERS["xavier_initializer"], "the default xavier_initializer()", {})
+_LAYERS_DENSE = LayerArguments("units", width_position=1, width_is_fan_out=True, default_init=LAYERS_DEFAULT_INIT)
+_LAYERS_CONV = LayerArguments("filters", width_position=1, default_init=LAYERS_DEFAULT_INIT)
 _CONTRIB_FC = LayerArguments("num_outputs", width_position=1, width_is_fan_out=True, activation="activation_fn",
-                             bias_initializer="biases_initializer")
+                             bias_initializer="biases_initializer", default_init=CONTRIB_DEFAULT_INIT)
 _CONTRIB_CONV = LayerArguments("num_outputs", width_position=1, activation="activation_fn",
-                               bias_initializer="biases_initializer")
+                               bias_initializer="biases_initializer", default_init=CONTRIB_DEFAULT_INIT)
 LAYER_FUNCTIONS = {  # tf.layers.* / tf.compat.v1.layers.*
     "dense": (_LAYERS_DENSE, ("kernel_initializer",), "Dense"),
     "conv1d": (_LAYERS_CONV, ("kernel_initializer",), "Conv1D"),

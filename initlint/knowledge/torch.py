@@ -22,7 +22,7 @@ from ..facts import (
     UNINITIALIZED,
     VARIANCE_SCALING,
 )
-from .spec import FactoryTable, InitSpec
+from .spec import FactoryTable, InitSpec, build
 
 PREFIXES = ("torch.",)  # what the torch frontend claims (frameworks.py)
 VALID_NONLINEARITIES = {
@@ -166,6 +166,15 @@ KERNEL_MODULES = {
     "LazyConv2d": (None, None, "out_channels", 0, "kernel_size", 1),
     "LazyConv3d": (None, None, "out_channels", 0, "kernel_size", 1),
 }
+# nn.Linear / nn.ConvNd / nn.ConvTransposeNd reset_parameters(): kaiming_uniform_(weight, a=sqrt(5)),
+# i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), Var = 1/(3 fan_in): g² = 1/3. (Bilinear and RNNs differ.)
+DEFAULT_INIT_MODULES = {name for name in KERNEL_MODULES if name != "Bilinear"}
+# Words that say the weights come from elsewhere than the layers' defaults: a loaded checkpoint, or
+# an init method run by a base class (Hugging Face's post_init -> _init_weights from another file).
+REINITIALIZED_BY = ("post_init", "from_pretrained", "load_state_dict", "_init_weights", "init_weights",
+                    "reset_parameters", "load_checkpoint")
+DEFAULT_KERNEL_INIT = build(INIT_FUNCTIONS["kaiming_uniform_"], "the default kaiming_uniform_(a=sqrt(5))",
+                            {"a": 5 ** 0.5})
 CONV_DIMS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3, "ConvTranspose1d": 1, "ConvTranspose2d": 2, "ConvTranspose3d": 3,
              "LazyConv1d": 1, "LazyConv2d": 2, "LazyConv3d": 3}
 TRANSPOSED = {"ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"}

@@ -14,7 +14,9 @@ from .il201_glorot_lecun_with_relu import GlorotLecunWithRelu
 from .il202_he_with_saturating_activation import HeWithSaturatingActivation
 from .il203_selu_without_lecun_normal import SeluWithoutLecunNormal
 from .il204_kaiming_nonlinearity_mismatch import KaimingNonlinearityMismatch
+from .il205_implicit_default_with_relu import ImplicitDefaultWithRelu
 from .il301_oversized_random_init import OversizedRandomInit
+from .il302_undersized_init_in_deep_chain import UndersizedInitInDeepChain
 from .il303_nonzero_mean_init import NonzeroMeanInit
 from .il401_unsupported_nonlinearity import UnsupportedNonlinearity
 from .il402_fan_init_on_vector import FanInitOnVector
@@ -33,7 +35,9 @@ ALL_RULES: List[Type[Rule]] = [
     HeWithSaturatingActivation,
     SeluWithoutLecunNormal,
     KaimingNonlinearityMismatch,
+    ImplicitDefaultWithRelu,
     OversizedRandomInit,
+    UndersizedInitInDeepChain,
     NonzeroMeanInit,
     UnsupportedNonlinearity,
     FanInitOnVector,
@@ -46,3 +50,8 @@ RULES_BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
 def default_codes() -> FrozenSet[str]:
     return frozenset(rule.code for rule in ALL_RULES if rule.default_enabled)
+
+
+def implicit_codes() -> FrozenSet[str]:
+    """The rules that judge framework defaults (layers without an initializer in the code)."""
+    return frozenset(rule.code for rule in ALL_RULES if rule.judges_implicit)

@@ -27,6 +27,11 @@ class Rule:
     # medium / low); each diagnostic says its own confidence too.
     precision: str = "high"
     facts: tuple = (KernelSite,)  # the fact types `check` judges (facts.KernelSite, ApiUse...)
+    # Whether the rule judges implicit sites (a layer with its framework's default initializer);
+    # the others never see them. A run with such a rule enabled analyzes every file the prefilter
+    # would skip for want of an explicit initializer.
+    judges_implicit: bool = False
+    options = None  # the run's AnalysisOptions, set by the engine before `check`
     # Snippets run as tests: each INVALID one marks its reported lines with `# expect: CODE`.
     VALID: tuple = ()
     INVALID: tuple = ()

@@ -1,7 +1,8 @@
-from ..diagnostics import INFO, lower
+from ..diagnostics import ERROR, INFO, SEVERITIES, lower
 from ..fixgoal import FixGoal, Say
 from ..physics import HE, effective_gain2, nominal_gain2, recommended_gain2
 from ._variance import activation_text, common_activation, describe_layers, family_label, is_relu_family, judged_layers
+from ._chain import chain_text, shrink_severity, worst
 from .base import Finding, Rule
 
 UNIT_GAIN_FAMILIES = ("glorot", "xavier", "lecun", "variance_scaling")
@@ -63,6 +64,12 @@ class GlorotLecunWithRelu(Rule):
     No options of its own. Turn the rule off with `ignore = ["IL201"]` (or per file with
     `per-file-ignores`), or one line with `# noqa: IL201`.
 
+    ## Options
+    In a deep chain of kernel layers with no normalization and no residual connection between them,
+    the factors multiply: the finding is a warning when the chain's variance product falls below
+    `chain-warning` (default `1e-4`, about 14 Glorot+ReLU layers) and an error below `chain-error`
+    (default `1e-8`, about 27 layers), both in `[tool.initlint]`.
+
     ## References
     - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet Classification*, ICCV 2015 (arXiv:1502.01852)
     - Glorot, Bengio. *Understanding the difficulty of training deep feedforward neural networks*, AISTATS 2010
@@ -72,7 +79,7 @@ class GlorotLecunWithRelu(Rule):
 
     code = "IL201"
     name = "glorot-lecun-with-relu"
-    severity = INFO
+    severity = ERROR
     fix_availability = "unsafe"
 
     VALID = (
@@ -154,5 +161,13 @@ class Deep(nn.Module):
         message = (f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)}{fans} feeding "
                    f"{activation_text(activation)}: it keeps {ratio:.2f} of the variance ReLU needs, so activations "
                    f"shrink by about x{ratio:.2f} per layer; harmless in shallow nets, a stall in deep ones")
+        if severity == INFO:  # a deep chain without normalization makes the shrinking compound
+            scale = worst(layer.chain for layer in layers if not layer.norm_after)
+            chained = shrink_severity(scale.product, self.options) if scale is not None else None
+            if chained is not None and SEVERITIES.index(chained) < SEVERITIES.index(INFO):
+                severity = chained
+                message = (f"{family_label(init)} initializer ({init.display}) on {describe_layers(site, layers)} "
+                           f"feeding {activation_text(activation)}, x{ratio:.2f} of the variance ReLU needs per "
+                           f"layer; {chain_text(scale)}")
         yield Finding(severity, message, relu_fix(init, activation),
                       FixGoal("he", activation, layer.fan_in if len(layers) == 1 else None))
