@@ -61,14 +61,11 @@ class GlorotLecunWithRelu(Rule):
     Unsafe: changing the initializer changes training numerics. `--fix --unsafe-fixes` applies it.
 
     ## Options
-    No options of its own. Turn the rule off with `ignore = ["IL201"]` (or per file with
-    `per-file-ignores`), or one line with `# noqa: IL201`.
-
-    ## Options
     In a deep chain of kernel layers with no normalization and no residual connection between them,
     the factors multiply: the finding is a warning when the chain's variance product falls below
     `chain-warning` (default `1e-4`, about 14 Glorot+ReLU layers) and an error below `chain-error`
-    (default `1e-8`, about 27 layers), both in `[tool.initlint]`.
+    (default `1e-8`, about 27 layers), both in `[tool.initlint]`. Turn the rule off with `ignore = ["IL201"]` (or per file with
+    `per-file-ignores`), or one line with `# noqa: IL201`.
 
     ## References
     - He, Zhang, Ren, Sun. *Delving Deep into Rectifiers: Surpassing Human-Level Performance on ImageNet Classification*, ICCV 2015 (arXiv:1502.01852)
