@@ -15,6 +15,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from . import syntax
 from .diagnostics import Diagnostic, FileResult, INFO
 from .facts import Span
+from .intent import IntentComments
 from .spell import FileContext, speak
 from .frontends import run_frontends
 from .rules import RULES_BY_CODE, default_codes
@@ -112,11 +113,16 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     lines = split_lines(text)  # rows as libcst counts them (not str.splitlines: \f, \u2028...)
     context = None
+    intent = None
     for site, rule, found in pending:
         position = positions[site.anchor]
         span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
         if _suppressed(lines, span.row, rule.code):
             continue
+        if found.unknown_role:
+            intent = intent or IntentComments(text)
+            if intent.near(span.row):
+                continue  # G13: documented intent explains a layer whose role is not known (decision 7)
         context = context or FileContext(module, text)
         hint, fix = speak(site, found, context, span)
         result.diagnostics.append(

@@ -99,10 +99,13 @@ class LayerContext:
     frozen: bool = False  # G6
     bias: str = "unknown"  # zero / positive / negative / random / none / unknown
     constant_neighbour: bool = False  # an adjacent kernel layer is zero or constant too
-    partner_constant: bool = False  # its multiplicative partner is zero/constant (deadlock)
+    partner_constant: bool = False  # its multiplicative partner is zero as the product sees it (deadlock)
     first_layer: bool = False
     fan_in_axis: Optional[int] = None  # raw parameters: which dimension of the shape is the fan-in
     rescaled: bool = False  # G7: weight normalization / runtime scale: the init's scale does not matter
+    # Product decision 7: its output feeds another kernel (through an activation): a hidden layer for sure.
+    proven_hidden: bool = False
+    deliberate_name: bool = False  # G5: its name says a zero/constant start may be deliberate
 
 
 @dataclass(frozen=True)
@@ -115,4 +118,5 @@ class KernelSite:
     layers: Tuple[LayerContext, ...] = ()
     shared: bool = False  # one call covers every layer of a type (apply / modules loop)
     ndim: Optional[int] = None  # of the tensor, when known (raw parameters)
+    deliberate_name: bool = False  # G5: the init call's target is named like a deliberate zero (layers unknown)
 

@@ -129,6 +129,7 @@ def test_helper_renders_every_field():
                         "norm_after": False, "role": "output", "fan_in": 4, "fan_out": 8, "embedding": False,
                         "frozen": False, "bias": "random", "constant_neighbour": False,
                         "partner_constant": False, "first_layer": True, "fan_in_axis": None, "rescaled": False,
+                        "proven_hidden": False, "deliberate_name": False,
                     }
                 ],
             }

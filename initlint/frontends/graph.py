@@ -54,6 +54,12 @@ class Node:
         self.next_kernels: set = set()
         self.fed_directly_by: set = set()
         self.partners: set = set()
+        # Partners met only through a function of their value (`out * torch.exp(self.scale * 3)`): a
+        # zero partner there is not a zero factor (exp(0) = 1), so it never makes a deadlock.
+        self.shifted_partners: set = set()
+        # Kernels its raw output feeds with nothing in between (`x @ A.T @ B.T`): a linear composition,
+        # where a zero factor still gets a gradient through the random one (G4).
+        self.feeds_directly: set = set()
         self.output = False
         self.residual = False
         self.unknown_use = False
@@ -81,7 +87,7 @@ class Node:
     def role(self) -> str:
         if self.residual:
             return RESIDUAL
-        if self.partners or self.fed_directly_by or self.gated:
+        if self.partners or self.fed_directly_by or self.feeds_directly or self.gated:
             return PARTNER
         if self.output and not self.next_kernels:
             return OUTPUT
@@ -165,6 +171,7 @@ class Tap:
     node: Optional[Node]  # None: a tensor from elsewhere (an input)
     normed: bool = False
     act: Optional[Activation] = None
+    shifted: bool = False  # passed through a function we do not know: a zero may no longer be 0
 
 
 INPUT_TAP = Tap(None)

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List
 
-from ..facts import CONSTANT, KernelSite, LayerContext
+import libcst as cst
+
+from ..facts import CONSTANT, HIDDEN, KernelSite, LayerContext
+from ..knowledge.intent import deliberate_name
+from .base import code
 from .graph import InitRecord, Node
 
 
@@ -12,9 +16,15 @@ def _is_constant(node: Node) -> bool:
     return record is not None and record.init.kind == CONSTANT
 
 
+def _is_zero(node: Node) -> bool:
+    """Zero as a factor of a product sees it: a constant partner of any other value still passes a gradient."""
+    record = node.effective_init()
+    return record is not None and record.init.kind == CONSTANT and record.init.value == 0
+
+
 def context(node: Node, predecessors: Dict[Node, set]) -> LayerContext:
     neighbours = set(node.next_kernels) | predecessors.get(node, set())
-    partners = set(node.partners) | set(node.fed_directly_by)
+    partners = (set(node.partners) - node.shifted_partners) | set(node.fed_directly_by) | set(node.feeds_directly)
     return LayerContext(
         name=node.name,
         kind=node.kind,
@@ -27,10 +37,12 @@ def context(node: Node, predecessors: Dict[Node, set]) -> LayerContext:
         frozen=node.frozen,
         bias=node.bias,
         constant_neighbour=any(_is_constant(n) for n in neighbours if n is not node),
-        partner_constant=any(_is_constant(n) for n in partners if n is not node),
+        partner_constant=any(_is_zero(n) for n in partners if n is not node),
         first_layer=not predecessors.get(node),
         rescaled=node.rescaled,
         fan_in_axis=node.fan_in_axis,
+        proven_hidden=bool(node.next_kernels) and node.role() == HIDDEN,
+        deliberate_name=deliberate_name(node.name),
     )
 
 
@@ -76,5 +88,18 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
             )
         )
     for record in loose:
-        sites.append(KernelSite(framework, record.init, record.anchor, (), record.shared, record.ndim))
+        named = deliberate_name(_target_text(record.anchor))
+        sites.append(KernelSite(framework, record.init, record.anchor, (), record.shared, record.ndim,
+                                deliberate_name=named))
     return sites
+
+
+def _target_text(anchor) -> str:
+    """The tensor an init call sets, as written (`module.lora_B.weight`), for the G5 names of a layer we cannot see."""
+    if not isinstance(anchor, cst.Call):
+        return ""
+    # nn.init.zeros_(module.lora_B.weight) or module.lora_B.weight.data.zero_(): the receiver and the
+    # first argument (an init module's name says nothing either way).
+    receiver = code(anchor.func.value) if isinstance(anchor.func, cst.Attribute) else ""
+    first = code(anchor.args[0].value) if anchor.args else ""
+    return f"{receiver} {first}"

@@ -219,6 +219,8 @@ class TorchAdapter(FrontendAdapter):
             return ("matmul",)
         if leaf == "linear" and qualified.startswith("torch.nn.functional."):
             return ("linear",)
+        if leaf == "embedding" and qualified.startswith("torch.nn.functional."):
+            return ("lookup",)  # F.embedding(x, weight): rows of the weight, an embedding table (G10)
         return None
 
     def method_op(self, name: str, call: cst.Call):

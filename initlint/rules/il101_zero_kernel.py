@@ -187,12 +187,12 @@ class Named(nn.Module):
         verdict = constant_verdict(site, zero=True)
         if verdict is None:
             return
-        severity, judged = verdict
+        severity, judged, unknown = verdict
         where = describe_layers(site, judged)
         if not judged:
             yield Finding(severity, f"zero-initialized kernel ({init.display}) of {where}: every unit starts "
                           "identical and receives the same gradient, so the units never become different",
-                          suggestion(judged, self.code, "zero start"), display_goal(judged))
+                          suggestion(judged, self.code, "zero start"), display_goal(judged), unknown)
             return
         layer = judged[0]
         followed = activation_text(layer.activation) if layer.activation else None
@@ -207,4 +207,4 @@ class Named(nn.Module):
             consequence = "every unit starts identical and the layer starts rank-deficient"
         role = "hidden " if layer.role == "hidden" else ""
         yield Finding(severity, f"zero-initialized kernel of {role}{where}{detail}: {consequence}",
-                      suggestion(judged, self.code, "zero start"), display_goal(judged))
+                      suggestion(judged, self.code, "zero start"), display_goal(judged), unknown)

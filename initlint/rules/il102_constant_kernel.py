@@ -100,11 +100,11 @@ class Net(nn.Module):
         verdict = constant_verdict(site, zero=False)
         if verdict is None:
             return
-        severity, judged = verdict
+        severity, judged, unknown = verdict
         where = describe_layers(site, judged)
         reason = ("an adjacent layer is zero or constant too, so the symmetry is never broken"
                   if severity == ERROR else "every unit computes the same function and gets the same gradient, "
                   "so the layer acts as a single unit")
         yield Finding(severity, f"constant kernel (every weight {fmt(init.value)}, {init.display}) on {where}: {reason}",
                       suggestion(judged, self.code, "constant"),
-                      display_goal(judged))
+                      display_goal(judged), unknown)
