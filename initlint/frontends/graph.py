@@ -30,6 +30,7 @@ class InitRecord:
     shared: bool = False  # one call that covers every layer of a type
     group: object = None  # identity of the init call, for shared sites
     ndim: Optional[int] = None
+    slot: str = ""  # which of a layer's kernels it sets ("pointwise_initializer"): each slot has its own effective init
 
 
 class Node:
@@ -97,6 +98,14 @@ class Node:
 
     def effective_init(self) -> Optional[InitRecord]:
         return max(self.inits, key=lambda record: record.order) if self.inits else None
+
+    def effective_inits(self) -> List[InitRecord]:
+        """The init in effect for each kernel of the layer (a separable conv has two)."""
+        latest: dict = {}
+        for record in self.inits:
+            if record.slot not in latest or record.order > latest[record.slot].order:
+                latest[record.slot] = record
+        return list(latest.values())
 
 
 # Items: what a callable denotes.

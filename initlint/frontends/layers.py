@@ -38,12 +38,13 @@ def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, in
     label = f"{kind}({int(width)})" if width is not None else kind
     node = Node(label, kind, fan_in=fan_in, fan_out=fan_out, activation=activation, bias=bias, width_out=fan_out,
                 frozen=is_false(keyword(call, arguments.trainable)))
-    for name in init_keywords:
+    for index, name in enumerate(init_keywords):
         expression = keyword(call, name)
         if expression is None:
             continue
         init = adapter.initializer(expression)
         if init is not None:
-            node.inits.append(InitRecord(init, expression, (0, 0)))
+            # SeparableConv2D: the depthwise and the pointwise kernel are both judged
+            node.inits.append(InitRecord(init, expression, (0, 0), slot=name if index else ""))
     adapter.nodes.append(node)
     return node

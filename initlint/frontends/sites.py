@@ -62,14 +62,14 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
     for node in nodes:
         if node.kind == "Parameter" and not node.applied:
             continue  # G1: a raw parameter is a kernel only when used as a matmul weight
-        effective = node.effective_init()
+        effective = node.effective_inits()
         for record in node.inits:
             key = id(record.group) if record.group is not None else id(record)
             if key not in records:
                 records[key] = record
                 order.append(key)
                 groups[key] = []
-            if record is effective:
+            if any(record is e for e in effective):
                 groups[key].append(node)
     sites = []
     for key in order:

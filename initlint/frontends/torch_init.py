@@ -14,7 +14,7 @@ from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
 from ..syntax import calls, statements, walk
-from .base import bias_kind, display, receiver_attribute
+from .base import bias_kind, display, is_false, receiver_attribute
 from .graph import ActivationItem, ChainItem, GroupItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef, PassItem, kernel_nodes
 
 _NORM_NAME = re.compile(r"(^|_)(bn\d*|norm\d*|ln(_\w*)?|gn|\w*_norm|layernorm|batchnorm)$", re.IGNORECASE)
@@ -46,6 +46,7 @@ class InitExtractor:
         self.loose: List[InitRecord] = []
         self.applied_methods = set()
         self.receiver = DEFAULT_RECEIVER  # what the method being read calls its instance
+        self.listed_groups: List[GroupItem] = []
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -63,6 +64,11 @@ class InitExtractor:
                     self.call(small.value, order, filters)
                 elif isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
                     self.call(small.value, order, filters)
+                elif isinstance(small, cst.Assign) and is_false(small.value):
+                    for target in small.targets:
+                        # G6: self.fc.weight.requires_grad = False, after the layer was built
+                        if isinstance(target.target, cst.Attribute) and target.target.attr.value == "requires_grad":
+                            self.freeze(target.target.value, filters)
             return
         if isinstance(statement, cst.If):
             narrowed = self.narrow(statement.test, filters)
@@ -138,6 +144,8 @@ class InitExtractor:
                     self.targets[variable.value] = saved
                 return
         container = self.attrs.get(self.own(iterable)) if self.own(iterable) else None
+        if container is None and isinstance(iterable, (cst.List, cst.Tuple)):
+            container = self._listed(iterable)
         if isinstance(container, (ChainItem, GroupItem)) and isinstance(statement.target, cst.Name):
             name = statement.target.value
             saved = self.targets.get(name)
@@ -150,8 +158,36 @@ class InitExtractor:
             return
         self.run(statement.body.body, order, filters)
 
+    def _listed(self, iterable) -> Optional[GroupItem]:
+        """`for conv in [self.conv1, self.conv2]:` one init call for every layer listed."""
+        items = [self.attrs.get(self.own(element.value)) for element in iterable.elements]
+        if not items or any(item is None for item in items):
+            return None
+        group = GroupItem(items)
+        self.listed_groups.append(group)  # alive while its id keys the shared site
+        return group
+
+    def freeze(self, tensor, filters) -> None:
+        """G6: `self.fc.weight` / `self.fc` / `self.w` is not learned."""
+        module_expr, parameter = _split_target(tensor, self.receiver)
+        raw = self.raw_parameter(module_expr, parameter, filters) if parameter else None
+        if raw is not None:
+            raw.frozen = True
+            return
+        if parameter == "weight" and module_expr is not None:
+            resolved = self.resolve_module(module_expr, filters)
+        else:
+            resolved = self.resolve_module(tensor, filters)
+        if resolved is not None and resolved[0] == "nodes":
+            for node in resolved[1]:
+                node.frozen = True
+
     def call(self, call: cst.Call, order, filters) -> None:
         func = call.func
+        if (isinstance(func, cst.Attribute) and func.attr.value == "requires_grad_" and call.args
+                and is_false(call.args[0].value)):
+            self.freeze(func.value, filters)  # self.fc.requires_grad_(False)
+            return
         # self.apply(fn) / model.apply(fn)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply" and call.args:
             self.apply(call.args[0].value, order)

@@ -47,7 +47,8 @@ def judged_layers(site: KernelSite, *, skip_roles=(OUTPUT,)) -> List[LayerContex
 def describe_layers(site: KernelSite, layers: Iterable[LayerContext] = ()) -> str:
     layers = list(layers) or list(site.layers)
     if not layers:
-        return "this kernel"
+        # The layers are not visible here (a model from elsewhere, an attribute of unknown type).
+        return "every layer it covers (defined elsewhere)" if site.shared else "the layer it sets (not visible to the analysis)"
     if site.shared or len(layers) > 1:
         kinds = sorted({layer.kind for layer in layers})
         names = ", ".join(f"'{layer.name}'" for layer in layers[:4])
