@@ -37,6 +37,7 @@ class TorchAdapter(FrontendAdapter):
         super().__init__(resolver, options)
         self.functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
         self.wrapper_functions = set()
+        self.scoped_functions = set()  # init functions applied to one part of a class (`self.head.apply(fn)`)
 
     def torch_leaf(self, node, prefix: str = "torch.nn.") -> Optional[str]:
         qualified = self.name_in(node, lambda name: name.startswith(prefix))
@@ -259,7 +260,8 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     module_interpreter = Interpreter(adapter, resolver)
     module_interpreter.run_module(module)
     for statement in module.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions:
+        if (isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions
+                and statement.name.value not in adapter.scoped_functions):
             loose.extend(_run_function(statement, adapter, registry))
     for class_def in classes:
         info = registry[class_def.name.value]

@@ -47,6 +47,7 @@ class InitExtractor:
         self.applied_methods = set()
         self.receiver = DEFAULT_RECEIVER  # what the method being read calls its instance
         self.listed_groups: List[GroupItem] = []
+        self.scope: Optional[List[Node]] = None  # the layers an `apply` on one part reaches
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -190,7 +191,7 @@ class InitExtractor:
             return
         # self.apply(fn) / model.apply(fn)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply" and call.args:
-            self.apply(call.args[0].value, order)
+            self.apply(call.args[0].value, order, func.value)
             return
         init, tensor, subscripted = self.init_call(call)
         if init is None or tensor is None:
@@ -204,7 +205,7 @@ class InitExtractor:
             return
         self.attach(init, tensor, call, order, filters)
 
-    def apply(self, fn, order) -> None:
+    def apply(self, fn, order, owner=None) -> None:
         function = None
         if self.own(fn) is not None:
             function = self.methods.get(fn.attr.value)
@@ -213,7 +214,19 @@ class InitExtractor:
         if function is None:
             return
         self.applied_methods.add(function.name.value)
-        run_init_function(self, function, order)
+        # self.head.apply(fn) reaches the head's layers only, not every layer of the class or file
+        part = self.own(owner) if owner is not None else None
+        saved = self.scope
+        if part is not None:
+            self.adapter.scoped_functions.add(function.name.value)
+            item = self.attrs.get(part)
+            if item is None:
+                return  # a part of unknown type: which layers it reaches is unknown
+            self.scope = [n for n in kernel_nodes(item) if not n.embedding]
+        try:
+            run_init_function(self, function, order)
+        finally:
+            self.scope = saved
 
     def init_call(self, call: cst.Call) -> Tuple[Optional[Initializer], Optional[cst.BaseExpression], bool]:
         """(initializer, tensor expression, whether the tensor is a partial write) for an init call."""
@@ -300,8 +313,9 @@ class InitExtractor:
             kernel_kinds = known & set(T.KERNEL_MODULES)
             if not kernel_kinds:
                 return None
-            nodes = [n for n in self._class_nodes() if n.kind in kernel_kinds]
-            if not nodes and self.file_wide:
+            reachable = self.scope if self.scope is not None else self._class_nodes()
+            nodes = [n for n in reachable if n.kind in kernel_kinds]
+            if not nodes and self.file_wide and self.scope is None:
                 nodes = [n for n in self.adapter.nodes if n.kind in kernel_kinds]
             return ("shared", (nodes, (target[2], frozenset(kernel_kinds), id(self))))
         if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value in self.targets:
