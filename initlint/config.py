@@ -27,7 +27,14 @@ CONFIG_FILENAMES = (".initlint.toml", "initlint.toml", "pyproject.toml")
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "tf-version",
+    "force-exclude", "tf-version", "default-per-file-ignores",
+)
+# Built in, on unless `default-per-file-ignores = false`: constant kernels in test files make results
+# deterministic (issue 12). Patterns match at any depth: a `tests` directory, `test_*.py`, `*_test.py`.
+DEFAULT_PER_FILE_IGNORES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("tests", ("IL101", "IL102")),
+    ("test_*.py", ("IL101", "IL102")),
+    ("*_test.py", ("IL101", "IL102")),
 )
 RULE_KEYS = ("select", "ignore", "extend-select")
 
@@ -132,6 +139,7 @@ class FileConfig:
     respect_gitignore: Optional[bool] = None
     force_exclude: Optional[bool] = None
     tf_version: Optional[int] = None  # 1 or 2: how TensorFlow code is read (None: from each file's imports)
+    default_per_file_ignores: Optional[bool] = None  # None: on (DEFAULT_PER_FILE_IGNORES)
 
 
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
@@ -195,6 +203,9 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     if force is not None and not isinstance(force, bool):
         raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
     tf_version = _tf_version(shown, section.get("tf-version"))
+    defaults = section.get("default-per-file-ignores")
+    if defaults is not None and not isinstance(defaults, bool):
+        raise ConfigError(f"{shown}: `default-per-file-ignores` must be true or false, not {_toml_type(defaults)}")
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -207,6 +218,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         respect_gitignore=respect,
         force_exclude=force,
         tf_version=tf_version,
+        default_per_file_ignores=defaults,
     )
 
 
@@ -248,8 +260,12 @@ class PerFileIgnores:
     entries: Tuple[PerFileIgnore, ...] = ()
 
     @classmethod
-    def build(cls, table: Sequence[Tuple[str, Sequence[str]]], root: str, codes: Sequence[str]) -> "PerFileIgnores":
+    def build(cls, table: Sequence[Tuple[str, Sequence[str]]], root: str, codes: Sequence[str],
+              defaults: Sequence[Tuple[str, Sequence[str]]] = ()) -> "PerFileIgnores":
+        """`defaults` (the built-in table) match at any depth of any path, inside the project or not."""
         entries = []
+        for pattern, selectors in defaults:
+            entries.append(PerFileIgnore(PathPattern(pattern, os.sep), False, codes_for(selectors, codes)))
         for pattern, selectors in table:
             negated = pattern.startswith("!")
             glob = PathPattern(pattern[1:] if negated else pattern, root)
@@ -384,7 +400,9 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         config=config,
         project_root=root,
         enabled=enabled,
-        per_file_ignores=PerFileIgnores.build(config.per_file_ignores, root, codes),
+        per_file_ignores=PerFileIgnores.build(
+            config.per_file_ignores, root, codes,
+            DEFAULT_PER_FILE_IGNORES if config.default_per_file_ignores is not False else ()),
         excludes=tuple(excludes),
         respect_gitignore=respect,
         force_exclude=force,
@@ -395,6 +413,7 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
 __all__ = [
     "CONFIG_FILENAMES",
     "ConfigError",
+    "DEFAULT_PER_FILE_IGNORES",
     "FileConfig",
     "Overrides",
     "PerFileIgnores",
