@@ -54,7 +54,7 @@ class FlowRecorder:
                     tap.node.activations.add(item.activation)
                     if tap.normed:
                         tap.node.norm_after = True
-                    taps.add(Tap(tap.node, tap.normed, item.activation))
+                    taps.add(Tap(tap.node, tap.normed, item.activation, tap.shifted))
                 else:
                     taps.add(tap)
             return Flow(frozenset(taps), flow.width)
@@ -63,7 +63,7 @@ class FlowRecorder:
             for tap in flow.taps:
                 if tap.node is not None and tap.act is None:
                     tap.node.norm_after = True
-                taps.add(Tap(tap.node, True, tap.act))
+                taps.add(Tap(tap.node, True, tap.act, tap.shifted))
             return Flow(frozenset(taps), flow.width)
         if isinstance(item, PassItem):
             return flow
@@ -88,6 +88,8 @@ class FlowRecorder:
         if source is None or source is node:
             return
         source.next_kernels.add(node)
+        if not tap.shifted:
+            source.proven_next.add(node)  # through known operations only: a hidden layer for sure
         if tap.act is None and not tap.normed:
             source.activations.add(Activation("linear", "no activation"))
             node.fed_directly_by.add(source)

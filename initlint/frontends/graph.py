@@ -61,6 +61,7 @@ class Node:
         # Kernels its raw output feeds with nothing in between (`x @ A.T @ B.T`): a linear composition,
         # where a zero factor still gets a gradient through the random one (G4).
         self.feeds_directly: set = set()
+        self.proven_next: set = set()  # next kernels reached through known operations only
         self.output = False
         self.residual = False
         self.unknown_use = False

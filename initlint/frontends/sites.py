@@ -41,7 +41,7 @@ def context(node: Node, predecessors: Dict[Node, set]) -> LayerContext:
         first_layer=not predecessors.get(node),
         rescaled=node.rescaled,
         fan_in_axis=node.fan_in_axis,
-        proven_hidden=bool(node.next_kernels) and node.role() == HIDDEN,
+        proven_hidden=bool(node.proven_next) and node.role() == HIDDEN,
         deliberate_name=deliberate_name(node.name),
     )
 

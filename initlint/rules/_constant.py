@@ -26,10 +26,10 @@ def constant_verdict(site, *, zero: bool):
             return None
         return WARNING, [], True
     judged = [layer for layer in site.layers if not exempt_constant(layer)]
-    judged = [layer for layer in judged if layer.proven_hidden or not layer.deliberate_name]
+    judged = [layer for layer in judged if _role_known(layer) or not layer.deliberate_name]
     if not judged:
         return None
-    unknown = not any(layer.proven_hidden for layer in judged)
+    unknown = not any(_role_known(layer) for layer in judged)
     severity = WARNING
     for layer in judged:
         dead_relu = zero and layer.activation is not None and layer.activation.family == RELU and layer.bias in (
@@ -37,6 +37,11 @@ def constant_verdict(site, *, zero: bool):
         if dead_relu or layer.constant_neighbour or layer.partner_constant or (site.shared and len(judged) > 1):
             severity = ERROR
     return severity, judged, unknown
+
+
+def _role_known(layer) -> bool:
+    """Structure shows the zero start fails: a proven hidden layer, a zero partner, a constant neighbour."""
+    return layer.proven_hidden or layer.partner_constant or layer.constant_neighbour
 
 
 def display_goal(layers) -> FixGoal:
