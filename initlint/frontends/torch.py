@@ -9,7 +9,7 @@ from ..facts import Activation, KernelSite
 from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
 from .base import FrontendAdapter, is_false, receiver
-from .classes import ClassInfo, collect_class, constructor_first, entry_method, module_classes
+from .classes import ClassInfo, collect_class, constructor_first, entry_method, model_reach, module_classes
 from .dataflow import Interpreter
 from .graph import (
     ActivationItem,
@@ -255,8 +255,10 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         _name_nodes(info.attrs)
         registry[class_def.name.value] = info
     loose: List[InitRecord] = []
+    reach = model_reach(classes, registry)
     for class_def in classes:
-        loose.extend(_init_class(registry[class_def.name.value], adapter, resolver, registry))
+        name = class_def.name.value
+        loose.extend(_init_class(registry[name], adapter, resolver, registry, reach.get(name)))
     module_interpreter = Interpreter(adapter, resolver)
     module_interpreter.run_module(module)
     for statement in module.body:
@@ -280,15 +282,23 @@ def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry) ->
     return extractor.loose
 
 
-def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, registry) -> List[InitRecord]:
-    """The init calls of a class's methods (forward aside), attached to the layers they set."""
+def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, registry,
+                reach: Optional[list] = None) -> List[InitRecord]:
+    """The init calls of a class's methods (forward aside), attached to the layers they set.
+
+    An init method reaches the layers of the classes of this file the class builds and of its
+    subclasses here (a PreTrainedModel base has none of its own); a class without layers and without
+    such relatives reaches every layer of the file."""
     methods = info.methods
     if not info.attrs and not any(mentions_init(m) for m in methods.values()):
         return []
     class_items = info.items()
     has_kernels = any(kernel_nodes(item) for item in class_items)
+    scoped = bool(reach)  # `_init_weights(module)` / `self.modules()` reach the layers of the blocks it builds too
     extractor = InitExtractor(adapter, {}, info.attrs, class_items, methods, registry=registry,
-                              file_wide=not has_kernels)
+                              file_wide=not has_kernels and not scoped)
+    if scoped:
+        extractor.scope = list(reach)
     for index, method in enumerate(constructor_first(list(methods.values()))):
         if method.name.value == ENTRY_METHODS[0]:
             continue

@@ -18,7 +18,10 @@ class ConstantKernel(Rule):
     (`Ones` on 784 inputs gives every unit a pre-activation of 784·mean(x)).
 
     Norm-layer weights set to 1, biases, output layers, residual branch ends, frozen filters and
-    scalars are never reported (guards G1-G4, G6, G12).
+    scalars are never reported (guards G1-G4, G6, G12). A constant kernel whose role cannot be
+    determined is reported only when nothing in the file says it is deliberate (a G5 name, or
+    documented intent within 3 lines, G13); a proven hidden layer is reported whatever its name.
+    Not reported in test files by default (`default-per-file-ignores`). See `initlint/PRECISION.md`.
 
     Severity: error when two adjacent kernel layers are zero or constant (the symmetry is never
     broken), warning for a single constant layer.
@@ -73,7 +76,29 @@ class FilterWeights(nn.Module):
         return (x @ adj) * self.weight[0]
 """,
     )
+    # Unknown roles (forward in a base class elsewhere) that the file explains: a G5 name, a comment.
+    VALID = VALID + (
+        """
+import torch.nn as nn
+class Block(Base):
+    def __init__(self, dim):
+        super().__init__()
+        self.layer_scale = nn.Linear(dim, dim)
+        self.mixer = nn.Linear(dim, dim)
+        nn.init.constant_(self.layer_scale.weight, 1e-5)
+        # Fixup: the mixer starts as a constant small map
+        nn.init.constant_(self.mixer.weight, 1e-4)
+""",
+    )
     INVALID = (
+        """
+import torch.nn as nn
+class Block(Base):
+    def __init__(self, dim):
+        super().__init__()
+        self.mixer = nn.Linear(dim, dim)
+        nn.init.constant_(self.mixer.weight, 1e-4)  # expect: IL102
+""",
         """
 from tensorflow.keras import initializers, layers
 layer = layers.Dense(32, activation="tanh", kernel_initializer=initializers.Constant(0.1))  # expect: IL102
