@@ -239,6 +239,6 @@ class Named(nn.Module):
             consequence = "its multiplicative partner is zero too, so neither factor ever gets a gradient"
         else:
             consequence = "every unit starts identical and the layer starts rank-deficient"
-        role = "hidden " if layer.proven_hidden and len(judged) == 1 and not site.shared else ""
+        role = "hidden " if layer.role == "hidden" and len(judged) == 1 and not site.shared else ""
         yield Finding(severity, f"zero-initialized kernel of {role}{where}{detail}: {consequence}",
                       suggestion(judged, self.code, "zero start"), display_goal(judged), unknown)
