@@ -31,7 +31,14 @@ LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude", "
 KEYS = (
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
     "force-exclude", "tf-version", "docs-url", "max-file-size", "extend", "include", "extend-include",
-    "severity", "fail-on", "chain-info", "chain-warning", "chain-error",
+    "severity", "fail-on", "chain-info", "chain-warning", "chain-error", "default-per-file-ignores",
+)
+# Built in, on unless `default-per-file-ignores = false`: constant kernels in test files make results
+# deterministic (issue 12). Patterns match at any depth: a `tests` directory, `test_*.py`, `*_test.py`.
+DEFAULT_PER_FILE_IGNORES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("tests", ("IL101", "IL102")),
+    ("test_*.py", ("IL101", "IL102")),
+    ("*_test.py", ("IL101", "IL102")),
 )
 # What a directory walk lints when `include` is not set (`extend-include` adds to it).
 DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
@@ -149,6 +156,7 @@ class FileConfig:
     severity: Tuple[Tuple[str, str], ...] = ()  # `[tool.initlint.severity]`: (code, severity), sorted
     fail_on: Optional[str] = None  # the least severity that makes the exit status 1
     chain_thresholds: Optional[Tuple[float, float, float]] = None  # chain-info/-warning/-error (None: defaults)
+    default_per_file_ignores: Optional[bool] = None  # None: on (DEFAULT_PER_FILE_IGNORES)
 
 
 def _severity_table(shown: str, table: Any, codes: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
@@ -244,6 +252,9 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
     severity = _severity_table(shown, section["severity"], codes) if "severity" in section else ()
     fail_on = check_fail_on(shown, section.get("fail-on"))
     chain_thresholds = _chain_thresholds(shown, section)
+    defaults = section.get("default-per-file-ignores")
+    if defaults is not None and not isinstance(defaults, bool):
+        raise ConfigError(f"{shown}: `default-per-file-ignores` must be true or false, not {_toml_type(defaults)}")
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -263,6 +274,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         severity=severity,
         fail_on=fail_on,
         chain_thresholds=chain_thresholds,
+        default_per_file_ignores=defaults,
     )
 
 
@@ -384,6 +396,8 @@ def _merge(child: FileConfig, section: Dict[str, Any], parent: FileConfig) -> Fi
         severity=tuple(sorted(dict(parent.severity + child.severity).items())),  # the child's entries win
         fail_on=pick("fail-on", child.fail_on, parent.fail_on),
         chain_thresholds=child.chain_thresholds if child.chain_thresholds is not None else parent.chain_thresholds,
+        default_per_file_ignores=pick("default-per-file-ignores", child.default_per_file_ignores,
+                                      parent.default_per_file_ignores),
         rule_layers=parent.rule_layers + (RuleSelection(parent.select, parent.extend_select, parent.ignore),),
         include=pick("include", child.include, anchored(parent.include) if parent.include is not None else None),
         extend_include=anchored(parent.extend_include) + child.extend_include,
@@ -433,8 +447,12 @@ class PerFileIgnores:
     entries: Tuple[PerFileIgnore, ...] = ()
 
     @classmethod
-    def build(cls, table: Sequence[Tuple[str, Sequence[str]]], root: str, codes: Sequence[str]) -> "PerFileIgnores":
+    def build(cls, table: Sequence[Tuple[str, Sequence[str]]], root: str, codes: Sequence[str],
+              defaults: Sequence[Tuple[str, Sequence[str]]] = ()) -> "PerFileIgnores":
+        """`defaults` (the built-in table) match at any depth of any path, inside the project or not."""
         entries = []
+        for pattern, selectors in defaults:
+            entries.append(PerFileIgnore(PathPattern(pattern, os.sep), False, codes_for(selectors, codes)))
         for pattern, selectors in table:
             negated = pattern.startswith("!")
             glob = PathPattern(pattern[1:] if negated else pattern, root)
@@ -586,7 +604,8 @@ def resolve_settings(overrides: Overrides, cwd: Optional[str] = None) -> Setting
         project_root=root,
         enabled=enabled,
         per_file_ignores=PerFileIgnores(
-            PerFileIgnores.build(config.per_file_ignores, root, codes).entries
+            PerFileIgnores.build(config.per_file_ignores, root, codes,
+                                 DEFAULT_PER_FILE_IGNORES if config.default_per_file_ignores is not False else ()).entries
             + PerFileIgnores.build(overrides.per_file_ignores, cwd, codes).entries),
         excludes=tuple(excludes),
         respect_gitignore=respect,
@@ -612,6 +631,7 @@ def _include_patterns(config: FileConfig, root: str) -> Tuple[PathPattern, ...]:
 __all__ = [
     "CONFIG_FILENAMES",
     "ConfigError",
+    "DEFAULT_PER_FILE_IGNORES",
     "FileConfig",
     "Overrides",
     "PerFileIgnores",

@@ -16,6 +16,7 @@ import libcst as cst
 from . import syntax
 from .diagnostics import Diagnostic, FileResult, INFO, lower
 from .facts import CERTAIN, HEURISTIC, LIKELY, Span, SuppressionComment
+from .intent import IntentComments
 from .spell import FileContext, speak
 from .frontends import run_frontends
 from .rules import RULES_BY_CODE, default_codes
@@ -106,11 +107,16 @@ def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
     context = FileContext(module, text, positions)  # positions: edits of a part of a call
     exemption = file_exemption(text)  # `# initlint: noqa[: codes]` on a line of its own
     used = {}  # row -> codes (or "" for a bare comment) that suppressed a diagnostic there
+    intent = None
     for site, rule, found in pending:
         position = positions[site.anchor]
         span = Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
         if _suppressed(lines, span.row, rule.code, used) or exempted(rule.code, exemption):
             continue
+        if found.unknown_role:
+            intent = intent or IntentComments(text)
+            if intent.near(span.row):
+                continue  # documented intent explains a layer whose role is not known (product decision 7)
         result.diagnostics.append(_diagnostic(site, rule, found, filename, span, context, options))
     if unused_rule is not None:
         comments = suppression_comments(text, used, enabled, frozenset(RULES_BY_CODE))

@@ -105,13 +105,16 @@ class LayerContext:
     frozen: bool = False  # G6
     bias: str = "unknown"  # zero / positive / negative / random / none / unknown
     constant_neighbour: bool = False  # an adjacent kernel layer is zero or constant too
-    partner_constant: bool = False  # its multiplicative partner is zero/constant (deadlock)
+    partner_constant: bool = False  # its multiplicative partner is zero as the product sees it (deadlock)
     first_layer: bool = False
     fan_in_axis: Optional[int] = None  # raw parameters: which dimension of the shape is the fan-in
     rescaled: bool = False  # G7: weight normalization / runtime scale: the init's scale does not matter
     repeat: int = 1  # how many identical layers it stands for (built in a loop of known length)
     chain: Optional["Chain"] = None  # the longest norm-free, residual-free chain of kernel layers through it
     chain_position: Optional[int] = None  # its index in `chain.links`
+    # Product decision 7: its output feeds another kernel (through an activation): a hidden layer for sure.
+    proven_hidden: bool = False
+    deliberate_name: bool = False  # G5: its name says a zero/constant start may be deliberate
 
 
 # How one kernel layer's output reaches the next kernel layer (an edge of the model).
@@ -167,6 +170,7 @@ class KernelSite:
     # The init is the framework's default for a layer that the code gives none (the anchor is the
     # layer's constructor call). Only rules that judge defaults (`Rule.judges_implicit`) see it.
     implicit: bool = False
+    deliberate_name: bool = False  # G5: the init call's target is named like a deliberate zero (layers unknown)
 
 
 # ApiUse kinds: one use of a framework API that rules judge by itself, without a layer.

@@ -145,6 +145,9 @@ def test_command_line_overrides_the_file(run, tmp_path, config, args, expected):
 
 
 PER_FILE = """
+[tool.initlint]
+default-per-file-ignores = false
+
 [tool.initlint.per-file-ignores]
 "tests/**" = ["IL1"]
 "conftest.py" = ["IL101"]
@@ -172,6 +175,32 @@ def test_per_file_ignores(run, tmp_path):
     assert json_codes(run, cwd=tmp_path / "tests") == {"bad.py": ["IL000"]}
     # Named explicitly, an ignored file stays ignored.
     assert json_codes(run, "tests/unit/test_model.py") == {}
+
+
+def test_constant_kernels_in_test_files_are_not_reported_by_default(run, tmp_path):
+    files = {
+        "src/model.py": ZERO_KERNEL,
+        "src/tests/model.py": ZERO_KERNEL,
+        "src/test_model.py": ZERO_KERNEL,
+        "src/model_test.py": ZERO_KERNEL,
+        "tests/bad.py": BROKEN,
+    }
+    write(tmp_path, files)
+    assert json_codes(run) == {"src/model.py": ["IL101"], "tests/bad.py": ["IL000"]}
+    # Outside the project directory too (the built-in patterns match at any depth).
+    assert json_codes(run, str(tmp_path / "src" / "tests"), cwd=tmp_path / "src") == {}
+    # Users can turn the built-in ignores off.
+    write(tmp_path, {"pyproject.toml": "[tool.initlint]\ndefault-per-file-ignores = false\n"})
+    assert json_codes(run) == {"src/model.py": ["IL101"], "src/tests/model.py": ["IL101"],
+                               "src/test_model.py": ["IL101"], "src/model_test.py": ["IL101"],
+                               "tests/bad.py": ["IL000"]}
+
+
+def test_default_per_file_ignores_must_be_a_boolean(tmp_path):
+    path = tmp_path / ".initlint.toml"
+    path.write_text('default-per-file-ignores = "no"\n')
+    with pytest.raises(ConfigError, match="default-per-file-ignores"):
+        load_config(str(path))
 
 
 def test_negated_per_file_ignores(run, tmp_path):

@@ -130,6 +130,7 @@ def test_helper_renders_every_field():
                         "frozen": False, "bias": "random", "constant_neighbour": False,
                         "partner_constant": False, "first_layer": True, "fan_in_axis": None, "rescaled": False,
                         "repeat": 1, "chain": {"length": 1, "links": ["fc"]}, "chain_position": 0,
+                        "proven_hidden": False, "deliberate_name": False,
                     }
                 ],
             }

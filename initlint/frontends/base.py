@@ -26,7 +26,7 @@ class Adapter:
         return None
 
     def tensor_op(self, call: cst.Call) -> Optional[tuple]:
-        """("act", Activation) | ("norm",) | ("pass",) | ("add",) | ("mul",) | ("matmul",) | ("linear",) |
+        """("act", Activation) | ("norm",) | ("pass",) | ("add",) | ("mul",) | ("matmul",) | ("linear",) | ("lookup",) |
         ("model",) | ("input", width) | ("meta",) for a function applied to tensors, or None."""
         return None
 

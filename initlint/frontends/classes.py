@@ -9,6 +9,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 import libcst as cst
 
 from ..resolve import Resolver, dotted
+from ..syntax import calls
 from .base import self_assignments
 from .graph import ChainItem, KernelItem, ParamRef
 
@@ -79,3 +80,55 @@ def constructed_attribute(adapter, value, target: str):
     if isinstance(item, ChainItem):
         item.standalone = False
     return item
+
+
+def model_reach(class_defs: Sequence[cst.ClassDef], registry: Dict[str, ClassInfo]) -> Dict[str, list]:
+    """For each class of the file, the kernel nodes an init method of it can reach: its own, those of
+    the classes of this file it builds (transitively), and those of its subclasses here (a
+    PreTrainedModel's `_init_weights` initializes the models derived from it). Empty when nothing is
+    known beyond the class itself."""
+    from .graph import kernel_nodes  # noqa: PLC0415 - graph imports nothing of this module
+
+    names = {class_def.name.value for class_def in class_defs}
+    builds: Dict[str, set] = {}
+    parents: Dict[str, set] = {}
+    for class_def in class_defs:
+        name = class_def.name.value
+        parents[name] = {dotted(base.value) for base in class_def.bases} & names
+        builds[name] = {call.func.value for call in calls(class_def.body)
+                        if isinstance(call.func, cst.Name) and call.func.value in names} - {name}
+
+    def reach(name: str, seen: set) -> list:
+        if name in seen or name not in registry:
+            return []
+        seen.add(name)
+        found = [node for item in registry[name].items() for node in kernel_nodes(item)]
+        for built in sorted(builds.get(name, ())):
+            found.extend(reach(built, seen))
+        return found
+
+    def ancestors(name: str, seen: set) -> set:
+        found = set()
+        for parent in parents.get(name, ()):
+            if parent not in seen:
+                seen.add(parent)
+                found |= {parent} | ancestors(parent, seen)
+        return found
+
+    result: Dict[str, list] = {}
+    for class_def in class_defs:
+        name = class_def.name.value
+        derived = [other for other in sorted(names) if name in ancestors(other, set())]
+        if not derived and not builds.get(name):
+            result[name] = []
+            continue
+        seen: set = set()
+        nodes = reach(name, seen)
+        for other in derived:
+            nodes.extend(reach(other, seen))
+        unique = []
+        for node in nodes:
+            if node not in unique:
+                unique.append(node)
+        result[name] = unique
+    return result

@@ -432,6 +432,13 @@ class Interpreter(FlowRecorder):
             return self.binary(cst.Multiply(), values[0] if values else None, values[1] if len(values) > 1 else None)
         if kind == "matmul":
             return self.matmul(values[0] if values else None, values[1] if len(values) > 1 else None)
+        if kind == "lookup":
+            table = values[1] if len(values) > 1 else None
+            if isinstance(table, ParamRef):
+                table.node.applied = True
+                table.node.embedding = True
+                return Flow(frozenset({Tap(table.node)}))
+            return input_flow()
         if kind == "linear":
             x = values[0] if values else None
             weight = values[1] if len(values) > 1 else None

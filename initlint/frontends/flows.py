@@ -54,7 +54,7 @@ class FlowRecorder:
                     tap.node.activations.add(item.activation)
                     if tap.normed:
                         tap.node.norm_after = True
-                    taps.add(Tap(tap.node, tap.normed, item.activation))
+                    taps.add(Tap(tap.node, tap.normed, item.activation, tap.shifted))
                 else:
                     taps.add(tap)
             return Flow(frozenset(taps), flow.width)
@@ -63,7 +63,7 @@ class FlowRecorder:
             for tap in flow.taps:
                 if tap.node is not None and tap.act is None:
                     tap.node.norm_after = True
-                taps.add(Tap(tap.node, True, tap.act))
+                taps.add(Tap(tap.node, True, tap.act, tap.shifted))
             return Flow(frozenset(taps), flow.width)
         if isinstance(item, PassItem):
             return flow
@@ -93,6 +93,8 @@ class FlowRecorder:
         if source is node:
             return  # a loop feeding a layer's output back into it: its iterations form a chain (facts.Chain)
         source.next_kernels.add(node)
+        if not tap.shifted:
+            source.proven_next.add(node)  # through known operations only: a hidden layer for sure
         if tap.act is None and not tap.normed:
             source.activations.add(Activation("linear", "no activation"))
             node.fed_directly_by.add(source)
@@ -107,7 +109,8 @@ class FlowRecorder:
                 result = flow if result is None else result.union(flow)
         if result is None:
             return input_flow()
-        return Flow(result.taps | {INPUT_TAP}, None)
+        shifted = frozenset(Tap(t.node, t.normed, t.act, True) if t.node is not None else t for t in result.taps)
+        return Flow(shifted | {INPUT_TAP}, None)
 
     def consume_unknown(self, value) -> None:  # noqa: C901
         if isinstance(value, Flow):
@@ -139,7 +142,8 @@ class FlowRecorder:
             return flows[0] if flows else input_flow()
         for index, flow in enumerate(flows):
             for tap in flow.taps:
-                if tap.node is not None and tap.act is None and not tap.normed:
+                # A norm between the branch end and the sum keeps the branch at 0 (bn3(conv3(x)) + x).
+                if tap.node is not None and tap.act is None:
                     tap.node.residual = True
         return Flow(frozenset({INPUT_TAP}), flows[0].width)
 
@@ -157,11 +161,17 @@ class FlowRecorder:
                 left_nodes = {t.node for t in left_flow.taps if t.node is not None}
                 right_nodes = {t.node for t in right_flow.taps if t.node is not None}
                 if left_nodes and right_nodes and isinstance(operator, cst.Multiply):
+                    left_shifted = {t.node for t in left_flow.taps if t.node is not None and t.shifted}
+                    right_shifted = {t.node for t in right_flow.taps if t.node is not None and t.shifted}
                     for a in left_nodes:
                         for b in right_nodes:
                             if a is not b:
                                 a.partners.add(b)
                                 b.partners.add(a)
+                                if b in right_shifted:
+                                    a.shifted_partners.add(b)
+                                if a in left_shifted:
+                                    b.shifted_partners.add(a)
                 for node in left_nodes ^ right_nodes:
                     node.gated = True  # gate * x: each unit meets a different channel
                 return left_flow.union(right_flow)
@@ -222,6 +232,8 @@ class FlowRecorder:
             for tap in data.taps:
                 for node in weights:
                     self._feed(tap, node)
+                    if tap.node is not None and tap.node is not node and tap.act is None and not tap.normed:
+                        tap.node.feeds_directly.add(node)  # F.embedding(x, A.T) @ B.T: a factored kernel (G4)
         if weights:
             return Flow(frozenset(Tap(n) for n in weights))
         return merge(as_flow(left), as_flow(right)) or input_flow()

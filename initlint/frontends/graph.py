@@ -32,6 +32,7 @@ class InitRecord:
     ndim: Optional[int] = None
     alternatives: tuple = ()  # a loop over a table of initializers: one record per entry, each its own site
     confidence: str = "certain"  # facts.CERTAIN / LIKELY / HEURISTIC: how the frontend knows it applies
+    slot: str = ""  # which of a layer's kernels it sets ("pointwise_initializer"): each slot has its own effective init
 
 
 class Node:
@@ -56,6 +57,13 @@ class Node:
         self.next_kernels: set = set()
         self.fed_directly_by: set = set()
         self.partners: set = set()
+        # Partners met only through a function of their value (`out * torch.exp(self.scale * 3)`): a
+        # zero partner there is not a zero factor (exp(0) = 1), so it never makes a deadlock.
+        self.shifted_partners: set = set()
+        # Kernels its raw output feeds with nothing in between (`x @ A.T @ B.T`): a linear composition,
+        # where a zero factor still gets a gradient through the random one (G4).
+        self.feeds_directly: set = set()
+        self.proven_next: set = set()  # next kernels reached through known operations only
         self.output = False
         self.residual = False
         self.unknown_use = False
@@ -91,7 +99,7 @@ class Node:
     def role(self) -> str:
         if self.residual:
             return RESIDUAL
-        if self.partners or self.fed_directly_by or self.gated:
+        if self.partners or self.fed_directly_by or self.feeds_directly or self.gated:
             return PARTNER
         if self.output and not self.next_kernels:
             return OUTPUT
@@ -101,6 +109,14 @@ class Node:
 
     def effective_init(self) -> Optional[InitRecord]:
         return max(self.inits, key=lambda record: record.order) if self.inits else None
+
+    def effective_inits(self) -> List[InitRecord]:
+        """The init in effect for each kernel of the layer (a separable conv has two)."""
+        latest: dict = {}
+        for record in self.inits:
+            if record.slot not in latest or record.order > latest[record.slot].order:
+                latest[record.slot] = record
+        return list(latest.values())
 
 
 # Items: what a callable denotes.
@@ -177,6 +193,7 @@ class Tap:
     node: Optional[Node]  # None: a tensor from elsewhere (an input)
     normed: bool = False
     act: Optional[Activation] = None
+    shifted: bool = False  # passed through a function we do not know: a zero may no longer be 0
 
 
 INPUT_TAP = Tap(None)

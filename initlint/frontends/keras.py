@@ -71,8 +71,8 @@ class KerasAdapter(FrontendAdapter):
             return AddItem()
         if name in K.SEQUENTIAL:
             return self._sequential(call)
-        if name in K.INPUT or name in K.MODEL or category == "" and name[:1].islower():
-            return None
+        if name in K.INPUT or name in K.MODEL or name[:1].islower():
+            return None  # lower-case names are functions (`layers.add([a, b])`): tensor_op reads them
         return OpaqueItem()
 
     def _sequential(self, call: cst.Call) -> ChainItem:

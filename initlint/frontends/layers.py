@@ -38,21 +38,24 @@ def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, in
     label = f"{kind}({int(width)})" if width is not None else kind
     node = Node(label, kind, fan_in=fan_in, fan_out=fan_out, activation=activation, bias=bias, width_out=fan_out,
                 frozen=is_false(keyword(call, arguments.trainable)))
-    for name in init_keywords:
+    for index, name in enumerate(init_keywords):
         expression = keyword(call, name)
         if expression is None:
             continue
         init = adapter.initializer(expression)
         if init is not None:
-            node.inits.append(InitRecord(init, adapter.unwrap_initializer(expression), (0, 0)))
+            # SeparableConv2D: the depthwise and the pointwise kernel are both judged
+            node.inits.append(InitRecord(init, adapter.unwrap_initializer(expression), (0, 0),
+                                         slot=name if index else ""))
             continue
         entries = resolver.alternatives(expression)
         if entries:
             # `for name, init in table.items(): Dense(..., kernel_initializer=init)`: one site per entry, at it
-            found = [InitRecord(init, entry, (0, 0), group=entry) for entry in entries
+            found = [InitRecord(init, entry, (0, 0), group=entry, slot=name if index else "") for entry in entries
                      for init in [adapter.initializer(entry)] if init is not None]
             if found:
-                node.inits.append(InitRecord(found[0].init, expression, (0, 0), alternatives=tuple(found)))
+                node.inits.append(InitRecord(found[0].init, expression, (0, 0), alternatives=tuple(found),
+                                             slot=name if index else ""))
     node.constructor = call
     if not node.inits and not any(keyword(call, name) is not None for name in init_keywords):
         node.default_init = arguments.default_init  # the code gives none: the framework's default

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from ..facts import CONSTANT, OUTPUT, THROUGH_NORM, Chain, ChainLink, KernelSite, LayerContext
+import libcst as cst
+
+from ..facts import CONSTANT, HIDDEN, OUTPUT, THROUGH_NORM, Chain, ChainLink, KernelSite, LayerContext
+from ..knowledge.intent import deliberate_name
+from .base import code
 from .graph import InitRecord, Node
 
 
@@ -14,9 +18,15 @@ def _is_constant(node: Node) -> bool:
     return record is not None and record.init.kind == CONSTANT
 
 
+def _is_zero(node: Node) -> bool:
+    """Zero as a factor of a product sees it: a constant partner of any other value still passes a gradient."""
+    record = node.effective_init()
+    return record is not None and record.init.kind == CONSTANT and record.init.value == 0
+
+
 def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Tuple[Chain, int]] = None) -> LayerContext:
     neighbours = set(node.next_kernels) | predecessors.get(node, set())
-    partners = set(node.partners) | set(node.fed_directly_by)
+    partners = (set(node.partners) - node.shifted_partners) | set(node.fed_directly_by) | set(node.feeds_directly)
     return LayerContext(
         name=node.name,
         kind=node.kind,
@@ -29,13 +39,15 @@ def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Tuple[Cha
         frozen=node.frozen,
         bias=node.bias,
         constant_neighbour=any(_is_constant(n) for n in neighbours if n is not node),
-        partner_constant=any(_is_constant(n) for n in partners if n is not node),
+        partner_constant=any(_is_zero(n) for n in partners if n is not node),
         first_layer=not predecessors.get(node),
         rescaled=node.rescaled or node.fourier,  # a Fourier projection's scale is its bandwidth, not a bug
         fan_in_axis=node.fan_in_axis,
         repeat=node.repeat,
         chain=chain[0] if chain else None,
         chain_position=chain[1] if chain else None,
+        proven_hidden=bool(node.proven_next) and node.role() == HIDDEN,
+        deliberate_name=deliberate_name(node.name),
     )
 
 
@@ -85,14 +97,14 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
             continue
         if not node.inits and defaults and node.default_init is not None and node.constructor is not None:
             implicit.append(node)
-        effective = node.effective_init()
+        effective = node.effective_inits()
         for record in _expanded(node.inits, effective):
             key = id(record.group) if record.group is not None else id(record)
             if key not in records:
                 records[key] = record
                 order.append(key)
                 groups[key] = []
-            if record is effective or record in effective_entries(effective):
+            if any(record is e or record in effective_entries(e) for e in effective):
                 groups[key].append(node)
     sites = []
     for key in order:
@@ -112,8 +124,9 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
             )
         )
     for record in loose:
+        named = deliberate_name(_target_text(record.anchor))
         sites.append(KernelSite(framework, record.init, record.anchor, (), record.shared, record.ndim,
-                                confidence=record.confidence))
+                                confidence=record.confidence, deliberate_name=named))
     for node in implicit:
         sites.append(KernelSite(framework, node.default_init, node.constructor,
                                 (context(node, predecessors, chains.get(node)),), implicit=True))
@@ -216,3 +229,15 @@ def _longest(nodes: List[Node], successors: Dict[Node, List[Node]], weight: Dict
                     choice = (weight[node] + best[successor][0], successor)
             best[node] = choice
     return best
+
+
+
+def _target_text(anchor) -> str:
+    """The tensor an init call sets, as written (`module.lora_B.weight`), for the G5 names of a layer we cannot see."""
+    if not isinstance(anchor, cst.Call):
+        return ""
+    # nn.init.zeros_(module.lora_B.weight) or module.lora_B.weight.data.zero_(): the receiver and the
+    # first argument (an init module's name says nothing either way).
+    receiver = code(anchor.func.value) if isinstance(anchor.func, cst.Attribute) else ""
+    first = code(anchor.args[0].value) if anchor.args else ""
+    return f"{receiver} {first}"

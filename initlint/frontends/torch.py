@@ -10,7 +10,7 @@ from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
 from ..syntax import statements
 from .base import FrontendAdapter, is_false, loop_count, mentions_any, receiver
-from .classes import ClassInfo, collect_class, constructor_first, entry_method, module_classes
+from .classes import ClassInfo, collect_class, constructor_first, entry_method, model_reach, module_classes
 from .dataflow import SCRIPT_WEIGHT, Interpreter
 from .graph import (
     ActivationItem,
@@ -40,6 +40,7 @@ class TorchAdapter(FrontendAdapter):
         self.functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
         self.wrapper_functions = set()
         self.descended = descended_tensors(module)
+        self.scoped_functions = set()  # init functions applied to one part of a class (`self.head.apply(fn)`)
 
     def torch_leaf(self, node, prefix: str = "torch.nn.") -> Optional[str]:
         qualified = self.name_in(node, lambda name: name.startswith(prefix))
@@ -246,6 +247,8 @@ class TorchAdapter(FrontendAdapter):
             return ("conv",)
         if leaf == "einsum":
             return ("contract",)
+        if leaf == "embedding" and qualified.startswith("torch.nn.functional."):
+            return ("lookup",)  # F.embedding(x, weight): rows of the weight, an embedding table (G10)
         return None
 
     def method_op(self, name: str, call: cst.Call):
@@ -281,8 +284,10 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         _name_nodes(info.attrs)
         registry[class_def.name.value] = info
     loose: List[InitRecord] = []
+    reach = model_reach(classes, registry)
     for class_def in classes:
-        loose.extend(_init_class(registry[class_def.name.value], adapter, resolver, registry))
+        name = class_def.name.value
+        loose.extend(_init_class(registry[name], adapter, resolver, registry, reach.get(name)))
     module_interpreter = Interpreter(adapter, resolver)
     module_interpreter.run_module(module)
     script = _run_script(module.body, adapter, registry)
@@ -290,7 +295,8 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value in script.applied_methods:
             continue  # applied by the script to the models it names: read there
-        if isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions:
+        if (isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions
+                and statement.name.value not in adapter.scoped_functions):
             loose.extend(_run_function(statement, adapter, registry))
     for class_def in classes:
         info = registry[class_def.name.value]
@@ -350,15 +356,23 @@ def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry) ->
     return extractor.loose
 
 
-def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, registry) -> List[InitRecord]:
-    """The init calls of a class's methods (forward aside), attached to the layers they set."""
+def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, registry,
+                reach: Optional[list] = None) -> List[InitRecord]:
+    """The init calls of a class's methods (forward aside), attached to the layers they set.
+
+    An init method reaches the layers of the classes of this file the class builds and of its
+    subclasses here (a PreTrainedModel base has none of its own); a class without layers and without
+    such relatives reaches every layer of the file."""
     methods = info.methods
     if not info.attrs and not any(mentions_init(m) for m in methods.values()):
         return []
     class_items = info.items()
     has_kernels = any(kernel_nodes(item) for item in class_items)
+    scoped = bool(reach)  # `_init_weights(module)` / `self.modules()` reach the layers of the blocks it builds too
     extractor = InitExtractor(adapter, {}, info.attrs, class_items, methods, registry=registry,
-                              file_wide=not has_kernels)
+                              file_wide=not has_kernels and not scoped)
+    if scoped:
+        extractor.scope = list(reach)
     for index, method in enumerate(constructor_first(list(methods.values()))):
         if method.name.value == ENTRY_METHODS[0]:
             continue

@@ -15,7 +15,7 @@ from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
 from ..syntax import calls, statements, walk
 from .assigned import assigned_init, bare_name, is_weight, type_tests, without_data
-from .base import bias_kind, display, receiver_attribute
+from .base import bias_kind, display, is_false, receiver_attribute
 from .graph import ActivationItem, ChainItem, GroupItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef, PassItem, kernel_nodes
 
 _NORM_NAME = re.compile(r"(^|_)(bn\d*|norm\d*|ln(_\w*)?|gn|\w*_norm|layernorm|batchnorm)$", re.IGNORECASE)
@@ -50,6 +50,7 @@ class InitExtractor:
         self.scope: Optional[list] = None  # the kernels an apply() being read reaches, when not the instance's
         self.local_functions: Dict[str, cst.FunctionDef] = {}  # functions defined inside the code being read
         self.confidence = CERTAIN  # LIKELY while reading an init method nothing is seen to apply
+        self.listed_groups: List[GroupItem] = []
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -72,6 +73,11 @@ class InitExtractor:
                     self.assignment(small.targets[0].target, small.value, order, filters)
                 elif isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
                     self.call(small.value, order, filters)
+                elif isinstance(small, cst.Assign) and is_false(small.value):
+                    for target in small.targets:
+                        # G6: self.fc.weight.requires_grad = False, after the layer was built
+                        if isinstance(target.target, cst.Attribute) and target.target.attr.value == "requires_grad":
+                            self.freeze(target.target.value, filters)
             return
         if isinstance(statement, cst.If):
             narrowed = self.narrow(statement.test, filters)
@@ -161,6 +167,8 @@ class InitExtractor:
         if self.parameter_loop(statement, order, filters):
             return
         container = self.attrs.get(self.own(iterable)) if self.own(iterable) else None
+        if container is None and isinstance(iterable, (cst.List, cst.Tuple)):
+            container = self._listed(iterable)
         if isinstance(container, (ChainItem, GroupItem)) and isinstance(statement.target, cst.Name):
             name = statement.target.value
             saved = self.targets.get(name)
@@ -204,14 +212,43 @@ class InitExtractor:
             self.targets[variable.value] = saved
         return True
 
+    def _listed(self, iterable) -> Optional[GroupItem]:
+        """`for conv in [self.conv1, self.conv2]:` one init call for every layer listed."""
+        items = [self.attrs.get(self.own(element.value)) for element in iterable.elements]
+        if not items or any(item is None for item in items):
+            return None
+        group = GroupItem(items)
+        self.listed_groups.append(group)  # alive while its id keys the shared site
+        return group
+
+    def freeze(self, tensor, filters) -> None:
+        """G6: `self.fc.weight` / `self.fc` / `self.w` is not learned."""
+        module_expr, parameter = _split_target(tensor, self.receiver)
+        raws = self.raw_parameters(module_expr, parameter, filters) if parameter else []
+        for raw in raws:
+            raw.frozen = True
+        if raws:
+            return
+        if parameter == "weight" and module_expr is not None:
+            resolved = self.resolve_module(module_expr, filters)
+        else:
+            resolved = self.resolve_module(tensor, filters)
+        if resolved is not None and resolved[0] == "nodes":
+            for node in resolved[1]:
+                node.frozen = True
+
     def call(self, call: cst.Call, order, filters) -> None:
         func = call.func
+        if (isinstance(func, cst.Attribute) and func.attr.value == "requires_grad_" and call.args
+                and is_false(call.args[0].value)):
+            self.freeze(func.value, filters)  # self.fc.requires_grad_(False)
+            return
         # self.apply(fn) / model.apply(fn)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply" and call.args:
             outer = self.scope
             self.scope = self.applied_to(func.value)
             try:
-                self.apply(call.args[0].value, order)
+                self.apply(call.args[0].value, order, func.value)
             finally:
                 self.scope = outer
             return
@@ -257,7 +294,7 @@ class InitExtractor:
         if init is not None:
             self.attach(init, target, anchor, order, filters)
 
-    def apply(self, fn, order) -> None:
+    def apply(self, fn, order, owner=None) -> None:
         function = None
         if self.own(fn) is not None:
             function = self.methods.get(fn.attr.value)
@@ -266,7 +303,19 @@ class InitExtractor:
         if function is None:
             return
         self.applied_methods.add(function.name.value)
-        run_init_function(self, function, order)
+        # self.head.apply(fn) reaches the head's layers only, not every layer of the class or file
+        part = self.own(owner) if owner is not None else None
+        saved = self.scope
+        if part is not None:
+            self.adapter.scoped_functions.add(function.name.value)
+            item = self.attrs.get(part)
+            if item is None:
+                return  # a part of unknown type: which layers it reaches is unknown
+            self.scope = [n for n in kernel_nodes(item) if not n.embedding]
+        try:
+            run_init_function(self, function, order)
+        finally:
+            self.scope = saved
 
     def init_call(self, call: cst.Call) -> Tuple[Optional[Initializer], Optional[cst.BaseExpression], bool]:
         """(initializer, tensor expression, whether the tensor is a partial write) for an init call."""

@@ -10,21 +10,38 @@ from ._variance import exempt_constant, vector_like
 
 
 def constant_verdict(site, *, zero: bool):
-    """(severity, layers judged) for a zero or constant kernel, or None when it is deliberate."""
+    """(severity, layers judged, unknown role) for a zero or constant kernel, or None when it is deliberate.
+
+    Product decision 7 (initlint/PRECISION.md): structure decides first (an output, a residual branch
+    end, a random multiplicative partner silence it; a proven hidden layer keeps it); a kernel whose
+    role is not established is reported only when nothing in the file says it is deliberate: a G5
+    name silences it here, and documented intent near the site (G13) silences it in the engine
+    (`unknown role` True)."""
     if vector_like(site):
         return None
     if not site.layers:
-        return WARNING, []  # unknown role is not innocence
+        if site.shared:
+            return WARNING, [], False  # a whole-model init: no layer of any real model is right with it
+        if site.deliberate_name:
+            return None
+        return WARNING, [], True
     judged = [layer for layer in site.layers if not exempt_constant(layer)]
+    judged = [layer for layer in judged if _role_known(layer) or not layer.deliberate_name]
     if not judged:
         return None
+    unknown = not any(_role_known(layer) for layer in judged)
     severity = WARNING
     for layer in judged:
         dead_relu = zero and layer.activation is not None and layer.activation.family == RELU and layer.bias in (
             "zero", "none", "negative")
         if dead_relu or layer.constant_neighbour or layer.partner_constant or (site.shared and len(judged) > 1):
             severity = ERROR
-    return severity, judged
+    return severity, judged, unknown
+
+
+def _role_known(layer) -> bool:
+    """Structure shows the zero start fails: a proven hidden layer, a zero partner, a constant neighbour."""
+    return layer.proven_hidden or layer.partner_constant or layer.constant_neighbour
 
 
 def display_goal(layers) -> FixGoal:

@@ -47,16 +47,25 @@ def judged_layers(site: KernelSite, *, skip_roles=(OUTPUT,)) -> List[LayerContex
 def describe_layers(site: KernelSite, layers: Iterable[LayerContext] = ()) -> str:
     layers = list(layers) or list(site.layers)
     if not layers:
-        return "this kernel"
+        # The layers are not visible here (a model from elsewhere, an attribute of unknown type).
+        return "every layer it covers (defined elsewhere)" if site.shared else "the layer it sets (not visible to the analysis)"
+    covered = list(site.layers)
+    if (site.shared or len(covered) > 1) and len(layers) < len(covered):
+        # one init call over several layers, judged on some of them: name those, and all it covers
+        return f"{_names(layers)} of the {len(covered)} layers it covers ({_names(covered)})"
     if site.shared or len(layers) > 1:
         kinds = sorted({layer.kind for layer in layers})
-        names = ", ".join(f"'{layer.name}'" for layer in layers[:4])
-        more = f" and {len(layers) - 4} more" if len(layers) > 4 else ""
-        return f"every {'/'.join(kinds)} it covers ({names}{more})"
+        return f"every {'/'.join(kinds)} it covers ({_names(layers)})"
     layer = layers[0]
     if layer.name and layer.name != layer.kind:
         return f"{layer.kind} '{layer.name}'" if not layer.name.startswith(layer.kind) else layer.name
     return layer.kind
+
+
+def _names(layers) -> str:
+    names = ", ".join(f"'{layer.name}'" for layer in layers[:4])
+    more = f" and {len(layers) - 4} more" if len(layers) > 4 else ""
+    return names + more
 
 
 def activation_text(activation: Optional[Activation]) -> str:

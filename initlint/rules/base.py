@@ -15,6 +15,9 @@ class Finding:
     hint: Hint  # the fix, in framework-neutral words; `fixgoal.Say` slots are spelled by the framework's speller
     fix: Optional[FixGoal] = None  # what the initializer should become
     confidence: Optional[str] = None  # None: the fact's own (facts.CERTAIN / LIKELY / HEURISTIC)
+    # Product decision 7: the layer's role is not established, so documented intent near the site
+    # (G13, a comment or docstring within 3 lines) silences it.
+    unknown_role: bool = False
 
 
 class Rule:

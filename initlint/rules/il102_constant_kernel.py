@@ -21,7 +21,11 @@ class ConstantKernel(Rule):
     784 times the mean input.
 
     Weights of normalization layers set to 1, biases, output layers, the last layer of a residual
-    branch, frozen filters (a fixed averaging kernel) and scalars are never reported.
+    branch, frozen filters (a fixed averaging kernel) and scalars are never reported. A constant
+    kernel whose role cannot be determined is reported only when nothing in the file says it is
+    deliberate (a name such as `gate` or `head`, or documented intent within 3 lines); a proven
+    hidden layer is reported whatever its name. Not reported in test files by default
+    (`default-per-file-ignores`). See `initlint/PRECISION.md`.
 
     Severity: error when two adjacent kernel layers are zero or constant (the symmetry is never
     broken), warning for a single constant layer.
@@ -82,7 +86,29 @@ class FilterWeights(nn.Module):
         return (x @ adj) * self.weight[0]
 """,
     )
+    # Unknown roles (forward in a base class elsewhere) that the file explains: a G5 name, a comment.
+    VALID = VALID + (
+        """
+import torch.nn as nn
+class Block(Base):
+    def __init__(self, dim):
+        super().__init__()
+        self.layer_scale = nn.Linear(dim, dim)
+        self.mixer = nn.Linear(dim, dim)
+        nn.init.constant_(self.layer_scale.weight, 1e-5)
+        # Fixup: the mixer starts as a constant small map
+        nn.init.constant_(self.mixer.weight, 1e-4)
+""",
+    )
     INVALID = (
+        """
+import torch.nn as nn
+class Block(Base):
+    def __init__(self, dim):
+        super().__init__()
+        self.mixer = nn.Linear(dim, dim)
+        nn.init.constant_(self.mixer.weight, 1e-4)  # expect: IL102
+""",
         """
 from tensorflow.keras import initializers, layers
 layer = layers.Dense(32, activation="tanh", kernel_initializer=initializers.Constant(0.1))  # expect: IL102
@@ -109,11 +135,11 @@ class Net(nn.Module):
         verdict = constant_verdict(site, zero=False)
         if verdict is None:
             return
-        severity, judged = verdict
+        severity, judged, unknown = verdict
         where = describe_layers(site, judged)
         reason = ("an adjacent layer is zero or constant too, so the symmetry is never broken"
                   if severity == ERROR else "every unit computes the same function and gets the same gradient, "
                   "so the layer acts as a single unit")
         yield Finding(severity, f"constant kernel (every weight {fmt(init.value)}, {init.display}) on {where}: {reason}",
                       suggestion(judged, self.code, "constant"),
-                      display_goal(judged))
+                      display_goal(judged), unknown_role=unknown)

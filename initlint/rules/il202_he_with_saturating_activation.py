@@ -1,5 +1,5 @@
 from ..diagnostics import INFO, lower
-from ..facts import OUTPUT
+from ..facts import OUTPUT, TANH
 from ..fixgoal import FixGoal, Say
 from ..physics import GLOROT
 from ._variance import activation_text, describe_layers, is_saturating, judged_layers, linear_or_output
@@ -32,8 +32,10 @@ class HeWithSaturatingActivation(Rule):
     The finding is information because users expect the textbook pairing to be checked; it is
     rarely the cause of a failed training run.
 
-    Not reported when a normalization layer sits between the kernel and the activation. Orthogonal
-    initializers are never judged here.
+    Not reported when a normalization layer sits between the kernel and the activation, nor on a
+    model output that goes through tanh: a bounded action or regression output, as in RL policies.
+    A sigmoid output (a gate, a probability) is still judged. Orthogonal initializers are never
+    judged here.
 
     ## Example
     ```python
@@ -80,6 +82,22 @@ model = Sequential([
 ])
 """,
     )
+    # An actor's tanh action output (G2): exempt; its ReLU hidden layers are He on purpose.
+    VALID = VALID + (
+        """
+import torch
+import torch.nn as nn
+class Actor(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 64)
+        self.mu = nn.Linear(64, 2)
+        nn.init.kaiming_uniform_(self.fc.weight, nonlinearity="relu")
+        nn.init.kaiming_uniform_(self.mu.weight, nonlinearity="relu")
+    def forward(self, x):
+        return torch.tanh(self.mu(torch.relu(self.fc(x))))
+""",
+    )
     INVALID = (
         """
 from tensorflow.keras import layers
@@ -104,9 +122,12 @@ class Net(nn.Module):
         if not he_type(init):
             return
         # Output layers are judged too (a He-initialized sigmoid gate is still the textbook mismatch),
-        # except a plain linear/softmax readout, which has no saturating unit.
+        # except a plain linear/softmax readout, which has no saturating unit, and a tanh output (G2):
+        # a bounded action or regression output, as in RL policies, where the extra variance only
+        # starts the outputs nearer their bounds.
         layers = [layer for layer in judged_layers(site, skip_roles=())
-                  if not (layer.role == OUTPUT and linear_or_output(layer.activation))]
+                  if not (layer.role == OUTPUT and (linear_or_output(layer.activation) or
+                                                    (layer.activation is not None and layer.activation.family == TANH)))]
         if not layers or not all(is_saturating(layer.activation) for layer in layers):
             return
         severity = INFO if not all(layer.norm_after for layer in layers) else lower(INFO)

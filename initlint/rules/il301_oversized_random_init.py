@@ -155,7 +155,10 @@ class FlexibleLinear(nn.Module):
         init = site.init
         if vector_like(site) or nonzero_mean(init) is not None:
             return
-        layers = [layer for layer in site.layers if not (layer.frozen or layer.embedding or layer.rescaled)]
+        # G4: the random factor of a zero one (LoRA's A, or B of the embedding variant) is the partner that
+        # breaks the symmetry, drawn N(0, 1) on purpose: the product starts at 0 whatever its scale.
+        layers = [layer for layer in site.layers if not (layer.frozen or layer.embedding or layer.rescaled
+                                                         or layer.partner_constant)]
         if site.layers and not layers:
             return
         if init.kind in (NORMAL, TRUNCATED_NORMAL, UNIFORM):
