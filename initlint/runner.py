@@ -100,7 +100,7 @@ def analyze_document(document, options: AnalysisOptions):
     enabled = options.enabled
     text = document.text
     rules = set(enabled) - {PARSE_ERROR}
-    if prefilter.applies_to(filename) and (not rules or (not rules & _implicit_codes()
+    if prefilter.applies_to(filename) and (not rules or (not rules & _unfiltered_codes()
                                                          and not prefilter.may_initialize(document.searchable(), text))):
         if PARSE_ERROR in enabled and not _compiles(text):
             return document.map_result(_engine().lint_text(text, filename, options))  # the engine words the IL000
@@ -108,11 +108,11 @@ def analyze_document(document, options: AnalysisOptions):
     return document.map_result(_engine().lint_text(text, filename, options))
 
 
-def _implicit_codes():
-    """Rules judging framework defaults need files without any initializer: no prefilter for them."""
-    from .rules import implicit_codes
+def _unfiltered_codes():
+    """Rules that need files without any initializer (framework defaults, unused suppressions)."""
+    from .rules import unfiltered_codes
 
-    return implicit_codes()
+    return unfiltered_codes()
 
 
 def _engine():

@@ -24,17 +24,17 @@ from initlint import prefilter
 from initlint.engine import lint_source
 from initlint.knowledge import keras as K
 from initlint.knowledge import torch as T
-from initlint.rules import ALL_RULES, RULES_BY_CODE, implicit_codes
+from initlint.rules import ALL_RULES, RULES_BY_CODE, unfiltered_codes
 from initlint.runner import analyze
 
 from .expectations import expected
 from .shared import shared_path
 
 REPO = Path(__file__).resolve().parent.parent
-# Rules that judge framework defaults (IL205) find layers without any initializer, which the prefilter
-# cannot see by design: the runner does not prefilter when one of them is enabled. The prefilter's
-# promise is about the others.
-ALL_CODES = frozenset(RULES_BY_CODE) - implicit_codes()
+# Rules that judge framework defaults (IL205) find layers without any initializer, and IL001 judges
+# comments any file may hold: the prefilter cannot see either by design, so the runner does not
+# prefilter when one of them is enabled. The prefilter's promise is about the others.
+ALL_CODES = frozenset(RULES_BY_CODE) - unfiltered_codes()
 
 
 def _files(root: Path) -> List[Tuple[str, bytes]]:
@@ -270,3 +270,10 @@ def test_a_frontend_without_clauses_is_filtered_on_its_roots_alone():
     assert filters[0].passes(b"import flax.linen as nn\n", memo)
     assert not filters[1].passes(b"import mine\n", {})
     assert filters[1].passes(b"import mine\nmine.magic()\n", {})
+
+
+def test_a_run_with_il001_reads_files_the_prefilter_would_skip():
+    data = b"import os\nx = os.sep  # noqa: IL999\n"
+    assert not prefilter.may_initialize(data)
+    assert analyze(data, "a.py", frozenset(RULES_BY_CODE) - {"IL001"}).skipped
+    assert [d.code for d in analyze(data, "a.py", frozenset({"IL001"})).diagnostics] == ["IL001"]

@@ -205,7 +205,8 @@ def _init_methods(module: cst.Module, adapter) -> List[ApiUse]:
                     None)
         if init is not None:
             early = _early_apply(init, adapter, {c.name.value for c in classes})
-            if early is not None:
+            applied = _applied_function(early, class_def, module) if early is not None else None
+            if applied is not None and _mentions_init(applied, adapter):  # an unknown function may do anything
                 uses.append(ApiUse(FRAMEWORK, UNAPPLIED_INIT, early, display(early), target=EARLY_APPLY))
     return uses
 
@@ -240,10 +241,24 @@ def _referenced_names(module: cst.Module) -> Dict[str, int]:
 
 def _mentions_init(function: cst.FunctionDef, adapter) -> bool:
     for call in calls(function):
+        # A known init function (not any `nn.init.*` attribute): what the prefilter's words cover too.
         leaf = _init_leaf(adapter, call.func)
-        if leaf is not None or (isinstance(call.func, cst.Attribute) and call.func.attr.value in T.TENSOR_METHODS):
+        if leaf in T.INIT_FUNCTIONS or leaf in T.DEPRECATED_ALIASES or (
+                isinstance(call.func, cst.Attribute) and call.func.attr.value in T.TENSOR_METHODS):
             return True
     return False
+
+
+def _applied_function(apply_call: cst.Call, class_def: cst.ClassDef, module: cst.Module) -> Optional[cst.FunctionDef]:
+    """The function `self.apply(fn)` applies, when this file defines it (`self._init_weights`, `init_weights`)."""
+    fn = apply_call.args[0].value
+    if isinstance(fn, cst.Attribute) and isinstance(fn.value, cst.Name) and fn.value.value == "self":
+        body, name = class_def.body.body, fn.attr.value
+    elif isinstance(fn, cst.Name):
+        body, name = module.body, fn.value
+    else:
+        return None
+    return next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == name), None)
 
 
 def _early_apply(init: cst.FunctionDef, adapter, local_classes: Set[str]) -> Optional[cst.Call]:

@@ -259,6 +259,7 @@ PREFILTER_CLAUSES = (
     (tuple(sorted(TENSOR_METHODS)),),  # w.data.normal_(), fill_, zero_, uniform_
     (tuple(sorted(INIT_FUNCTIONS)),),  # nn.init.kaiming_normal_(w) and friends, however imported
     ((INIT_MODULE,), tuple(sorted(DEPRECATED_ALIASES))),  # nn.init.normal(w) (deprecated)
+    (("calculate_gain",),),  # nn.init.calculate_gain("ReLU"): a nonlinearity PyTorch rejects (IL401)
     (tuple(sorted(FACTORIES)), ("requires_grad",)),  # w1 = torch.randn(D_in, H, requires_grad=True)
     (tuple(sorted(FACTORIES)), ("mm", "matmul")),  # w1 = torch.randn(D_in, H); x.mm(w1); w1 -= lr * grad_w1
     # fc.weight.data = torch.from_numpy(np.random.normal(...)) / torch.zeros(o, i)

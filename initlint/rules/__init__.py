@@ -52,6 +52,8 @@ def default_codes() -> FrozenSet[str]:
     return frozenset(rule.code for rule in ALL_RULES if rule.default_enabled)
 
 
-def implicit_codes() -> FrozenSet[str]:
-    """The rules that judge framework defaults (layers without an initializer in the code)."""
-    return frozenset(rule.code for rule in ALL_RULES if rule.judges_implicit)
+def unfiltered_codes() -> FrozenSet[str]:
+    """The rules the prefilter cannot serve, so a run with one of them reads every file: those that
+    judge framework defaults (layers without an initializer in the code) and those that judge what
+    any file may hold (IL001: a suppression comment that suppresses nothing)."""
+    return frozenset(rule.code for rule in ALL_RULES if rule.judges_implicit or rule.reads_every_file)

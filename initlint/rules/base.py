@@ -34,6 +34,7 @@ class Rule:
     # the others never see them. A run with such a rule enabled analyzes every file the prefilter
     # would skip for want of an explicit initializer.
     judges_implicit: bool = False
+    reads_every_file: bool = False  # it judges something any file may hold (a comment): no prefilter
     options = None  # the run's AnalysisOptions, set by the engine before `check`
     # Snippets run as tests: each INVALID one marks its reported lines with `# expect: CODE`.
     VALID: tuple = ()

@@ -81,6 +81,7 @@ class UnusedSuppression(Rule):
     name = "unused-suppression"
     severity = WARNING
     default_enabled = False
+    reads_every_file = True  # a `# noqa` in a file without any init code is unused too
     fix_availability = "safe"
     precision = "very-high"
     facts = (SuppressionComment,)
