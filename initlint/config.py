@@ -436,6 +436,7 @@ class PerFileIgnore:
     pattern: PathPattern
     negated: bool  # '!glob': applies to the files the glob does not match
     codes: FrozenSet[str]
+    built_in: bool = False  # DEFAULT_PER_FILE_IGNORES (`default-per-file-ignores = false` removes it)
 
     def applies_to(self, path: str) -> bool:
         hit = self.pattern.matches_path_or_parent(path, stop=self.pattern.base)
@@ -452,7 +453,7 @@ class PerFileIgnores:
         """`defaults` (the built-in table) match at any depth of any path, inside the project or not."""
         entries = []
         for pattern, selectors in defaults:
-            entries.append(PerFileIgnore(PathPattern(pattern, os.sep), False, codes_for(selectors, codes)))
+            entries.append(PerFileIgnore(PathPattern(pattern, os.sep), False, codes_for(selectors, codes), True))
         for pattern, selectors in table:
             negated = pattern.startswith("!")
             glob = PathPattern(pattern[1:] if negated else pattern, root)

@@ -32,8 +32,9 @@ def show_settings(settings: Any, path: str, cache_directory: Optional[str]) -> s
         lines.append("per-file-ignores =")
         for entry in entries:
             applies = "applies" if entry.applies_to(path) else "does not apply"
+            origin = ", built in: default-per-file-ignores" if entry.built_in else ""
             lines.append(f"  {'!' if entry.negated else ''}{entry.pattern.pattern} = [{_codes(entry.codes)}]"
-                         f"  ({applies})")
+                         f"  ({applies}{origin})")
     else:
         lines.append("per-file-ignores = (none)")
     lines.append("exclude = [" + ", ".join(pattern.pattern for pattern in settings.excludes) + "]")

@@ -71,7 +71,7 @@ def test_fixable_with_fix_and_hidden_ones(run, tmp_path):
 def test_show_fixes_lists_each_fix_with_its_lines(run, tmp_path):
     write(tmp_path, {"m.py": GLOROT})
     result = run("--show-fixes", "m.py")
-    assert result.returncode == 1
+    assert result.returncode == 0  # an info finding: below the default fail-on (warning)
     assert result.lines()[2:5] == [
         "  fix (unsafe, applied by --fix --unsafe-fixes): Use `he_uniform`",
         "    2 - layer = layers.Dense(8, activation='relu', kernel_initializer='glorot_uniform')",
@@ -265,7 +265,10 @@ def test_show_settings_says_where_they_come_from(run, tmp_path):
     assert "tf-version = 1" in lines and "cache-dir = (no cache)" in lines
     isolated = run("--show-settings", "--isolated", "tests/t.py").lines()
     assert isolated[1] == "Settings path: (none: the defaults)"
-    assert "per-file-ignores = (none)" in isolated
+    assert "  tests/* = [IL101]  (applies)" not in isolated  # the file's table is not read
+    assert "  tests = [IL101, IL102]  (applies, built in: default-per-file-ignores)" in isolated
+    off = run("--show-settings", "--isolated", "--config", "default-per-file-ignores = false", "tests/t.py").lines()
+    assert "per-file-ignores = (none)" in off
 
 
 def test_verbose_says_why_the_prefilter_skipped_a_file(run, tmp_path):

@@ -99,7 +99,10 @@ def test_fix_removes_nine_in_ten_il2_il3_diagnostics_of_the_fixtures():
 
     # The flow_* fixtures show shapes the frontends now see (a re-bound name, an activation given as the next
     # layer, raw parameters in F.conv2d) whose fixes the spellers do not write yet: they are measured apart.
-    files = [p for p in FIXTURES if not p.name.startswith("flow_")] + sorted(shared_path("acceptance").rglob("*.py"))
+    # standalone_layers.py holds layers whose activation cannot be known (nothing follows them): their
+    # IL301/IL303 fixes are advice on purpose, since a guessed gain can be 2x off (issue 17).
+    files = [p for p in FIXTURES if not p.name.startswith("flow_")] + sorted(
+        p for p in shared_path("acceptance").rglob("*.py") if p.name != "standalone_layers.py")
     before = after = 0
     for path in files:
         source = path.read_text()

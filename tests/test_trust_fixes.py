@@ -349,7 +349,8 @@ def test_a_layer_whose_activation_is_unknown_gets_advice_not_he():
             if isinstance(module, Attention):
                 init.normal_(module.q_proj.weight)
     """
-    result = lint_source(textwrap.dedent(source).lstrip("\n"), "m.py")
+    # IL405 also reports `_init_weights` (nothing here calls it); this test is about IL301's fix.
+    result = lint_source(textwrap.dedent(source).lstrip("\n"), "m.py", frozenset({"IL301"}))
     assert [d.code for d in result.diagnostics] == ["IL301"]
     assert result.diagnostics[0].fix.applicability == "display-only"
     same_after_fix(source)

@@ -385,7 +385,9 @@ def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, regi
     # An init method nobody here applies (the base class's post_init does): read it as if applied.
     for name, method in methods.items():
         params = [p.name.value for p in method.params.params]
-        if name not in extractor.applied_methods and len(params) >= 2 and mentions_init(method) and "init" in name:
+        dunder = name.startswith("__") and name.endswith("__")  # `__init__` was read above, as the constructor
+        if name not in extractor.applied_methods and len(params) >= 2 and mentions_init(method) and "init" in name \
+                and not dunder:
             extractor.receiver = receiver(method) or extractor.receiver
             extractor.confidence = LIKELY  # nothing here is seen to apply it
             try:

@@ -15,6 +15,6 @@ model = keras.Sequential(
         layers.Dense(10, activation="softmax"),
     ]
 )
-standalone = layers.Dense(8, kernel_initializer=initializers.HeNormal())
+standalone = layers.Dense(8, kernel_initializer=initializers.RandomNormal(stddev=1.0))
 tf1_style = layers.Dense(8, activation="relu", kernel_initializer=tf.compat.v1.variance_scaling_initializer(scale=2.0))
 zeros_are_never_rewritten = layers.Dense(8, activation="relu", kernel_initializer="zeros")
