@@ -117,8 +117,10 @@ def test_fix_on_a_copy_of_the_acceptance_examples(run, tmp_path):
     run("--no-cache", "--fix", "--unsafe-fixes", ".", cwd=copy)
     snapshot = {p: p.read_bytes() for p in copy.rglob("*.py")}
     after = report()
-    # standalone_layers.py: activations that cannot be known get advice, not a guessed gain (issue 17)
-    scale = lambda items: [i for i in items if i[2][2] in "23" and "standalone_layers" not in i[0]]  # noqa: E731
+    # Advice on purpose, not a rewrite (issue 17): standalone_layers.py's activations cannot be known (a
+    # guessed gain can be 2x off), and init_loops.py's apply() covers a linear output layer too.
+    advice = ("standalone_layers", "init_loops")
+    scale = lambda items: [i for i in items if i[2][2] in "23" and not any(a in i[0] for a in advice)]  # noqa: E731
     assert len(scale(after)) <= 0.1 * len(scale(before))
     assert {(f, c, m) for f, _, c, m in after} <= {(f, c, m) for f, _, c, m in before}  # nothing new
     run("--no-cache", "--fix", "--unsafe-fixes", ".", cwd=copy)

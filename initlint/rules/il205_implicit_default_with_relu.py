@@ -9,9 +9,9 @@ from .base import Finding, Rule
 class ImplicitDefaultWithRelu(Rule):
     """
     ## What it does
-    Finds kernel layers that are given no initializer, so they use their framework's default, and
-    that feed a ReLU (or leaky ReLU) in a deep chain of layers with no normalization and no residual
-    connection between them. The defaults are Glorot uniform in Keras and `tf.layers`, Xavier and a
+    Finds layers left on their framework's default initializer that feed a ReLU in a deep chain. Such
+    a layer is given no initializer, so it uses its framework's default, and it feeds a ReLU (or leaky
+    ReLU) in a deep chain of layers with no normalization and no residual connection between them. The defaults are Glorot uniform in Keras and `tf.layers`, Xavier and a
     ReLU by default in `tf.contrib.layers`, LeCun normal in Flax, a truncated normal of standard
     deviation `1/sqrt(fan_in)` in Haiku, and `kaiming_uniform_(a=sqrt(5))` in PyTorch (variance
     `1/(3·fan_in)`). The severity follows the whole chain: how much the variance of the activations

@@ -14,10 +14,10 @@ MIN_CHAIN_LAYERS = 8
 class UndersizedInitInDeepChain(Rule):
     """
     ## What it does
-    Finds fixed-scale random initializers (a normal or uniform distribution with a given standard
-    deviation or limit, such as `normal_(w, 0, 0.01)`, `RandomNormal(stddev=0.05)` or
-    `TruncatedNormal(stddev=0.02)`) that are too small for the layer's fan-in and activation, on a
-    layer inside a deep chain of kernel layers with no normalization and no residual connection
+    Finds fixed-scale random initializers too small for their layer in a deep chain. Such an
+    initializer (a normal or uniform distribution with a given standard deviation or limit, such as
+    `normal_(w, 0, 0.01)`, `RandomNormal(stddev=0.05)` or `TruncatedNormal(stddev=0.02)`) is too
+    small for the layer's fan-in and activation, on a layer inside a deep chain of kernel layers with no normalization and no residual connection
     between them. The severity follows the chain's product of per-layer variance ratios, from its
     first layer to the output.
 
