@@ -1,6 +1,7 @@
 """PyTorch frontend: nn.Module classes, their init code (direct, apply(), modules() loops) and forward()."""
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Optional
 
 import libcst as cst
@@ -404,7 +405,7 @@ def _attribute(adapter: TorchAdapter, value, target: str):
     if adapter.torch_leaf(value.func) == "Parameter":
         values = positional(value)
         data = keyword(value, "data") or (values[0] if values else None)
-        frozen = is_false(keyword(value, "requires_grad"))
+        frozen = is_false(keyword(value, "requires_grad")) or _storage_dtype(adapter, data)
         return raw_weight(adapter, target, data, frozen, T.FACTORY_TABLE, adapter.factory_leaf)
     item = adapter.constructor(value)
     if isinstance(item, ChainItem):
@@ -412,6 +413,16 @@ def _attribute(adapter: TorchAdapter, value, target: str):
     if isinstance(item, KernelItem):
         item.node.name = target
     return item
+
+
+def _storage_dtype(adapter: TorchAdapter, data) -> bool:
+    """`torch.empty(o, i, dtype=torch.float8_e4m3fn)`: a quantized or integer tensor is storage for
+    weights loaded from a checkpoint (fp8, int8 inference kernels), never trained from its start."""
+    dtype = keyword(data, "dtype") if isinstance(data, cst.Call) else None
+    if dtype is None:
+        return False
+    leaf = adapter.torch_leaf(adapter.resolver.deref(dtype), "torch.")
+    return leaf is not None and bool(re.match(T.STORAGE_DTYPES, leaf))
 
 
 def _name_nodes(attrs: dict) -> None:

@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import CERTAIN, HEURISTIC, Initializer
+from ..facts import CERTAIN, HEURISTIC, OTHER, Initializer
 from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
@@ -253,7 +253,10 @@ class InitExtractor:
                 self.scope = outer
             return
         init, tensor, subscripted = self.init_call(call)
-        if init is None or tensor is None:
+        if init is None:
+            self.opaque_fill(call, order, filters)
+            return
+        if tensor is None:
             return
         if subscripted:
             # G11: a partial write never makes a whole kernel constant, but a random fill of part of a
@@ -263,6 +266,19 @@ class InitExtractor:
                 self.attach(mixed, _unsubscript(tensor), call, order, filters)
             return
         self.attach(init, tensor, call, order, filters)
+
+    def opaque_fill(self, call: cst.Call, order, filters) -> None:
+        """`glorot(self.weight)`, `my_init(self.w[0])`: a raw parameter handed to a function this file
+        does not show is filled by it in some unknown way (torch_geometric's `inits.glorot`), so it
+        is no longer known to hold `torch.empty`'s uninitialized memory."""
+        func = call.func
+        if isinstance(func, cst.Name) and func.value in _NOT_FILLING:
+            return
+        for argument in call.args:
+            tensor = _unsubscript(argument.value)
+            module_expr, parameter = _split_target(tensor, self.receiver)
+            if module_expr is None and parameter is not None and self.raw_parameters(None, parameter, filters):
+                self.attach(Initializer(OTHER, display(call)), tensor, call, order, filters)
 
     def applied_to(self, owner) -> Optional[list]:
         """The kernels `owner.apply(fn)` reaches: None for the instance itself (and anything this reader
@@ -549,6 +565,10 @@ def run_init_function(extractor: InitExtractor, function: cst.FunctionDef, order
 
 def _ndim(node: Node) -> Optional[int]:
     return len(node.shape) if node.shape else None
+
+
+# Builtins that read a tensor without writing it.
+_NOT_FILLING = frozenset({"print", "len", "id", "type", "repr", "str", "isinstance", "getattr", "hasattr", "setattr"})
 
 
 def _split_target(tensor, receiver: str) -> Tuple[Optional[cst.BaseExpression], Optional[str]]:

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -26,6 +26,7 @@ from ..facts import (
 from ..knowledge import torch as T
 from ..resolve import dotted, keyword, positional
 from ..syntax import calls, walk
+from .assigned import type_tests
 from .base import display
 
 FRAMEWORK = "torch"
@@ -204,9 +205,10 @@ def _init_methods(module: cst.Module, adapter) -> List[ApiUse]:
         init = next((s for s in class_def.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"),
                     None)
         if init is not None:
-            early = _early_apply(init, adapter, {c.name.value for c in classes})
+            early, later = _early_apply(init, adapter, {c.name.value for c in classes})
             applied = _applied_function(early, class_def, module) if early is not None else None
-            if applied is not None and _mentions_init(applied, adapter):  # an unknown function may do anything
+            # an unknown function may do anything; a known one only to the classes it tests for
+            if applied is not None and _mentions_init(applied, adapter) and _reaches_later(applied, later, adapter):
                 uses.append(ApiUse(FRAMEWORK, UNAPPLIED_INIT, early, display(early), target=EARLY_APPLY))
     return uses
 
@@ -261,9 +263,9 @@ def _applied_function(apply_call: cst.Call, class_def: cst.ClassDef, module: cst
     return next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == name), None)
 
 
-def _early_apply(init: cst.FunctionDef, adapter, local_classes: Set[str]) -> Optional[cst.Call]:
-    """`self.apply(fn)` in `__init__` followed by `self.X = <a module>(...)`: fn never sees X."""
-    applied = None
+def _early_apply(init: cst.FunctionDef, adapter, local_classes: Set[str]) -> Tuple[Optional[cst.Call], List[cst.Call]]:
+    """`self.apply(fn)` in `__init__` and the modules `self.X = <a module>(...)` made after it: fn never sees them."""
+    applied, later = None, []
     for statement in init.body.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -282,5 +284,35 @@ def _early_apply(init: cst.FunctionDef, adapter, local_classes: Set[str]) -> Opt
                 leaf = adapter.torch_leaf(func)
                 if leaf in T.KERNEL_MODULES or leaf in T.SEQUENTIAL_MODULES or leaf in T.COLLECTION_MODULES \
                         or (isinstance(func, cst.Name) and func.value in local_classes):
-                    return applied
-    return None
+                    later.append(small.value)
+    return (applied, later) if later else (None, [])
+
+
+def _class_name(adapter, node) -> Optional[str]:
+    """`Linear` for `nn.Linear`, `Block` for a class of this file."""
+    return adapter.torch_leaf(node) or (node.value if isinstance(node, cst.Name) else None)
+
+
+def _filtered_kinds(function: cst.FunctionDef, adapter) -> Set[str]:
+    """The module classes `isinstance(m, ...)` / `type(m) is ...` tests in `function` name (empty: no filter)."""
+    tested = []
+    for call in calls(function):
+        if isinstance(call.func, cst.Name) and call.func.value == "isinstance" and len(call.args) == 2:
+            tested.append(call.args[1].value)
+    tested.extend(classes for _name, classes in type_tests(function))
+    kinds = set()
+    for node in tested:
+        for element in (node.elements if isinstance(node, (cst.Tuple, cst.List)) else ()):
+            kinds.add(_class_name(adapter, element.value))
+        kinds.add(_class_name(adapter, node))
+    return kinds - {None}
+
+
+def _reaches_later(function: cst.FunctionDef, later: List[cst.Call], adapter) -> bool:
+    """Whether the applied function would have initialized a module made after the apply: it filters on
+    nothing, or on a class one of those modules is or holds (a neck of Conv2d is not an `nn.Linear`)."""
+    kinds = _filtered_kinds(function, adapter)
+    if not kinds:
+        return True
+    made = {_class_name(adapter, call.func) for module in later for call in walk(module) if isinstance(call, cst.Call)}
+    return bool(kinds & made)

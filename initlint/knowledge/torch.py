@@ -282,6 +282,8 @@ NONLINEARITY_FIXES = {
     "hardsigmoid": "sigmoid", "logsigmoid": "sigmoid",
     "identity": "linear", "none": "linear",
 }
+# Tensor dtypes of weights that are loaded, not trained (fp8 / integer quantized kernels): `torch.<dtype>`.
+STORAGE_DTYPES = r"^(float8_\w+|u?int\d+|q(u)?int\w*|bool|long|short)$"
 # Parameter names that are vectors in torch modules (biases of Linear/Conv/RNN/attention).
 VECTOR_PARAMETER = r"^(bias|\w+_bias|bias_\w+)$"
 # Methods that initialize a module's weights by convention; a model's own method of this name that

@@ -13,6 +13,10 @@ class UninitializedParameter(Rule):
     later code in the class fills: no `nn.init.*_` call on it, no in-place `.normal_()` /
     `.uniform_()` / `.fill_()`, no `reset_parameters` or `apply` function that reaches it.
 
+    A weight handed to a function the file does not show (`glorot(self.weight)` from another
+    module) counts as filled by it, and a quantized or integer tensor (`dtype=torch.float8_e4m3fn`,
+    `torch.int8`) is storage for a checkpoint's weights, not a starting point for training.
+
     ## Why is this bad
     `torch.empty` only reserves memory: the weight holds whatever bytes were there before, which
     may be zeros, huge numbers or NaN, and differs from run to run. The model may train, diverge
@@ -89,6 +93,31 @@ class Layer(nn.Module):
         self.weight.data.normal_(0.0, 0.05)
     def forward(self, x):
         return F.linear(x, self.weight)
+""",
+        """
+import torch
+import torch.nn as nn
+from torch_geometric.nn.inits import glorot
+class Conv(nn.Module):
+    def __init__(self, i, o):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(i, o))  # filled by a helper this file does not show
+        self.reset_parameters()
+    def reset_parameters(self):
+        glorot(self.weight)
+    def forward(self, x):
+        return torch.relu(x @ self.weight)
+""",
+        """
+import torch
+import torch.nn as nn
+class FP8Linear(nn.Module):
+    def __init__(self, i, o):
+        super().__init__()
+        # storage for a quantized checkpoint's weights, never trained from this start
+        self.weight = nn.Parameter(torch.empty(o, i, dtype=torch.float8_e4m3fn))
+    def forward(self, x):
+        return x @ self.weight.t()
 """,
     )
     INVALID = (

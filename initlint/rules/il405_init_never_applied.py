@@ -14,7 +14,9 @@ class InitNeverApplied(Rule):
       `weights_init`, `_initialize_weights`, `_reset_parameters`, `init_params`, ...) that
       initializes weights, and that nothing in the file calls, passes to `apply`, or names;
     - `self.apply(self._init_weights)` in `__init__` placed before the assignments that create
-      the layers it should reach.
+      the layers it should reach: a function of this file that initializes weights, and that
+      filters on no class or on a class one of those later modules is or holds (a function that
+      initializes only `nn.Linear` misses nothing when a `Conv2d` neck comes after it).
 
     Only classes whose bases are `nn.Module` (or such classes of the same file) are judged: a
     library base class (Hugging Face's `PreTrainedModel.post_init`, for example) calls
@@ -95,6 +97,20 @@ class Net(PreTrainedModel):
     def _init_weights(self, module):
         if isinstance(module, nn.Linear):
             nn.init.xavier_uniform_(module.weight)
+""",
+        """
+import torch.nn as nn
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(64, 10)
+        self.apply(self._init_weights)
+        # made after the apply, but the function initializes only Linear layers
+        self.neck = nn.Sequential(nn.Conv2d(64, 64, 1), nn.GroupNorm(8, 64))
+    @staticmethod
+    def _init_weights(m):
+        if isinstance(m, nn.Linear):
+            nn.init.trunc_normal_(m.weight, std=0.02)
 """,
     )
     INVALID = (
