@@ -15,9 +15,19 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from .diagnostics import SEVERITIES, WARNING
+from .config_checks import (
+    ConfigError,
+    chain_thresholds_value,
+    check_fail_on,
+    docs_url_value,
+    max_file_size_value,
+    severity_table,
+    tf_version_value,
+    toml_type,
+)
+from .diagnostics import WARNING
 from .discovery import DEFAULT_EXCLUDES, GlobError, PathPattern, display_path
-from .options import DEFAULT_CHAIN_THRESHOLDS, TF_VERSIONS, AnalysisOptions
+from .options import DEFAULT_CHAIN_THRESHOLDS, AnalysisOptions
 from .selection import ALWAYS_ON, RuleSelection, SelectionError, check_selectors, codes_for, registry_codes, resolve
 
 if sys.version_info >= (3, 11):
@@ -42,28 +52,7 @@ DEFAULT_PER_FILE_IGNORES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
 )
 # What a directory walk lints when `include` is not set (`extend-include` adds to it).
 DEFAULT_INCLUDE = ("*.py", "*.pyi", "*.ipynb")
-CHAIN_KEYS = ("chain-info", "chain-warning", "chain-error")  # the order of AnalysisOptions.chain_thresholds
 RULE_KEYS = ("select", "ignore", "extend-select")
-
-
-class ConfigError(Exception):
-    """A problem with the configuration or the options: one line, shown without a traceback."""
-
-
-def _toml_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date or time"
 
 
 def _one_line(text: str) -> str:
@@ -106,12 +95,12 @@ def _section(path: str, data: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     if tool is None:
         return None
     if not isinstance(tool, dict):
-        raise ConfigError(f"{display_path(path)}: `tool` must be a table, not {_toml_type(tool)}")
+        raise ConfigError(f"{display_path(path)}: `tool` must be a table, not {toml_type(tool)}")
     section = tool.get("initlint")
     if section is None:
         return None
     if not isinstance(section, dict):
-        raise ConfigError(f"{display_path(path)}: `tool.initlint` must be a table, not {_toml_type(section)}")
+        raise ConfigError(f"{display_path(path)}: `tool.initlint` must be a table, not {toml_type(section)}")
     return section
 
 
@@ -159,37 +148,13 @@ class FileConfig:
     default_per_file_ignores: Optional[bool] = None  # None: on (DEFAULT_PER_FILE_IGNORES)
 
 
-def _severity_table(shown: str, table: Any, codes: Sequence[str]) -> Tuple[Tuple[str, str], ...]:
-    """`[tool.initlint.severity]`: rule code = "error" | "warning" | "info"."""
-    if not isinstance(table, dict):
-        raise ConfigError(f"{shown}: `severity` must be a table of CODE = \"error\" | \"warning\" | \"info\", "
-                          f"not {_toml_type(table)}")
-    pairs = []
-    for code, value in table.items():
-        upper = code.strip().upper()
-        if upper not in codes:
-            raise ConfigError(f"{shown}: `severity` names an unknown rule `{code}`")
-        if value not in SEVERITIES:
-            raise ConfigError(f"{shown}: `severity` of {upper} must be one of {', '.join(SEVERITIES)}, not {value!r}")
-        pairs.append((upper, value))
-    return tuple(sorted(pairs))
-
-
-def check_fail_on(shown: str, value: Any) -> Optional[str]:
-    if value is None:
-        return None
-    if value not in SEVERITIES:
-        raise ConfigError(f"{shown}: `fail-on` must be one of {', '.join(SEVERITIES)}, not {value!r}")
-    return value
-
-
 def _string_list(shown: str, what: str, value: Any) -> Tuple[str, ...]:
     """`what` names the value, e.g. "`select`"."""
     if not isinstance(value, list):
-        raise ConfigError(f"{shown}: {what} must be an array of strings, not {_toml_type(value)}")
+        raise ConfigError(f"{shown}: {what} must be an array of strings, not {toml_type(value)}")
     for item in value:
         if not isinstance(item, str):
-            raise ConfigError(f"{shown}: {what} must be an array of strings, but it contains {_toml_type(item)}")
+            raise ConfigError(f"{shown}: {what} must be an array of strings, but it contains {toml_type(item)}")
     return tuple(value)
 
 
@@ -226,7 +191,7 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         table = section["per-file-ignores"]
         if not isinstance(table, dict):
             raise ConfigError(
-                f"{shown}: `per-file-ignores` must be a table of glob = [codes], not {_toml_type(table)}"
+                f"{shown}: `per-file-ignores` must be a table of glob = [codes], not {toml_type(table)}"
             )
         for pattern, listed in table.items():
             _check_glob(shown, "per-file-ignores", pattern)
@@ -239,22 +204,22 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
             per_file.append((pattern, selectors))
     respect = section.get("respect-gitignore")
     if respect is not None and not isinstance(respect, bool):
-        raise ConfigError(f"{shown}: `respect-gitignore` must be true or false, not {_toml_type(respect)}")
+        raise ConfigError(f"{shown}: `respect-gitignore` must be true or false, not {toml_type(respect)}")
     force = section.get("force-exclude")
     if force is not None and not isinstance(force, bool):
-        raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {_toml_type(force)}")
-    tf_version = _tf_version(shown, section.get("tf-version"))
-    docs_url = _docs_url(shown, section.get("docs-url"))
-    max_size = _max_file_size(shown, section.get("max-file-size"))
+        raise ConfigError(f"{shown}: `force-exclude` must be true or false, not {toml_type(force)}")
+    tf_version = tf_version_value(shown, section.get("tf-version"))
+    docs_url = docs_url_value(shown, section.get("docs-url"))
+    max_size = max_file_size_value(shown, section.get("max-file-size"))
     extend = section.get("extend")
     if extend is not None and (not isinstance(extend, str) or not extend.strip()):
-        raise ConfigError(f"{shown}: `extend` must be the path of a configuration file, not {_toml_type(extend)}")
-    severity = _severity_table(shown, section["severity"], codes) if "severity" in section else ()
+        raise ConfigError(f"{shown}: `extend` must be the path of a configuration file, not {toml_type(extend)}")
+    severity = severity_table(shown, section["severity"], codes) if "severity" in section else ()
     fail_on = check_fail_on(shown, section.get("fail-on"))
-    chain_thresholds = _chain_thresholds(shown, section)
+    chain_thresholds = chain_thresholds_value(shown, section)
     defaults = section.get("default-per-file-ignores")
     if defaults is not None and not isinstance(defaults, bool):
-        raise ConfigError(f"{shown}: `default-per-file-ignores` must be true or false, not {_toml_type(defaults)}")
+        raise ConfigError(f"{shown}: `default-per-file-ignores` must be true or false, not {toml_type(defaults)}")
     return FileConfig(
         path=os.path.abspath(path),
         root=os.path.dirname(os.path.abspath(path)),
@@ -276,57 +241,6 @@ def parse_config(path: str, section: Dict[str, Any], codes: Optional[Sequence[st
         chain_thresholds=chain_thresholds,
         default_per_file_ignores=defaults,
     )
-
-
-def _docs_url(shown: str, value: Any) -> Optional[str]:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ConfigError(f"{shown}: `docs-url` must be a string, not {_toml_type(value)}")
-    if not value.strip() or any(char.isspace() for char in value.strip()):
-        raise ConfigError(f"{shown}: `docs-url` must be a URL without spaces, not {value!r}")
-    return value.strip()
-
-
-def _max_file_size(shown: str, value: Any) -> Optional[int]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{shown}: `max-file-size` must be an integer (bytes; 0: no limit), not {_toml_type(value)}")
-    if value < 0:
-        raise ConfigError(f"{shown}: `max-file-size` must be 0 (no limit) or more bytes, not {value}")
-    return value
-
-
-def _chain_thresholds(shown: str, section: Dict[str, Any]) -> Optional[Tuple[float, float, float]]:
-    """`chain-info` > `chain-warning` > `chain-error`, each a number in (0, 1); the ones not given
-    keep their defaults."""
-    if not any(key in section for key in CHAIN_KEYS):
-        return None
-    values = list(DEFAULT_CHAIN_THRESHOLDS)
-    for position, key in enumerate(CHAIN_KEYS):
-        if key not in section:
-            continue
-        value = section[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{shown}: `{key}` must be a number, not {_toml_type(value)}")
-        if not 0 < value < 1:
-            raise ConfigError(f"{shown}: `{key}` must be between 0 and 1 (a variance product such as 1e-4), not {value}")
-        values[position] = float(value)
-    if not values[0] > values[1] > values[2]:
-        raise ConfigError(f"{shown}: the chain thresholds must shrink: chain-info ({values[0]:g}) > "
-                          f"chain-warning ({values[1]:g}) > chain-error ({values[2]:g})")
-    return (values[0], values[1], values[2])
-
-
-def _tf_version(shown: str, value: Any) -> Optional[int]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{shown}: `tf-version` must be the integer 1 or 2, not {_toml_type(value)}")
-    if value not in TF_VERSIONS:
-        raise ConfigError(f"{shown}: `tf-version` must be 1 or 2, not {value}")
-    return value
 
 
 def load_config(path: str, codes: Optional[Sequence[str]] = None, _chain: Tuple[str, ...] = ()) -> FileConfig:

@@ -28,7 +28,8 @@ from .graph import (
 from .params import raw_weight
 from .sites import build_sites
 from .torch_uses import api_uses
-from .torch_init import InitExtractor, bind_call, mentions_init, returns_name, run_init_function, zeroes_all_parameters
+from .torch_init import InitExtractor, run_init_function
+from .torch_init_syntax import bind_call, mentions_init, returns_name, zeroes_all_parameters
 
 FRAMEWORK = "torch"
 ENTRY_METHODS = ("forward", "__call__")  # what applies a module to its input

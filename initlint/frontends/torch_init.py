@@ -13,9 +13,18 @@ from ..facts import CERTAIN, HEURISTIC, OTHER, Initializer
 from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
-from ..syntax import calls, statements, walk
-from .assigned import assigned_init, bare_name, is_weight, type_tests, without_data
+from ..syntax import calls
+from .assigned import assigned_init, bare_name, is_weight, type_tests
 from .base import bias_kind, display, is_false, receiver_attribute
+from .torch_init_syntax import (
+    NOT_FILLING,
+    is_partial,
+    is_self_or_target,
+    ndim_of,
+    split_target,
+    string_filter,
+    unsubscript,
+)
 from .graph import ActivationItem, ChainItem, GroupItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef, PassItem, kernel_nodes
 
 _NORM_NAME = re.compile(r"(^|_)(bn\d*|norm\d*|ln(_\w*)?|gn|\w*_norm|layernorm|batchnorm)$", re.IGNORECASE)
@@ -108,7 +117,7 @@ class InitExtractor:
                     narrowed[values[0].value] = kinds
         for subject, kinds_node in type_tests(test):
             narrowed[subject] = self._kinds(kinds_node)
-        fragment, subject = _string_filter(test)
+        fragment, subject = string_filter(test)
         if fragment and self._is_class_name(subject):
             kinds = {k for k in T.KERNEL_MODULES if fragment in k}
             kinds |= {k for k in T.NORM_MODULES if fragment in k and "Norm" in fragment}
@@ -146,10 +155,10 @@ class InitExtractor:
             if isinstance(variable, cst.Tuple) and variable.elements:
                 variable = variable.elements[-1].value
             script_model = (isinstance(variable, cst.Name) and method in _ITERATORS and isinstance(owner, cst.Name)
-                            and not _is_self_or_target(owner, self.receiver, self.targets)
+                            and not is_self_or_target(owner, self.receiver, self.targets)
                             and not self.resolver.is_parameter(owner))
             if script_model or (isinstance(variable, cst.Name) and method in _ITERATORS
-                                and _is_self_or_target(owner, self.receiver, self.targets)):
+                                and is_self_or_target(owner, self.receiver, self.targets)):
                 saved = self.targets.get(variable.value)
                 self.targets[variable.value] = ("types", None, statement)
                 outer = self.scope
@@ -223,7 +232,7 @@ class InitExtractor:
 
     def freeze(self, tensor, filters) -> None:
         """G6: `self.fc.weight` / `self.fc` / `self.w` is not learned."""
-        module_expr, parameter = _split_target(tensor, self.receiver)
+        module_expr, parameter = split_target(tensor, self.receiver)
         raws = self.raw_parameters(module_expr, parameter, filters) if parameter else []
         for raw in raws:
             raw.frozen = True
@@ -263,7 +272,7 @@ class InitExtractor:
             # constant kernel (block-diagonal init) means the kernel is no longer constant.
             if init.kind != "constant":
                 mixed = dataclasses.replace(init, kind="other")
-                self.attach(mixed, _unsubscript(tensor), call, order, filters)
+                self.attach(mixed, unsubscript(tensor), call, order, filters)
             return
         self.attach(init, tensor, call, order, filters)
 
@@ -272,11 +281,11 @@ class InitExtractor:
         does not show is filled by it in some unknown way (torch_geometric's `inits.glorot`), so it
         is no longer known to hold `torch.empty`'s uninitialized memory."""
         func = call.func
-        if isinstance(func, cst.Name) and func.value in _NOT_FILLING:
+        if isinstance(func, cst.Name) and func.value in NOT_FILLING:
             return
         for argument in call.args:
-            tensor = _unsubscript(argument.value)
-            module_expr, parameter = _split_target(tensor, self.receiver)
+            tensor = unsubscript(argument.value)
+            module_expr, parameter = split_target(tensor, self.receiver)
             if module_expr is None and parameter is not None and self.raw_parameters(None, parameter, filters):
                 self.attach(Initializer(OTHER, display(call)), tensor, call, order, filters)
 
@@ -345,13 +354,13 @@ class InitExtractor:
             values = positional(call)
             tensor = keyword(call, "tensor") or (values[0] if values else None)
             given = self._given(spec, call, values[1:] if keyword(call, "tensor") is None else values)
-            return build(spec, display(call), given), tensor, _is_partial(tensor)
+            return build(spec, display(call), given), tensor, is_partial(tensor)
         if isinstance(func, cst.Attribute) and func.attr.value in T.TENSOR_METHODS:
             spec = T.TENSOR_METHODS[func.attr.value]
             given = self._given(spec, call, positional(call))
             if func.attr.value == "fill_" and "value" not in given:
                 return None, None, False
-            return build(spec, display(call), given), func.value, _is_partial(func.value)
+            return build(spec, display(call), given), func.value, is_partial(func.value)
         return None, None, False
 
     def _given(self, spec: InitSpec, call: cst.Call, values: list) -> dict:
@@ -381,7 +390,7 @@ class InitExtractor:
             if not nodes:
                 self.loose.append(InitRecord(init, call, order, shared=True, group=group))
             return
-        module_expr, parameter = _split_target(tensor, self.receiver)
+        module_expr, parameter = split_target(tensor, self.receiver)
         if parameter == "bias" and module_expr is not None:
             resolved = self.resolve_module(module_expr, filters)
             if resolved is not None and resolved[0] in ("nodes", "shared"):
@@ -393,7 +402,7 @@ class InitExtractor:
             return
         raws = self.raw_parameters(module_expr, parameter, filters)
         for raw in raws:
-            raw.inits.append(InitRecord(init, call, order, ndim=_ndim(raw), confidence=self.confidence))
+            raw.inits.append(InitRecord(init, call, order, ndim=ndim_of(raw), confidence=self.confidence))
         if raws:
             return
         if parameter != "weight":
@@ -560,105 +569,3 @@ def run_init_function(extractor: InitExtractor, function: cst.FunctionDef, order
             extractor.targets.pop(params[0], None)
         else:
             extractor.targets[params[0]] = saved
-
-
-
-def _ndim(node: Node) -> Optional[int]:
-    return len(node.shape) if node.shape else None
-
-
-# Builtins that read a tensor without writing it.
-_NOT_FILLING = frozenset({"print", "len", "id", "type", "repr", "str", "isinstance", "getattr", "hasattr", "setattr"})
-
-
-def _split_target(tensor, receiver: str) -> Tuple[Optional[cst.BaseExpression], Optional[str]]:
-    """`self.fc.weight.data` -> (self.fc, "weight"); `self.w` -> (None, "w")."""
-    node = without_data(tensor)
-    if isinstance(node, cst.Attribute):
-        if isinstance(node.value, cst.Name) and node.value.value == receiver:
-            return None, node.attr.value
-        return node.value, node.attr.value
-    return None, None
-
-
-def _unsubscript(tensor):
-    """`self.fc.weight.data[:k]` -> `self.fc.weight.data`."""
-    node = tensor
-    while isinstance(node, (cst.Subscript, cst.Attribute)):
-        if isinstance(node, cst.Subscript):
-            return node.value
-        node = node.value
-    return tensor
-
-
-def _is_partial(tensor) -> bool:
-    """G11: w[0], w.data[:k] write part of a tensor."""
-    node = tensor
-    while isinstance(node, (cst.Attribute, cst.Subscript)):
-        if isinstance(node, cst.Subscript):
-            inner = node.value
-            return isinstance(inner, cst.Attribute) and inner.attr.value in ("weight", "data")
-        node = node.value
-    return False
-
-
-def _is_self_or_target(node, receiver: str, targets) -> bool:
-    return isinstance(node, cst.Name) and (node.value == receiver or node.value in targets)
-
-
-def returns_name(function: cst.FunctionDef, name: str) -> bool:
-    return any(isinstance(s, cst.Return) and isinstance(s.value, cst.Name) and s.value.value == name
-               for s in statements(function.body))
-
-
-def zeroes_all_parameters(function: cst.FunctionDef, name: str) -> bool:
-    """zero_module(m): `for p in m.parameters(): p.detach().zero_()`."""
-    loops = [s for s in statements(function.body, compound=True) if isinstance(s, cst.For)]
-    for loop in loops:
-        iterable = loop.iter
-        if (isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute)
-                and iterable.func.attr.value == "parameters" and dotted(iterable.func.value) == name):
-            if any(isinstance(c.func, cst.Attribute) and c.func.attr.value in ("zero_", "zeros_") for c in calls(loop)):
-                return True
-    return False
-
-
-def mentions_init(function: cst.FunctionDef) -> bool:
-    for call in calls(function):
-        func = call.func
-        if isinstance(func, cst.Attribute):
-            name = func.attr.value
-            if name in T.TENSOR_METHODS or name in T.INIT_FUNCTIONS or name in T.DEPRECATED_ALIASES or name == "apply":
-                return True
-    return False
-
-
-def bind_call(function: cst.FunctionDef, call: cst.Call) -> dict:
-    """Parameter name -> the argument expression (or default) of a helper call, for constant folding."""
-    bindings = {}
-    params = list(function.params.params)
-    values = positional(call)
-    for index, param in enumerate(params):
-        value = values[index] if index < len(values) else None
-        if value is None:
-            value = keyword(call, param.name.value)
-        if value is None and param.default is not None:
-            value = param.default
-        bindings[param.name.value] = value
-    return bindings
-
-
-def _string_filter(test):
-    """('Conv', classname) from `classname.find('Conv') != -1`, `'Conv' in classname`,
-    `name.startswith('head')`: a string test and the expression it is applied to."""
-    for node in walk(test):
-        if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-                and node.func.attr.value in ("find", "startswith", "endswith", "__contains__")):
-            values = positional(node)
-            if values and isinstance(values[0], cst.SimpleString):
-                return values[0].evaluated_value, node.func.value
-        if isinstance(node, cst.Comparison) and isinstance(node.left, cst.SimpleString):
-            for target in node.comparisons:
-                if isinstance(target.operator, (cst.In, cst.NotIn)):
-                    return node.left.evaluated_value, target.comparator
-    return None, None
