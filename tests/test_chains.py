@@ -280,3 +280,24 @@ def test_no_defaults_when_the_weights_come_from_elsewhere(line):
 def test_thresholds_are_part_of_the_cache_key():
     assert (AnalysisOptions(frozenset({"IL201"})).cache_token()
             != AnalysisOptions(frozenset({"IL201"}), chain_thresholds=(1e-2, 1e-4, 1e-12)).cache_token())
+
+
+KERAS_COMPREHENSION = """
+from tensorflow.keras import Sequential, layers
+model = Sequential([layers.Input(shape=(64,))] + [
+    layers.Dense(64, activation="relu", kernel_initializer="glorot_normal") for _ in range({n})
+] + [layers.Dense(10)])
+"""
+
+
+@pytest.mark.parametrize("n, severity", [(30, "error"), (22, "warning"), (3, "info")])
+def test_a_keras_sequential_of_a_comprehension_counts_every_layer(n, severity):
+    assert severities(KERAS_COMPREHENSION.format(n=n), "IL201") == [severity]
+
+
+def test_a_keras_comprehension_of_unknown_length_counts_once():
+    source = KERAS_COMPREHENSION.replace("range({n})", "range(depth)").replace("model =", "depth = get()\nmodel =")
+    assert severities(source, "IL201") == ["info"]
+    starred = "from tensorflow.keras import Sequential, layers\nblocks = [layers.Dense(64, activation='relu', " \
+              "kernel_initializer='glorot_uniform') for _ in range(30)]\nmodel = Sequential([*blocks, layers.Dense(1)])\n"
+    assert severities(starred, "IL201") == ["error"]

@@ -10,10 +10,10 @@ from ..knowledge import activations as act_table
 from ..knowledge import keras as K
 from ..knowledge.spec import build
 from ..resolve import Resolver, arg, keyword
-from .base import FrontendAdapter, display, mentions_any
+from .base import FrontendAdapter, display, loop_count, mentions_any
 from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
 from .dataflow import Interpreter
-from .graph import ActivationItem, AddItem, ChainItem, KernelItem, NormItem, OpaqueItem, PassItem
+from .graph import ActivationItem, AddItem, ChainItem, KernelItem, NormItem, OpaqueItem, PassItem, kernel_nodes
 from .layers import layer_node
 from .sites import build_sites
 from .tf import tf_initializer, tf_name, tf_version
@@ -77,11 +77,33 @@ class KerasAdapter(FrontendAdapter):
 
     def _sequential(self, call: cst.Call) -> ChainItem:
         chain = ChainItem([])
-        layers = arg(call, 0, "layers")
-        if isinstance(layers, (cst.List, cst.Tuple)):
-            for element in layers.elements:
-                self._append(chain, element.value)
+        self._append_all(chain, arg(call, 0, "layers"))
         return chain
+
+    def _append_all(self, chain: ChainItem, layers) -> None:
+        """`[a, b]`, `[a] + [Dense(64) for _ in range(30)] + [c]`, `[*blocks, c]`: the layers in order."""
+        if isinstance(layers, cst.Name):
+            layers = self.resolver.deref(layers)
+        if isinstance(layers, cst.BinaryOperation) and isinstance(layers.operator, cst.Add):
+            self._append_all(chain, layers.left)
+            self._append_all(chain, layers.right)
+        elif isinstance(layers, (cst.List, cst.Tuple)):
+            for element in layers.elements:
+                if isinstance(element, cst.StarredElement):
+                    self._append_all(chain, element.value)
+                else:
+                    self._append(chain, element.value)
+        elif isinstance(layers, (cst.ListComp, cst.GeneratorExp)) and layers.for_in.inner_for_in is None:
+            count = loop_count(layers.for_in.iter, self.resolver)
+            before = len(chain.items)
+            self._append(chain, layers.elt)
+            if count and count > 1 and len(chain.items) == before + 1:
+                item = chain.items[-1]
+                for node in kernel_nodes(item):
+                    node.repeat *= count  # [Dense(64, activation="relu") for _ in range(30)]: thirty layers
+                chain.items.append(item)  # one more time: the layer feeds itself, so a chain counts every copy
+        elif layers is not None:
+            chain.items.append(OpaqueItem())
 
     def _append(self, chain: ChainItem, value: cst.BaseExpression) -> None:
         value = self.resolver.deref(value)
