@@ -149,13 +149,14 @@ def display(node: cst.CSTNode) -> str:
 
 
 def bias_kind(init: Optional[Initializer]) -> str:
-    """zero / positive / negative for a known constant, random for any random init, else unknown."""
+    """zero / positive / negative for a known constant, constant for a constant of unknown value
+    (`constant(init_bias)`), random for any random init, else unknown."""
     if init is None:
         return "unknown"
     if init.kind != CONSTANT:
         return "random"
     if init.value is None:
-        return "unknown"
+        return "constant"
     return "zero" if init.value == 0 else "positive" if init.value > 0 else "negative"
 
 

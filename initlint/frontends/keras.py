@@ -257,5 +257,10 @@ def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter, r
         interpreter.run_function(constructor)
     if entry is not None:
         interpreter.run_function(entry)
+    for method in info.methods.values():
+        if method is not constructor and method is not entry:
+            # builder methods of a plain class (`def create_model(self): model = Sequential()...`,
+            # a functional graph built from `Input(...)`): their layers are read like a function's
+            interpreter.run_function(method)
     outer.chains.extend(c for c in interpreter.chains if c not in outer.chains)
     return info

@@ -27,6 +27,8 @@ def constant_verdict(site, *, zero: bool):
         return WARNING, [], True
     judged = [layer for layer in site.layers if not exempt_constant(layer)]
     judged = [layer for layer in judged if _role_known(layer) or not layer.deliberate_name]
+    if zero:  # zero weights under a chosen bias: the layer starts by outputting its bias (a prior)
+        judged = [layer for layer in judged if _role_known(layer) or not _starts_at_its_bias(layer)]
     if not judged:
         return None
     unknown = not any(_role_known(layer) for layer in judged)
@@ -37,6 +39,15 @@ def constant_verdict(site, *, zero: bool):
         if dead_relu or layer.constant_neighbour or layer.partner_constant or (site.shared and len(judged) > 1):
             severity = ERROR
     return severity, judged, unknown
+
+
+def _starts_at_its_bias(layer) -> bool:
+    """A zero kernel whose bias the code sets to a chosen constant: the layer outputs that constant at
+    the start, as a spatial transformer's localization head starts at the identity transform. A
+    negative bias before a ReLU is no prior: the unit is dead."""
+    if layer.bias == "positive" or layer.bias == "constant":
+        return True
+    return layer.bias == "negative" and not (layer.activation is not None and layer.activation.family == RELU)
 
 
 def _role_known(layer) -> bool:

@@ -26,7 +26,9 @@ class ZeroKernel(Rule):
     output layer (a zero-initialized classifier head); the last layer of a residual branch,
     `x + f(x)` (as in Fixup, or a `zero_module(...)` in diffusion models); a matrix multiplied with a
     randomly initialized trainable partner, such as LoRA's B matrix; frozen parameters; embeddings;
-    partial writes such as `w[padding_idx]`; and scalars and vectors such as ReZero gates.
+    partial writes such as `w[padding_idx]`; scalars and vectors such as ReZero gates; and a zero
+    kernel under a bias the code sets to a chosen constant, which makes the layer start by
+    outputting that constant (a spatial transformer's localization head starting at the identity).
 
     A zero kernel whose role cannot be determined (a layer built alone, a `forward` the analysis
     cannot see) is reported only when nothing in the file says it is deliberate: a name such as
@@ -171,6 +173,18 @@ class Adapter(Base):
         nn.init.zeros_(self.lora_up.weight)
         # ReZero-style start: the block begins as the identity
         nn.init.zeros_(self.mixer.weight)
+""",
+        """
+import tensorflow as tf
+from tensorflow.keras import layers
+def localization_head(features, init_bias):
+    hidden = layers.Dense(128, activation="relu")(features)
+    # zero weights under a chosen bias: the head starts at the identity transform
+    return layers.Dense(6, kernel_initializer="zeros",
+                        bias_initializer=tf.keras.initializers.Constant(init_bias))(hidden)
+def control_points(features, init_bias):
+    return layers.Dense(40, kernel_initializer="zeros", activation="relu",
+                        bias_initializer=tf.keras.initializers.constant(init_bias))(0.1 * features)
 """,
     )
     INVALID = (
