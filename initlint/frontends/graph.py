@@ -111,12 +111,15 @@ class Node:
         return max(self.inits, key=lambda record: record.order) if self.inits else None
 
     def effective_inits(self) -> List[InitRecord]:
-        """The init in effect for each kernel of the layer (a separable conv has two)."""
+        """The inits in effect for each kernel of the layer (a separable conv has two): the latest in
+        reading order, all of them when branches of an `if` left several at the same point."""
         latest: dict = {}
         for record in self.inits:
-            if record.slot not in latest or record.order > latest[record.slot].order:
-                latest[record.slot] = record
-        return list(latest.values())
+            if record.slot not in latest or record.order > latest[record.slot][0].order:
+                latest[record.slot] = [record]
+            elif record.order == latest[record.slot][0].order and record not in latest[record.slot]:
+                latest[record.slot].append(record)
+        return [record for records in latest.values() for record in records]
 
 
 # Items: what a callable denotes.

@@ -14,14 +14,13 @@ from .graph import InitRecord, Node
 
 
 def _is_constant(node: Node) -> bool:
-    record = node.effective_init()
-    return record is not None and record.init.kind == CONSTANT
+    """Constant in some run: an init in effect (one per branch of an `if`) is a constant."""
+    return any(record.init.kind == CONSTANT for record in node.effective_inits())
 
 
 def _is_zero(node: Node) -> bool:
     """Zero as a factor of a product sees it: a constant partner of any other value still passes a gradient."""
-    record = node.effective_init()
-    return record is not None and record.init.kind == CONSTANT and record.init.value == 0
+    return any(record.init.kind == CONSTANT and record.init.value == 0 for record in node.effective_inits())
 
 
 def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Tuple[Chain, int]] = None) -> LayerContext:

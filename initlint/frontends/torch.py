@@ -9,7 +9,7 @@ import libcst as cst
 from ..facts import CERTAIN, LIKELY, Activation, KernelSite
 from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
-from ..syntax import statements
+from ..syntax import calls, statements
 from .base import FrontendAdapter, is_false, loop_count, mentions_any, receiver
 from .classes import ClassInfo, collect_class, constructor_first, entry_method, model_reach, module_classes
 from .dataflow import SCRIPT_WEIGHT, Interpreter
@@ -385,11 +385,12 @@ def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, regi
         finally:
             resolver.pop()
     # An init method nobody here applies (the base class's post_init does): read it as if applied.
+    called = _called_methods(methods)  # `self._init_weights(config.init)`: read above, as the class's own code
     for name, method in methods.items():
         params = [p.name.value for p in method.params.params]
         dunder = name.startswith("__") and name.endswith("__")  # `__init__` was read above, as the constructor
-        if name not in extractor.applied_methods and len(params) >= 2 and mentions_init(method) and "init" in name \
-                and not dunder:
+        if name not in extractor.applied_methods and name not in called and len(params) >= 2 \
+                and mentions_init(method) and "init" in name and not dunder:
             extractor.receiver = receiver(method) or extractor.receiver
             extractor.confidence = LIKELY  # nothing here is seen to apply it
             try:
@@ -397,6 +398,18 @@ def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, regi
             finally:
                 extractor.confidence = CERTAIN
     return extractor.loose
+
+
+def _called_methods(methods: Dict[str, cst.FunctionDef]) -> set:
+    """Names of the methods the class's own methods call on their instance (`self.name(...)`)."""
+    found = set()
+    for method in methods.values():
+        me = receiver(method)
+        for call in calls(method):
+            func = call.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == me:
+                found.add(func.attr.value)
+    return found
 
 
 def _attribute(adapter: TorchAdapter, value, target: str):

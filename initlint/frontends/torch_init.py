@@ -89,13 +89,7 @@ class InitExtractor:
                             self.freeze(target.target.value, filters)
             return
         if isinstance(statement, cst.If):
-            narrowed = self.narrow(statement.test, filters)
-            self.run(statement.body.body, order, narrowed)
-            if statement.orelse is not None:
-                if isinstance(statement.orelse, cst.If):
-                    self.statement(statement.orelse, order, filters)
-                else:
-                    self.run(statement.orelse.body.body, order, filters)
+            self.branches(statement, order, filters)
             return
         if isinstance(statement, cst.For):
             self.loop(statement, order, filters)
@@ -105,6 +99,30 @@ class InitExtractor:
             return
         if isinstance(statement, cst.Try):
             self.run(statement.body.body, order, filters)
+
+    def branches(self, statement: cst.If, order, filters) -> None:
+        """An `if` / `elif` / `else` chain. When no test is on the module's type (`if method ==
+        "xavier": ... else: zeros_(...)`), one branch runs, picked at run time: no branch overrides
+        another, so each starts at the same point in reading order and the init each leaves is in
+        effect for some runs. Type tests narrow what each branch's init calls reach."""
+        branches, alternatives, node = [], True, statement
+        while True:
+            narrowed = self.narrow(node.test, filters)
+            alternatives = alternatives and narrowed == filters
+            branches.append((node.body.body, narrowed))
+            if isinstance(node.orelse, cst.If):
+                node = node.orelse
+                continue
+            if node.orelse is not None:
+                branches.append((node.orelse.body.body, filters))
+            break
+        start = end = self.adapter.counter
+        for body, narrowed in branches:
+            if alternatives:
+                self.adapter.counter = start
+            self.run(body, order, narrowed)
+            end = max(end, self.adapter.counter)
+        self.adapter.counter = end
 
     def narrow(self, test, filters) -> dict:
         """isinstance(m, nn.Linear) / classname.find('Conv') != -1: which module kinds a branch sees."""
