@@ -354,3 +354,48 @@ def test_a_layer_whose_activation_is_unknown_gets_advice_not_he():
     assert [d.code for d in result.diagnostics] == ["IL301"]
     assert result.diagnostics[0].fix.applicability == "display-only"
     same_after_fix(source)
+
+
+STACKED = """
+import torch
+import torch.nn as nn
+from torch.nn import init
+
+
+class FlexibleLinear(nn.Module):
+    def __init__(self, input_size, output_size, num_layers):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(num_layers, output_size, input_size))
+
+    def forward(self, x, layer_idx=None):
+        return torch.relu(torch.matmul(x, self.weight[layer_idx].T))
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = FlexibleLinear(64, 64, 8)
+        self.head = nn.Linear(64, 10)
+        self.apply(self._init_weights)
+
+    def _init_weights(self, module):
+        if isinstance(module, FlexibleLinear):
+            init.normal_(module.weight)
+
+    def forward(self, x):
+        return self.head(self.proj(x))
+"""
+
+
+def test_a_stack_of_matrices_gets_advice_not_a_fan_based_initializer():
+    """Before: `init.xavier_normal_(module.weight)` on a (num_layers, out, in) weight, whose fans torch
+    computes as a convolution's (out * in and num_layers * in): a std about sqrt(out) too small."""
+    result = lint_source(textwrap.dedent(STACKED).lstrip("\n"), "m.py", frozenset({"IL301"}))
+    [diagnostic] = result.diagnostics
+    assert diagnostic.fix.applicability == "display-only" and not diagnostic.fix.edits
+    assert "stack" in diagnostic.fix.message
+    same_after_fix(STACKED)
+    matrix = STACKED.replace("torch.randn(num_layers, output_size, input_size)", "torch.randn(output_size, input_size)")
+    matrix = matrix.replace("self.weight[layer_idx].T", "self.weight.T")
+    [diagnostic] = lint_source(textwrap.dedent(matrix).lstrip("\n"), "m.py", frozenset({"IL301"})).diagnostics
+    assert diagnostic.fix.edits  # a matrix's fans are right: the fix is written

@@ -163,6 +163,17 @@ def activation_unknown(site: KernelSite, goal: FixGoal) -> bool:
         layer.activation is None for layer in site.layers)
 
 
+def stacked_parameter(site: KernelSite, goal: FixGoal) -> bool:
+    """A fan-in-scaled goal for a raw parameter of rank 3 or more whose fan-in the analysis does not
+    know: `nn.init.*` computes its fans as for a convolution (dims 1 and 0 times the rest), which is
+    wrong for a stack of matrices (`(num_layers, out, in)`, a bank of experts), so no initializer
+    call can be known to be right; the finding keeps its advice, without an edit."""
+    from ..physics import SCALED
+
+    return goal.goal == SCALED and (site.ndim or 0) >= 3 and all(
+        layer.kind == "Parameter" and layer.fan_in is None for layer in site.layers)
+
+
 def fix_for(speller: Speller, site: KernelSite, goal: FixGoal, context: FileContext, span: Span) -> Optional[Fix]:
     if goal.goal == TEXT:  # a literal replacement: no framework spelling involved
         if goal.replacement is None:
@@ -171,6 +182,9 @@ def fix_for(speller: Speller, site: KernelSite, goal: FixGoal, context: FileCont
     if activation_unknown(site, goal):
         return make_fix(DISPLAY_ONLY, "Scale it by the fan-in: He for a ReLU-like activation after it, "
                         "LeCun/Glorot otherwise (the activation is not known)", None, span)
+    if stacked_parameter(site, goal):
+        return make_fix(DISPLAY_ONLY, "Scale it by the fan-in of each matrix in the stack (nn.init's fans of a tensor of "
+                        "rank 3 or more are a convolution's)", None, span)
     goal, others = shared_site_goal(site, goal)
     if goal is None:
         shown = ", ".join(f"'{name}'" for name in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
