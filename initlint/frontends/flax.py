@@ -106,6 +106,13 @@ class JaxAdapter(FrontendAdapter):
         value = self.resolver.deref(arg(call, 0, "value")) if arg(call, 0, "value") is not None else None
         if not isinstance(value, cst.Call):
             return None
+        if self.resolver.qualified(value.func) in J.NUMPY_INITIALIZERS:
+            # `nnx.Param(jnp.zeros((d,)))`: an array, its shape first; a vector is a bias or a scale (G1, G12)
+            shape = self.resolver.shape(arg(value, 0, "shape"))
+            if shape is None or len(shape) < 2:
+                return CONST
+            node = self._parameter_node(call, value.func, arg(value, 0, "shape"), NNX_PARAM)
+            return node
         return self._parameter_node(call, value.func, arg(value, 1, "shape"), NNX_PARAM)
 
     def _parameter_node(self, call: cst.Call, expression, shape_expression, name=None) -> ParamRef:
