@@ -248,3 +248,75 @@ def test_nnx_param_of_a_2d_jnp_zeros_in_a_matmul_is_a_zero_kernel():
     """
     assert found(source) == [(7, "IL101")]
     assert found(source.replace("jnp.zeros((256, 256))", "jnp.zeros((256,))")) == []
+
+
+HAIKU_NTK = """\
+import haiku as hk
+import jax
+
+
+def mlp(features, x):
+    for feat in features:
+        d = hk.Linear(feat, with_bias=False, w_init=hk.initializers.RandomNormal())
+        x = jax.nn.relu(d(x) / x.shape[-1]**0.5)
+    return hk.Linear(1)(x)
+
+
+def conv(c, k, x):
+    return hk.Conv2D(c, kernel_shape=k, w_init=hk.initializers.RandomNormal())(x) / (k * x.shape[-1]**0.5)
+
+
+def depthwise(k, x):
+    return hk.Conv2D(x.shape[-1], kernel_shape=k, feature_group_count=x.shape[-1],
+                     w_init=hk.initializers.RandomNormal())(x) / k
+"""
+
+
+def test_ntk_division_by_a_fan_expression_or_an_argument_is_g7():
+    # NTK parametrization in Haiku: N(0, 1) kernels, the outputs divided by sqrt(fan-in) (or by an argument)
+    assert found(HAIKU_NTK) == []
+
+
+def test_without_the_division_the_std_one_kernels_are_reported():
+    source = (HAIKU_NTK.replace("d(x) / x.shape[-1]**0.5", "d(x)")
+              .replace(")(x) / (k * x.shape[-1]**0.5)", ")(x)").replace(")(x) / k", ")(x)"))
+    assert [code for _, code in found(source)] == ["IL301"] * 3
+
+
+def test_division_by_another_layer_output_is_no_rescaling():
+    source = """\
+    import haiku as hk
+    import jax
+
+
+    def forward(x):
+        h = hk.Linear(256, w_init=hk.initializers.RandomNormal())(x)
+        g = hk.Linear(256)(x)
+        return hk.Linear(1)(jax.nn.relu(h / g))
+    """
+    assert found(source) == [(6, "IL301")]
+
+
+RANDOM_FUNCTION = """\
+import flax.linen as nn
+
+
+class RandomObjective(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.relu(nn.Dense(50, kernel_init=nn.initializers.normal(1.0), bias_init=nn.initializers.normal(1.0))(x))
+        x = nn.relu(nn.Dense(50, kernel_init=nn.initializers.normal(1.0), bias_init=nn.initializers.normal(1.0))(x))
+        return nn.Dense(1)(x)
+"""
+
+
+def test_std_one_kernel_with_a_std_one_random_bias_is_a_random_function():
+    # a benchmark objective drawn as a random network: N(0, 1) weights and biases are the point
+    assert found(RANDOM_FUNCTION) == []
+
+
+def test_std_one_kernel_with_a_zero_or_small_bias_is_still_reported():
+    assert [code for _, code in found(RANDOM_FUNCTION.replace("normal(1.0))(x)", "zeros)(x)"))] == ["IL301"] * 2
+    assert [code for _, code in found(RANDOM_FUNCTION.replace("bias_init=nn.initializers.normal(1.0)",
+                                                              "bias_init=nn.initializers.normal(1e-6)"))] == [
+        "IL301"] * 2

@@ -10,12 +10,13 @@ from ..facts import LINEAR, ORTHOGONAL, OTHER, VARIANCE_SCALING, VECTOR_INIT, Ac
 from ..knowledge import activations as act_table
 from ..knowledge import jax as J
 from ..knowledge.spec import build
+from ..physics import weight_std
 from ..resolve import Resolver, arg, keyword, positional
 from .base import FrontendAdapter, display
 from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
 from .dataflow import Interpreter
-from .graph import (ActivationItem, ChainItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamProduct,
-                    ParamRef, PassItem)
+from .graph import (ActivationItem, ChainItem, Flow, InitRecord, KernelItem, Node, NormItem, OpaqueItem,
+                    ParamProduct, ParamRef, PassItem)
 from .layers import layer_node
 from .sites import build_sites
 from .values import CONST, params_of
@@ -143,6 +144,9 @@ class JaxAdapter(FrontendAdapter):
             arguments = J.NNX_LAYERS[name]  # nnx: (in_features, out_features, ...), linen: (features, ...)
         node = layer_node(self, call, name, arguments, init_keywords)
         node.embedding = embedding
+        bias = keyword(call, arguments.bias_initializer)
+        if bias is not None and _random_function_bias(self.initializer(bias)):
+            node.rescaled = True  # a random function or random features by design, not a trained start
         if nnx and name in J.NNX_FAN_IN_LAYERS:
             node.fan_in = self._nnx_fan_in(call, name)
         return node
@@ -295,6 +299,49 @@ class JaxInterpreter(Interpreter):
                 return base
         return super().eval_attribute(node, env)
 
+    def eval(self, node, env) -> object:
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Multiply, cst.Divide)):
+            # `d(x) / x.shape[-1] ** 0.5`, `conv(x) / (k * x.shape[-1] ** 0.5)`: a scale computed from the
+            # fan-in is a number, whatever the names in it hold (NTK / muP parametrizations, G7)
+            if self._fan_expression(node.right):
+                self.eval(node.right, env)
+                return self.binary(node.operator, self.eval(node.left, env), CONST)
+            if isinstance(node.operator, cst.Multiply) and self._fan_expression(node.left):
+                self.eval(node.left, env)
+                return self.binary(node.operator, CONST, self.eval(node.right, env))
+            if isinstance(node.operator, cst.Divide):
+                # `conv(x) / k` with `k` an argument: no layer's output divides it, so it is a runtime scale
+                left, right = self.eval(node.left, env), self.eval(node.right, env)
+                if isinstance(right, Flow) and all(tap.node is None for tap in right.taps):
+                    right = CONST
+                return self.binary(node.operator, left, right)
+        return super().eval(node, env)
+
+    def _fan_expression(self, node) -> bool:
+        """Arithmetic of numbers, names and `x.shape[...]` that reads a shape or takes a square root."""
+        marked = False
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, (cst.Integer, cst.Float, cst.Name)):
+                continue
+            if isinstance(item, cst.BinaryOperation):
+                if isinstance(item.operator, cst.Power) and _is_half(item.right):
+                    marked = True
+                stack.extend((item.left, item.right))
+            elif isinstance(item, cst.UnaryOperation):
+                stack.append(item.expression)
+            elif isinstance(item, cst.Subscript) and isinstance(item.value, cst.Attribute) and item.value.attr.value == "shape":
+                marked = True
+            elif isinstance(item, cst.Attribute) and item.attr.value == "shape":
+                marked = True
+            elif isinstance(item, cst.Call) and self.resolver.qualified(item.func) in J.SCALAR_FUNCTIONS | J.NUMBER_FUNCTIONS:
+                marked = marked or (self.resolver.qualified(item.func) or "").endswith(("sqrt", "rsqrt"))
+                stack.extend(a.value for a in item.args)
+            else:
+                return False
+        return marked
+
     def eval_call(self, call: cst.Call, env) -> object:
         qualified = self.resolver.qualified(call.func)
         if qualified in J.SCALAR_FUNCTIONS:
@@ -349,6 +396,23 @@ class JaxInterpreter(Interpreter):
             if layout and set(layout) >= {"O", "I"} and len(set(layout)) == len(layout):
                 return layout
         return None
+
+
+def _random_function_bias(init: Optional[Initializer]) -> bool:
+    """A bias drawn with std >= 0.5 (`bias_init=normal(1.0)`): biases of networks meant to be trained start
+    at zero or a small constant; an N(0, 1) bias beside an N(0, 1) kernel draws a random function (benchmark
+    objectives, random features, NNGP/NTK priors), whose scale is the point."""
+    if init is None or init.call_misuse:
+        return False
+    std = weight_std(init)
+    return std is not None and std >= J.RANDOM_FUNCTION_BIAS_STD
+
+
+def _is_half(node) -> bool:
+    """`0.5` or `-0.5` (an exponent that takes a square root)."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return isinstance(node, cst.Float) and node.value in ("0.5", ".5")
 
 
 def _misuse(text: str, misuse: str, arguments: bool) -> Initializer:

@@ -160,6 +160,10 @@ VALUE_ATTRIBUTES = ("value",)
 SCALAR_FUNCTIONS = frozenset(f"{module}.{name}" for module in ("jax.numpy", "numpy", "math", "jax.lax")
                              for name in ("sqrt", "rsqrt", "power", "pow", "float_power", "reciprocal", "square",
                                           "exp", "log", "abs"))
+# Builtins and reductions of numbers inside a scale expression (`float(x.shape[-1])`, `np.prod(x.shape[1:])`).
+NUMBER_FUNCTIONS = frozenset({"float", "int", "len", "math.prod", "numpy.prod", "jax.numpy.prod"})
+# A layer whose bias is drawn with at least this std is a random function by design (G6/G7 for scale rules).
+RANDOM_FUNCTION_BIAS_STD = 0.5
 # lax convolutions: (lhs keyword, position), (rhs keyword, position), dimension_numbers (keyword, position) or
 # None when the kernel is always (out, in, *spatial). conv_transpose is left out: its kernel layout flips.
 LAX_CONVOLUTIONS = {
