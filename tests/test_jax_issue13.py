@@ -320,3 +320,23 @@ def test_std_one_kernel_with_a_zero_or_small_bias_is_still_reported():
     assert [code for _, code in found(RANDOM_FUNCTION.replace("bias_init=nn.initializers.normal(1.0)",
                                                               "bias_init=nn.initializers.normal(1e-6)"))] == [
         "IL301"] * 2
+
+
+ONE_HOT = """\
+import haiku as hk
+import jax
+
+
+def forward(ids):
+    emb = hk.Linear(64, w_init=hk.initializers.RandomNormal())
+    h = jax.nn.relu(emb(jax.nn.one_hot(ids, 1000).astype(jax.numpy.float32)))
+    return hk.Linear(10)(h)
+"""
+
+
+def test_a_kernel_applied_to_one_hot_vectors_is_an_embedding():
+    assert found(ONE_HOT) == []  # N(0, 1) rows looked up by a one-hot: G10
+
+
+def test_the_same_kernel_applied_to_dense_inputs_is_reported():
+    assert found(ONE_HOT.replace("jax.nn.one_hot(ids, 1000).astype(jax.numpy.float32)", "ids")) == [(6, "IL301")]

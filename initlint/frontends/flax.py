@@ -331,11 +331,13 @@ class JaxInterpreter(Interpreter):
                 stack.extend((item.left, item.right))
             elif isinstance(item, cst.UnaryOperation):
                 stack.append(item.expression)
-            elif isinstance(item, cst.Subscript) and isinstance(item.value, cst.Attribute) and item.value.attr.value == "shape":
-                marked = True
+            elif isinstance(item, cst.Subscript) and isinstance(item.value, cst.Attribute):
+                if item.value.attr.value != "shape":
+                    return False
+                marked = True  # x.shape[-1]
             elif isinstance(item, cst.Attribute) and item.attr.value == "shape":
                 marked = True
-            elif isinstance(item, cst.Call) and self.resolver.qualified(item.func) in J.SCALAR_FUNCTIONS | J.NUMBER_FUNCTIONS:
+            elif isinstance(item, cst.Call) and self.resolver.qualified(item.func) in J.SCALE_FUNCTIONS:
                 marked = marked or (self.resolver.qualified(item.func) or "").endswith(("sqrt", "rsqrt"))
                 stack.extend(a.value for a in item.args)
             else:
@@ -351,18 +353,43 @@ class JaxInterpreter(Interpreter):
             return self.opaque(values)
         if qualified in J.LAX_CONVOLUTIONS:
             return self._lax_conv(call, J.LAX_CONVOLUTIONS[qualified], env)
+        if call.args and self._one_hot(call.args[0].value):
+            layer = self._callee(call.func, env)
+            if isinstance(layer, KernelItem):
+                layer.node.embedding = True  # a kernel applied to one-hot vectors is an embedding table (G10)
         return super().eval_call(call, env)
+
+    def _one_hot(self, expression) -> bool:
+        """`jax.nn.one_hot(ids, n)`, also reshaped or cast (`.reshape(-1)`, `.astype(...)`)."""
+        expression = self.resolver.deref(expression)
+        while (isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute)
+               and expression.func.attr.value in ("reshape", "astype")):
+            expression = expression.func.value
+        return isinstance(expression, cst.Call) and self.resolver.qualified(expression.func) in J.ONE_HOT
+
+    def _callee(self, func, env):
+        """The layer a call applies, without evaluating anything else: a name, `self.layer`, `Layer(...)`."""
+        if isinstance(func, cst.Name):
+            if func.value in env:
+                return env[func.value]
+            binding = self.resolver.binding_at(func)  # a layer built in the enclosing function
+            return self.adapter.constructor(binding) if isinstance(binding, cst.Call) else None
+        if isinstance(func, cst.Attribute) and self.is_receiver(func.value):
+            return self.attrs.get(func.attr.value)
+        if isinstance(func, cst.Call):
+            return self.adapter.constructor(func)
+        return None
 
     def _lax_conv(self, call: cst.Call, where, env) -> object:
         """`lax.conv_general_dilated(lhs, rhs, ..., dimension_numbers=...)`: the kernel's fan-in is its input
         channels times its spatial size, in the layout `dimension_numbers` gives (OIHW when it gives none);
         an unresolved layout leaves the fan-in unknown."""
         (lhs_keyword, lhs_position), (rhs_keyword, rhs_position), numbers = where
-        x = self.eval(arg(call, lhs_position, lhs_keyword), env) if arg(call, lhs_position, lhs_keyword) is not None else None
+        lhs = arg(call, lhs_position, lhs_keyword)
+        x = self.eval(lhs, env) if lhs is not None else None
         kernel_expression = arg(call, rhs_position, rhs_keyword)
         kernel = self.eval(kernel_expression, env) if kernel_expression is not None else None
-        others = [a.value for a in call.args if a.value is not kernel_expression
-                  and a.value is not arg(call, lhs_position, lhs_keyword)]
+        others = [a.value for a in call.args if a.value is not kernel_expression and a.value is not lhs]
         for expression in others:
             self.consume_unknown(self.eval(expression, env))
         layout = self._kernel_layout(call, numbers)

@@ -162,8 +162,11 @@ SCALAR_FUNCTIONS = frozenset(f"{module}.{name}" for module in ("jax.numpy", "num
                                           "exp", "log", "abs"))
 # Builtins and reductions of numbers inside a scale expression (`float(x.shape[-1])`, `np.prod(x.shape[1:])`).
 NUMBER_FUNCTIONS = frozenset({"float", "int", "len", "math.prod", "numpy.prod", "jax.numpy.prod"})
+SCALE_FUNCTIONS = SCALAR_FUNCTIONS | NUMBER_FUNCTIONS
 # A layer whose bias is drawn with at least this std is a random function by design (G6/G7 for scale rules).
 RANDOM_FUNCTION_BIAS_STD = 0.5
+# One-hot encoders: a kernel applied to their output is an embedding table (G10).
+ONE_HOT = frozenset({"jax.nn.one_hot", "flax.linen.one_hot"})
 # lax convolutions: (lhs keyword, position), (rhs keyword, position), dimension_numbers (keyword, position) or
 # None when the kernel is always (out, in, *spatial). conv_transpose is left out: its kernel layout flips.
 LAX_CONVOLUTIONS = {
