@@ -340,3 +340,21 @@ def test_a_kernel_applied_to_one_hot_vectors_is_an_embedding():
 
 def test_the_same_kernel_applied_to_dense_inputs_is_reported():
     assert found(ONE_HOT.replace("jax.nn.one_hot(ids, 1000).astype(jax.numpy.float32)", "ids")) == [(6, "IL301")]
+
+
+def test_one_hot_through_a_haiku_closure():
+    source = """\
+    import haiku as hk
+    import jax
+
+
+    def encoder(inputs, num_actions):
+        action_embed = hk.Linear(16, w_init=hk.initializers.TruncatedNormal())
+        mlp = hk.nets.MLP([256, 256])
+
+        def fn(x):
+            return mlp(jax.nn.relu(action_embed(jax.nn.one_hot(x.action, num_actions))))
+        return fn(inputs)
+    """
+    assert found(source) == []
+    assert found(source.replace("jax.nn.one_hot(x.action, num_actions)", "x.action")) == [(6, "IL301")]

@@ -367,12 +367,28 @@ class JaxInterpreter(Interpreter):
             expression = expression.func.value
         return isinstance(expression, cst.Call) and self.resolver.qualified(expression.func) in J.ONE_HOT
 
+    def _closure_binding(self, name: str) -> Optional[cst.Call]:
+        """The call assigned to `name` when the file assigns one, and only one, to it (`emb = hk.Linear(...)`
+        in a builder whose inner `def fn(x)` applies it)."""
+        found = []
+
+        class Visitor(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name) and target.target.value == name:
+                        found.append(node.value)
+
+        self.resolver.module.visit(Visitor())
+        return found[0] if len(found) == 1 and isinstance(found[0], cst.Call) else None
+
     def _callee(self, func, env):
         """The layer a call applies, without evaluating anything else: a name, `self.layer`, `Layer(...)`."""
         if isinstance(func, cst.Name):
             if func.value in env:
                 return env[func.value]
-            binding = self.resolver.binding_at(func)  # a layer built in the enclosing function
+            binding = self.resolver.binding_at(func)
+            if not isinstance(binding, cst.Call):
+                binding = self._closure_binding(func.value)  # Haiku: a layer built in the enclosing function
             return self.adapter.constructor(binding) if isinstance(binding, cst.Call) else None
         if isinstance(func, cst.Attribute) and self.is_receiver(func.value):
             return self.attrs.get(func.attr.value)
