@@ -10,19 +10,23 @@ from ..facts import LINEAR, ORTHOGONAL, OTHER, VARIANCE_SCALING, VECTOR_INIT, Ac
 from ..knowledge import activations as act_table
 from ..knowledge import jax as J
 from ..knowledge.spec import build
-from ..resolve import Resolver, arg, positional
+from ..physics import weight_std
+from ..resolve import Resolver, arg, keyword, positional
 from .base import FrontendAdapter, display
 from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
 from .dataflow import Interpreter
-from .graph import (ActivationItem, ChainItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef,
-                    PassItem)
+from .graph import (ActivationItem, ChainItem, Flow, InitRecord, KernelItem, Node, NormItem, OpaqueItem,
+                    ParamProduct, ParamRef, PassItem)
 from .layers import layer_node
 from .sites import build_sites
+from .values import CONST, params_of
 from ..syntax import calls
 
 FRAMEWORK = "jax"
 ENTRY_METHODS = ("__call__",)
 SETUP = "setup"  # linen: where a setup()-style module builds its sub-modules
+NNX_PARAM = "nnx.Param"  # the name of an nnx parameter until the attribute holding it names it
+DEFAULT_LAYOUT = "OI..."  # lax convolutions without dimension_numbers: the kernel is (out, in, *spatial)
 
 
 def split(qualified: Optional[str], prefixes) -> Optional[str]:
@@ -103,7 +107,14 @@ class JaxAdapter(FrontendAdapter):
         value = self.resolver.deref(arg(call, 0, "value")) if arg(call, 0, "value") is not None else None
         if not isinstance(value, cst.Call):
             return None
-        return self._parameter_node(call, value.func, arg(value, 1, "shape"), "nnx.Param")
+        if self.resolver.qualified(value.func) in J.NUMPY_INITIALIZERS:
+            # `nnx.Param(jnp.zeros((d,)))`: an array, its shape first; a vector is a bias or a scale (G1, G12)
+            shape = self.resolver.shape(arg(value, 0, "shape"))
+            if shape is None or len(shape) < 2:
+                return CONST
+            node = self._parameter_node(call, value.func, arg(value, 0, "shape"), NNX_PARAM)
+            return node
+        return self._parameter_node(call, value.func, arg(value, 1, "shape"), NNX_PARAM)
 
     def _parameter_node(self, call: cst.Call, expression, shape_expression, name=None) -> ParamRef:
         if name is None:
@@ -129,14 +140,40 @@ class JaxAdapter(FrontendAdapter):
         return expression
 
     def _kernel_node(self, call, name, arguments, init_keywords, embedding, nnx=False):
-        if nnx and name == "Embed":
-            arguments = J.NNX_LAYERS["Embed"]
+        if nnx and name in J.NNX_LAYERS:
+            arguments = J.NNX_LAYERS[name]  # nnx: (in_features, out_features, ...), linen: (features, ...)
         node = layer_node(self, call, name, arguments, init_keywords)
         node.embedding = embedding
-        if nnx and name in ("Linear",):
-            fan_in = self.resolver.number(arg(call, 0, "in_features"))
-            node.fan_in = int(fan_in) if fan_in is not None else None
+        bias = keyword(call, arguments.bias_initializer)
+        if bias is not None and _random_function_bias(self.initializer(bias)):
+            node.rescaled = True  # a random function or random features by design, not a trained start
+        if nnx and name in J.NNX_FAN_IN_LAYERS:
+            node.fan_in = self._nnx_fan_in(call, name)
         return node
+
+    def _nnx_fan_in(self, call: cst.Call, name: str) -> Optional[int]:
+        """nnx.Linear: in_features; nnx.Conv: in_features / feature_group_count times the kernel size (an int
+        kernel_size is one spatial axis, as nnx reads it)."""
+        fan_in = self.resolver.number(arg(call, 0, "in_features"))
+        if fan_in is None:
+            return None
+        if name == "Conv":
+            groups = self.resolver.number(keyword(call, "feature_group_count"))
+            if keyword(call, "feature_group_count") is not None:
+                if groups is None:
+                    return None
+                fan_in = fan_in // groups
+            size = arg(call, 2, "kernel_size")
+            number = self.resolver.number(size) if size is not None else None
+            shape = self.resolver.shape(size) if size is not None and number is None else None
+            if number is not None:
+                fan_in *= number
+            elif shape and all(d is not None for d in shape):
+                for d in shape:
+                    fan_in *= d
+            else:
+                return None
+        return int(fan_in)
 
     def _sequential(self, call: cst.Call) -> ChainItem:
         chain = ChainItem([])
@@ -250,6 +287,177 @@ class JaxAdapter(FrontendAdapter):
         return ("pass",) if name in ("reshape", "astype", "transpose") else None
 
 
+class JaxInterpreter(Interpreter):
+    """The dataflow with what JAX code adds: `self.w.value` (an nnx `Param` read through `.value`) is the
+    parameter itself; `jnp.sqrt(1 / x.shape[-1])` of scalars is a scalar (a runtime rescaling, G7, not a
+    tensor); `lax.conv_general_dilated(x, kernel, ...)` uses `kernel` as a convolution kernel."""
+
+    def eval_attribute(self, node: cst.Attribute, env) -> object:
+        if node.attr.value in J.VALUE_ATTRIBUTES and not self.is_receiver(node.value):
+            base = self.eval(node.value, env)
+            if isinstance(base, (ParamRef, ParamProduct)):
+                return base
+        return super().eval_attribute(node, env)
+
+    def eval(self, node, env) -> object:
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Multiply, cst.Divide)):
+            # `d(x) / x.shape[-1] ** 0.5`, `conv(x) / (k * x.shape[-1] ** 0.5)`: a scale computed from the
+            # fan-in is a number, whatever the names in it hold (NTK / muP parametrizations, G7)
+            if self._fan_expression(node.right):
+                self.eval(node.right, env)
+                return self.binary(node.operator, self.eval(node.left, env), CONST)
+            if isinstance(node.operator, cst.Multiply) and self._fan_expression(node.left):
+                self.eval(node.left, env)
+                return self.binary(node.operator, CONST, self.eval(node.right, env))
+            if isinstance(node.operator, cst.Divide):
+                # `conv(x) / k` with `k` an argument: no layer's output divides it, so it is a runtime scale
+                left, right = self.eval(node.left, env), self.eval(node.right, env)
+                if isinstance(right, Flow) and all(tap.node is None for tap in right.taps):
+                    right = CONST
+                return self.binary(node.operator, left, right)
+        return super().eval(node, env)
+
+    def _fan_expression(self, node) -> bool:
+        """Arithmetic of numbers, names and `x.shape[...]` that reads a shape or takes a square root."""
+        marked = False
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, (cst.Integer, cst.Float, cst.Name)):
+                continue
+            if isinstance(item, cst.BinaryOperation):
+                if isinstance(item.operator, cst.Power) and _is_half(item.right):
+                    marked = True
+                stack.extend((item.left, item.right))
+            elif isinstance(item, cst.UnaryOperation):
+                stack.append(item.expression)
+            elif isinstance(item, cst.Subscript) and isinstance(item.value, cst.Attribute):
+                if item.value.attr.value != "shape":
+                    return False
+                marked = True  # x.shape[-1]
+            elif isinstance(item, cst.Attribute) and item.attr.value == "shape":
+                marked = True
+            elif isinstance(item, cst.Call) and self.resolver.qualified(item.func) in J.SCALE_FUNCTIONS:
+                marked = marked or (self.resolver.qualified(item.func) or "").endswith(("sqrt", "rsqrt"))
+                stack.extend(a.value for a in item.args)
+            else:
+                return False
+        return marked
+
+    def eval_call(self, call: cst.Call, env) -> object:
+        qualified = self.resolver.qualified(call.func)
+        if qualified in J.SCALAR_FUNCTIONS:
+            values = [self.eval(a.value, env) for a in call.args]
+            if all(value is None or value is CONST for value in values):
+                return CONST  # jnp.sqrt(d) with d = x.shape[-1]: a number
+            return self.opaque(values)
+        if qualified in J.LAX_CONVOLUTIONS:
+            return self._lax_conv(call, J.LAX_CONVOLUTIONS[qualified], env)
+        if call.args and self._one_hot(call.args[0].value):
+            layer = self._callee(call.func, env)
+            if isinstance(layer, KernelItem):
+                layer.node.embedding = True  # a kernel applied to one-hot vectors is an embedding table (G10)
+        return super().eval_call(call, env)
+
+    def _one_hot(self, expression) -> bool:
+        """`jax.nn.one_hot(ids, n)`, also reshaped or cast (`.reshape(-1)`, `.astype(...)`)."""
+        expression = self.resolver.deref(expression)
+        while (isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute)
+               and expression.func.attr.value in ("reshape", "astype")):
+            expression = expression.func.value
+        return isinstance(expression, cst.Call) and self.resolver.qualified(expression.func) in J.ONE_HOT
+
+    def _closure_binding(self, name: str) -> Optional[cst.Call]:
+        """The call assigned to `name` when the file assigns one, and only one, to it (`emb = hk.Linear(...)`
+        in a builder whose inner `def fn(x)` applies it)."""
+        found = []
+
+        class Visitor(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name) and target.target.value == name:
+                        found.append(node.value)
+
+        self.resolver.module.visit(Visitor())
+        return found[0] if len(found) == 1 and isinstance(found[0], cst.Call) else None
+
+    def _callee(self, func, env):
+        """The layer a call applies, without evaluating anything else: a name, `self.layer`, `Layer(...)`."""
+        if isinstance(func, cst.Name):
+            if func.value in env:
+                return env[func.value]
+            binding = self.resolver.binding_at(func)
+            if not isinstance(binding, cst.Call):
+                binding = self._closure_binding(func.value)  # Haiku: a layer built in the enclosing function
+            return self.adapter.constructor(binding) if isinstance(binding, cst.Call) else None
+        if isinstance(func, cst.Attribute) and self.is_receiver(func.value):
+            return self.attrs.get(func.attr.value)
+        if isinstance(func, cst.Call):
+            return self.adapter.constructor(func)
+        return None
+
+    def _lax_conv(self, call: cst.Call, where, env) -> object:
+        """`lax.conv_general_dilated(lhs, rhs, ..., dimension_numbers=...)`: the kernel's fan-in is its input
+        channels times its spatial size, in the layout `dimension_numbers` gives (OIHW when it gives none);
+        an unresolved layout leaves the fan-in unknown."""
+        (lhs_keyword, lhs_position), (rhs_keyword, rhs_position), numbers = where
+        lhs = arg(call, lhs_position, lhs_keyword)
+        x = self.eval(lhs, env) if lhs is not None else None
+        kernel_expression = arg(call, rhs_position, rhs_keyword)
+        kernel = self.eval(kernel_expression, env) if kernel_expression is not None else None
+        others = [a.value for a in call.args if a.value is not kernel_expression and a.value is not lhs]
+        for expression in others:
+            self.consume_unknown(self.eval(expression, env))
+        layout = self._kernel_layout(call, numbers)
+        for node in params_of(kernel):
+            shape = node.shape
+            axes = "OI" + "S" * (len(shape) - 2) if shape and layout == DEFAULT_LAYOUT else layout
+            if node.fan_in is not None or not shape or axes is None or len(axes) != len(shape):
+                continue
+            sizes = [size for size, axis in zip(shape, axes) if axis != "O"]
+            if all(size is not None for size in sizes):
+                fan_in = 1
+                for size in sizes:
+                    fan_in *= size
+                node.fan_in = fan_in
+        return self.matmul(x, kernel, axes_known=False)
+
+    def _kernel_layout(self, call: cst.Call, numbers) -> Optional[str]:
+        """The kernel's layout ('HWIO', 'OIHW'): from `dimension_numbers=(lhs, rhs, out)` or a
+        `lax.conv_dimension_numbers(lhs_shape, rhs_shape, (lhs, rhs, out))` it names; None if unknown."""
+        if numbers is None:
+            return DEFAULT_LAYOUT  # lax.conv: always OIHW
+        keyword, position = numbers
+        expression = arg(call, position, keyword)
+        if expression is None:
+            return DEFAULT_LAYOUT  # the default dimension_numbers: NCHW, OIHW, NCHW
+        expression = self.resolver.deref(expression)
+        if isinstance(expression, cst.Call) and self.resolver.qualified(expression.func) in J.CONV_DIMENSION_NUMBERS:
+            expression = self.resolver.deref(arg(expression, 2, "dimension_numbers"))
+        if isinstance(expression, (cst.Tuple, cst.List)) and len(expression.elements) == 3:
+            layout = self.resolver.string(expression.elements[1].value)
+            if layout and set(layout) >= {"O", "I"} and len(set(layout)) == len(layout):
+                return layout
+        return None
+
+
+def _random_function_bias(init: Optional[Initializer]) -> bool:
+    """A bias drawn with std >= 0.5 (`bias_init=normal(1.0)`): biases of networks meant to be trained start
+    at zero or a small constant; an N(0, 1) bias beside an N(0, 1) kernel draws a random function (benchmark
+    objectives, random features, NNGP/NTK priors), whose scale is the point."""
+    if init is None or init.call_misuse:
+        return False
+    std = weight_std(init)
+    return std is not None and std >= J.RANDOM_FUNCTION_BIAS_STD
+
+
+def _is_half(node) -> bool:
+    """`0.5` or `-0.5` (an exponent that takes a square root)."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return isinstance(node, cst.Float) and node.value in ("0.5", ".5")
+
+
 def _misuse(text: str, misuse: str, arguments: bool) -> Initializer:
     """A factory passed uncalled or an initializer called (IL403): nothing else is known about it."""
     return Initializer(OTHER, text, call_misuse=misuse + ("_arguments" if arguments else ""))
@@ -264,7 +472,7 @@ def _short(qualified: str) -> str:
 
 def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None) -> List[KernelSite]:
     adapter = JaxAdapter(resolver, options)
-    interpreter = Interpreter(adapter, resolver)
+    interpreter = JaxInterpreter(adapter, resolver)
     interpreter.run_module(module)
     registry = {}
     for statement in module.body:
@@ -338,7 +546,10 @@ def _nested_functions(function: cst.FunctionDef) -> List[cst.FunctionDef]:
 def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter, registry):
     """A linen / nnx / Haiku module: its constructor (`__init__` or linen's `setup`), then `__call__`."""
     info = collect_class(class_def, resolver, registry, lambda value, name: constructed_attribute(adapter, value, name))
-    interpreter = Interpreter(adapter, resolver, info.attrs, info.methods)
+    for name, value in info.attrs.items():
+        if isinstance(value, ParamRef) and value.node.name == NNX_PARAM:
+            value.node.name = name  # `self.w = nnx.Param(...)`: messages say 'w'
+    interpreter = JaxInterpreter(adapter, resolver, info.attrs, info.methods)
     entry = entry_method(info, ENTRY_METHODS)
     for name in (CONSTRUCTOR, SETUP):
         constructor = info.methods.get(name)

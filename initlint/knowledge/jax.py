@@ -133,7 +133,9 @@ FLAX_LAYERS = {
     "LinearGeneral": (_NNX_CONV, ("kernel_init",), False),
     "Einsum": (_NNX_CONV, ("kernel_init",), False),
 }
-NNX_LAYERS = {"Linear": _NNX_LINEAR, "Conv": _NNX_CONV, "ConvTranspose": _NNX_CONV, "Embed": _LINEN_EMBED}
+NNX_LAYERS = {"Linear": _NNX_LINEAR, "Conv": _NNX_CONV, "ConvTranspose": _NNX_CONV, "Embed": _LINEN_EMBED,
+              "LinearGeneral": _NNX_CONV}
+NNX_FAN_IN_LAYERS = frozenset({"Linear", "Conv"})  # the constructor gives the fan-in (in_features, kernel_size)
 HAIKU_LAYERS = {
     "Linear": (_HK_LINEAR, ("w_init",), False),
     "Conv1D": (_HK_CONV, ("w_init",), False),
@@ -151,6 +153,28 @@ PASSTHROUGH_LAYERS = {"Dropout", "Flatten", "Reshape"}
 SEQUENTIAL = {"Sequential"}
 PASSTHROUGH_OPS = {"reshape", "squeeze", "expand_dims", "concatenate", "transpose", "mean", "dropout", "max_pool",
                    "avg_pool", "flatten", "astype"}
+
+# nnx: `self.w.value` reads the array a `Param` holds (the parameter itself, for the dataflow).
+VALUE_ATTRIBUTES = ("value",)
+# Scalar math: of numbers (`jnp.sqrt(1 / x.shape[-1])`) it gives a number, a runtime rescaling factor (G7).
+SCALAR_FUNCTIONS = frozenset(f"{module}.{name}" for module in ("jax.numpy", "numpy", "math", "jax.lax")
+                             for name in ("sqrt", "rsqrt", "power", "pow", "float_power", "reciprocal", "square",
+                                          "exp", "log", "abs"))
+# Builtins and reductions of numbers inside a scale expression (`float(x.shape[-1])`, `np.prod(x.shape[1:])`).
+NUMBER_FUNCTIONS = frozenset({"float", "int", "len", "math.prod", "numpy.prod", "jax.numpy.prod"})
+SCALE_FUNCTIONS = SCALAR_FUNCTIONS | NUMBER_FUNCTIONS
+# A layer whose bias is drawn with at least this std is a random function by design (G6/G7 for scale rules).
+RANDOM_FUNCTION_BIAS_STD = 0.5
+# One-hot encoders: a kernel applied to their output is an embedding table (G10).
+ONE_HOT = frozenset({"jax.nn.one_hot", "flax.linen.one_hot"})
+# lax convolutions: (lhs keyword, position), (rhs keyword, position), dimension_numbers (keyword, position) or
+# None when the kernel is always (out, in, *spatial). conv_transpose is left out: its kernel layout flips.
+LAX_CONVOLUTIONS = {
+    "jax.lax.conv_general_dilated": (("lhs", 0), ("rhs", 1), ("dimension_numbers", 6)),
+    "jax.lax.conv": (("lhs", 0), ("rhs", 1), None),
+    "jax.lax.conv_with_general_padding": (("lhs", 0), ("rhs", 1), None),
+}
+CONV_DIMENSION_NUMBERS = frozenset({"jax.lax.conv_dimension_numbers"})
 
 # The prefilter: a JAX site comes from a layer's init keyword or from an initializer name.
 INIT_KEYWORDS = ("kernel_init", "embedding_init", "w_init")

@@ -74,6 +74,13 @@ def activation_text(activation: Optional[Activation]) -> str:
     return DISPLAY.get(activation.family, activation.display)
 
 
+def needed_by(activation: Optional[Activation]) -> str:
+    """What a scale is right *for*: "ReLU", "tanh", and "a layer with no activation" (never "for no activation")."""
+    if activation is not None and activation.family == LINEAR:
+        return "a layer with no activation"
+    return activation_text(activation)
+
+
 def common_activation(layers: List[LayerContext]) -> Optional[Activation]:
     families = {layer.activation.family for layer in layers if layer.activation is not None}
     if len(families) == 1:

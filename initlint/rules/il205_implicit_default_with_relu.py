@@ -2,7 +2,7 @@ from ..diagnostics import ERROR, INFO
 from ..fixgoal import Say
 from ..physics import HE, effective_gain2, recommended_gain2
 from ._chain import chain_text, shrink_severity, worst
-from ._variance import activation_text, common_activation, describe_layers, is_relu_family, judged_layers
+from ._variance import common_activation, describe_layers, is_relu_family, judged_layers, needed_by
 from .base import Finding, Rule
 
 
@@ -151,7 +151,7 @@ class Net(nn.Module):
             shown = ", ".join(f"'{name}'" for name in others[:4]) + (f" and {len(others) - 4} more" if len(others) > 4 else "")
             also = f" (and so do {shown})"
         message = (f"{describe_layers(site, layers)} has no kernel initializer, so it uses {init.display}{also} "
-                   f"(x{ratio:.2f} of the variance {activation_text(activation)} needs per layer); {chain_text(scale)}")
+                   f"(x{ratio:.2f} of the variance {needed_by(activation)} needs per layer); {chain_text(scale)}")
         if severity == INFO:
             message += "; harmless in shallow nets, a stall in deep ones"
         yield Finding(severity, message, ("pass He initialization explicitly", Say(HE, activation, "uniform"),

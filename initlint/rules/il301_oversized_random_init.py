@@ -5,7 +5,7 @@ from ..facts import NORMAL, ORTHOGONAL, OUTPUT, RELU, SOFTMAX, TRUNCATED_NORMAL,
 from ..fixgoal import TENSOR, FixGoal, Say
 from ..physics import HE, LECUN_NORMAL, SCALED, recommended_gain2, recommended_std, scheme_for, weight_std
 from ._mean import nonzero_mean
-from ._variance import activation_text, describe_layers, fmt, ratio_text, recommended_name, vector_like
+from ._variance import describe_layers, fmt, needed_by, ratio_text, recommended_name, vector_like
 from .base import Finding, Rule
 
 RELU_ACTIVATION = Activation(RELU, "ReLU")
@@ -192,7 +192,7 @@ class FlexibleLinear(nn.Module):
                 severity = lower(severity) or severity
             message = (f"{init.display} on {describe_layers(site, [layer])} with fan-in {layer.fan_in}{reading}: "
                        f"weight std {fmt(std)} is {ratio_text(std / recommended)} the {name} std "
-                       f"{fmt(recommended)} for {activation_text(layer.activation)} (variance x{fmt(ratio)}); "
+                       f"{fmt(recommended)} for {needed_by(layer.activation)} (variance x{fmt(ratio)}); "
                        f"pre-activations are ~{fmt(std * math.sqrt(layer.fan_in))}x the input scale")
             goal = FixGoal(SCALED, layer.activation, layer.fan_in, layer.fan_in_axis)
             yield Finding(severity, message, self._hint(site, layer, recommended), goal)
@@ -229,7 +229,7 @@ class FlexibleLinear(nn.Module):
                 severity = lower(severity)
             if severity:
                 yield Finding(severity, f"{init.display} on {describe_layers(site, layers)}: gain² {fmt(g2)} is "
-                              f"{ratio_text(ratio)} what {activation_text(activation)} needs; activations grow "
+                              f"{ratio_text(ratio)} what {needed_by(activation)} needs; activations grow "
                               f"x{fmt(ratio)} in variance per layer",
                               "use the standard scale: 2.0 (He) for ReLU, 1.0 (LeCun/Glorot) otherwise")
                 return

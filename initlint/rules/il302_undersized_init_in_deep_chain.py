@@ -3,7 +3,7 @@ from ..facts import NORMAL, TRUNCATED_NORMAL, UNIFORM
 from ..fixgoal import FixGoal, Say
 from ..physics import HE, LECUN_NORMAL, SCALED, recommended_gain2, recommended_std, scheme_for, weight_mean, weight_std
 from ._chain import chain_text, shrink_severity, worst
-from ._variance import activation_text, describe_layers, fmt, judged_layers, recommended_name
+from ._variance import describe_layers, fmt, judged_layers, needed_by, recommended_name
 from .base import Finding, Rule
 
 # A detection or classification tower of a few N(0, 0.01) convolutions is deliberate (RetinaNet's
@@ -144,7 +144,7 @@ model.add(layers.Dense(10))
         recommended = recommended_std(layer.activation, layer.fan_in)
         name = recommended_name(layer.activation)
         message = (f"{init.display} on {describe_layers(site, [pair[1] for pair in small])} with fan-in {layer.fan_in}: "
-                   f"weight std {fmt(std)} keeps x{fmt(ratio)} of the variance {activation_text(layer.activation)} "
+                   f"weight std {fmt(std)} keeps x{fmt(ratio)} of the variance {needed_by(layer.activation)} "
                    f"needs per layer ({name} std {fmt(recommended)}); {chain_text(scale)}")
         scheme = HE if scheme_for(layer.activation) == HE else LECUN_NORMAL
         hint = (f"use std {fmt(recommended)} (= sqrt({fmt(recommended_gain2(layer.activation))}/{layer.fan_in}), "
