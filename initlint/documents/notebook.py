@@ -182,17 +182,23 @@ class NotebookDocument(Document):
         """The 1-based line of the raw `.ipynb` file where a cell's row sits (None if unknown)."""
         if self._json_text is None:
             return None
-        spans = source_spans(self._json_text)
-        span = spans.get(cell)
+        span = self._source_spans().get(cell)
         if span is None:
             return None
         start, end = span
-        value = self._json_text[start:end]
-        if value.startswith("["):
-            starts = _item_starts(self._json_text, start, end)
-            if starts:
-                start = starts[min(max(row, 1), len(starts)) - 1]
+        if self._json_text[start] == "[":
+            items = list(_elements(self._json_text, start))
+            if items:
+                start = items[_row_item([json.loads(self._json_text[s:e]) for s, e in items], row)][0]
         return self._json_text.count("\n", 0, start) + 1
+
+    def _source_spans(self) -> Dict[int, Tuple[int, int]]:
+        """source_spans of the raw JSON, computed once (every placed diagnostic asks)."""
+        cached = getattr(self, "_spans_cache", None)
+        if cached is None or cached[0] is not self._json_text:
+            cached = (self._json_text, source_spans(self._json_text))
+            self._spans_cache = cached
+        return cached[1]
 
     # --- writing
     def with_text(self, text: str) -> "NotebookDocument":
@@ -399,6 +405,20 @@ def _elements(text: str, at: int):
         if text[at] == "]":
             return
         at = _skip(text, at + 1)
+
+
+def _row_item(items: Sequence[str], row: int) -> int:
+    """The index of the `source` list item where row `row` (1-based) of the joined source starts.
+    Jupyter writes one line per item, but an item may lack its newline (the next item then goes on
+    the same row) or hold several lines: count the newlines rather than the items."""
+    starts = [0]  # starts[r - 1]: the item where row r starts
+    for index, item in enumerate(items):
+        at = item.find("\n")
+        while at != -1:
+            starts.append(index if at < len(item) - 1 else index + 1)
+            at = item.find("\n", at + 1)
+    index = starts[min(max(row, 1), len(starts)) - 1]
+    return min(index, len(items) - 1)
 
 
 def _item_starts(text: str, start: int, end: int) -> List[int]:
