@@ -105,3 +105,30 @@ def test_the_row_after_an_item_without_its_newline_is_the_next_item():
     items = ["a\n", "b", " still b\n", "c\nd\n", "e"]
     assert [_row_item(items, row) for row in range(1, 6)] == [0, 1, 3, 3, 4]
     assert _row_item(items, 99) == 4 and _row_item(["x\n"], 2) == 0
+
+
+def test_a_fix_keeps_the_items_of_the_rows_it_did_not_change(run, tmp_path):
+    # an item without its newline, an item of two rows and an escaped character, all on rows the fix
+    # does not touch, are written back exactly as they were; the changed row is one new item
+    raw = ('{\n "cells": [\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n'
+           '   "outputs": [],\n   "source": [\n'
+           '    "import torch.nn as nn\\n",\n'
+           '    "import torch.nn.functional as F\\n",\n'
+           '    "label = \'caf\\u00e9\'",\n'
+           '    "  # same row as label\\n",\n'
+           '    "class Net(nn.Module):\\n    def __init__(self):\\n",\n'
+           '    "        super().__init__()\\n",\n'
+           '    "        self.fc1 = nn.Linear(784, 256)\\n",\n'
+           '    "        self.fc2 = nn.Linear(256, 10)\\n",\n'
+           '    "        nn.init.xavier_uniform_(self.fc1.weight)\\n",\n'
+           '    "    def forward(self, x):\\n",\n'
+           '    "        return self.fc2(F.relu(self.fc1(x)))"\n'
+           '   ]\n  }\n ],\n "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 2\n}\n')
+    (tmp_path / "nb.ipynb").write_text(raw, encoding="utf-8")
+    run("--fix", "--unsafe-fixes", "nb.ipynb")
+    expected = raw.replace('"        nn.init.xavier_uniform_(self.fc1.weight)\\n"',
+                           "\"        nn.init.kaiming_uniform_(self.fc1.weight, nonlinearity='relu')\\n\"")
+    assert expected != raw
+    assert (tmp_path / "nb.ipynb").read_text(encoding="utf-8") == expected
+    run("--fix", "--unsafe-fixes", "nb.ipynb")
+    assert (tmp_path / "nb.ipynb").read_text(encoding="utf-8") == expected

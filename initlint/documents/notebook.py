@@ -452,8 +452,13 @@ def source_spans(json_text: str) -> Dict[int, Tuple[int, int]]:
 def _serialize(text: str, start: int, end: int, source: str, as_list: bool, ensure_ascii: bool) -> str:
     if not as_list:
         return json.dumps(source, ensure_ascii=ensure_ascii)
-    items = [json.dumps(line, ensure_ascii=ensure_ascii) for line in split_lines(source, keepends=True)]
-    starts = _item_starts(text, start, end)
+    old = list(_elements(text, start)) if text[start] == "[" else []
+    raw_items = [text[s:e] for s, e in old]
+    old_items = [json.loads(item) for item in raw_items]
+    items = [raw_items[index] if index is not None and piece == old_items[index]
+             else json.dumps(piece, ensure_ascii=ensure_ascii)
+             for index, piece in _kept_items(old_items, source)]
+    starts = [s for s, _e in old]
     if starts:
         lead = text[start + 1:starts[0]]
         last_end = list(_elements(text, start))[-1][1]
@@ -468,6 +473,37 @@ def _serialize(text: str, start: int, end: int, source: str, as_list: bool, ensu
     if not items:
         return "[]"
     return "[" + lead + ("," + lead).join(items) + tail + "]"
+
+
+def _kept_items(old_items: Sequence[str], source: str) -> List[Tuple[Optional[int], str]]:
+    """(old item index or None, text) of every item of a fixed `source` list. The rows the fix kept
+    keep the items they were written in (an item without its newline, an item of several lines stay
+    as they were); the rows it changed or added are one item each, Jupyter's layout."""
+    rows: List[Tuple[str, List[Tuple[int, str]]]] = []  # (row text, [(item index, piece)])
+    text, pieces = "", []
+    for index, item in enumerate(old_items):
+        for piece in split_lines(item, keepends=True):
+            text += piece
+            pieces.append((index, piece))
+            if piece.endswith(("\n", "\r")):
+                rows.append((text, pieces))
+                text, pieces = "", []
+    if pieces:
+        rows.append((text, pieces))
+    new_rows = split_lines(source, keepends=True)
+    out: List[Tuple[Optional[int], str]] = []
+    matcher = difflib.SequenceMatcher(None, [row for row, _pieces in rows], new_rows, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            out.extend((None, line) for line in new_rows[j1:j2])
+            continue
+        for _row, row_pieces in rows[i1:i2]:
+            for index, piece in row_pieces:
+                if out and out[-1][0] == index:
+                    out[-1] = (index, out[-1][1] + piece)
+                else:
+                    out.append((index, piece))
+    return out
 
 
 def _indent_unit(text: str) -> str:
