@@ -182,17 +182,23 @@ class NotebookDocument(Document):
         """The 1-based line of the raw `.ipynb` file where a cell's row sits (None if unknown)."""
         if self._json_text is None:
             return None
-        spans = source_spans(self._json_text)
-        span = spans.get(cell)
+        span = self._source_spans().get(cell)
         if span is None:
             return None
         start, end = span
-        value = self._json_text[start:end]
-        if value.startswith("["):
-            starts = _item_starts(self._json_text, start, end)
-            if starts:
-                start = starts[min(max(row, 1), len(starts)) - 1]
+        if self._json_text[start] == "[":
+            items = list(_elements(self._json_text, start))
+            if items:
+                start = items[_row_item([json.loads(self._json_text[s:e]) for s, e in items], row)][0]
         return self._json_text.count("\n", 0, start) + 1
+
+    def _source_spans(self) -> Dict[int, Tuple[int, int]]:
+        """source_spans of the raw JSON, computed once (every placed diagnostic asks)."""
+        cached = getattr(self, "_spans_cache", None)
+        if cached is None or cached[0] is not self._json_text:
+            cached = (self._json_text, source_spans(self._json_text))
+            self._spans_cache = cached
+        return cached[1]
 
     # --- writing
     def with_text(self, text: str) -> "NotebookDocument":
@@ -401,6 +407,20 @@ def _elements(text: str, at: int):
         at = _skip(text, at + 1)
 
 
+def _row_item(items: Sequence[str], row: int) -> int:
+    """The index of the `source` list item where row `row` (1-based) of the joined source starts.
+    Jupyter writes one line per item, but an item may lack its newline (the next item then goes on
+    the same row) or hold several lines: count the newlines rather than the items."""
+    starts = [0]  # starts[r - 1]: the item where row r starts
+    for index, item in enumerate(items):
+        at = item.find("\n")
+        while at != -1:
+            starts.append(index if at < len(item) - 1 else index + 1)
+            at = item.find("\n", at + 1)
+    index = starts[min(max(row, 1), len(starts)) - 1]
+    return min(index, len(items) - 1)
+
+
 def _item_starts(text: str, start: int, end: int) -> List[int]:
     return [item for item, _end in _elements(text, start)]
 
@@ -432,8 +452,13 @@ def source_spans(json_text: str) -> Dict[int, Tuple[int, int]]:
 def _serialize(text: str, start: int, end: int, source: str, as_list: bool, ensure_ascii: bool) -> str:
     if not as_list:
         return json.dumps(source, ensure_ascii=ensure_ascii)
-    items = [json.dumps(line, ensure_ascii=ensure_ascii) for line in split_lines(source, keepends=True)]
-    starts = _item_starts(text, start, end)
+    old = list(_elements(text, start)) if text[start] == "[" else []
+    raw_items = [text[s:e] for s, e in old]
+    old_items = [json.loads(item) for item in raw_items]
+    items = [raw_items[index] if index is not None and piece == old_items[index]
+             else json.dumps(piece, ensure_ascii=ensure_ascii)
+             for index, piece in _kept_items(old_items, source)]
+    starts = [s for s, _e in old]
     if starts:
         lead = text[start + 1:starts[0]]
         last_end = list(_elements(text, start))[-1][1]
@@ -448,6 +473,37 @@ def _serialize(text: str, start: int, end: int, source: str, as_list: bool, ensu
     if not items:
         return "[]"
     return "[" + lead + ("," + lead).join(items) + tail + "]"
+
+
+def _kept_items(old_items: Sequence[str], source: str) -> List[Tuple[Optional[int], str]]:
+    """(old item index or None, text) of every item of a fixed `source` list. The rows the fix kept
+    keep the items they were written in (an item without its newline, an item of several lines stay
+    as they were); the rows it changed or added are one item each, Jupyter's layout."""
+    rows: List[Tuple[str, List[Tuple[int, str]]]] = []  # (row text, [(item index, piece)])
+    text, pieces = "", []
+    for index, item in enumerate(old_items):
+        for piece in split_lines(item, keepends=True):
+            text += piece
+            pieces.append((index, piece))
+            if piece.endswith(("\n", "\r")):
+                rows.append((text, pieces))
+                text, pieces = "", []
+    if pieces:
+        rows.append((text, pieces))
+    new_rows = split_lines(source, keepends=True)
+    out: List[Tuple[Optional[int], str]] = []
+    matcher = difflib.SequenceMatcher(None, [row for row, _pieces in rows], new_rows, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            out.extend((None, line) for line in new_rows[j1:j2])
+            continue
+        for _row, row_pieces in rows[i1:i2]:
+            for index, piece in row_pieces:
+                if out and out[-1][0] == index:
+                    out[-1] = (index, out[-1][1] + piece)
+                else:
+                    out.append((index, piece))
+    return out
 
 
 def _indent_unit(text: str) -> str:
