@@ -226,3 +226,58 @@ def test_tensorflow_without_weights_is_skipped_by_the_prefilter():
     default = b"import tensorflow.compat.v1 as tf\nx = tf.placeholder(tf.float32, [None, 3])\nw = tf.get_variable('w', [3, 3])\nh = tf.nn.relu(tf.matmul(x, w))\n"
     assert not prefilter.may_initialize(default)
     assert lint_source(default, "m.py").diagnostics == []  # the default initializer makes no site
+
+
+SLIM = """import tensorflow as tf
+slim = tf.contrib.slim
+
+
+def net(images):
+    with slim.arg_scope([slim.conv2d, slim.fully_connected], weights_initializer=tf.contrib.layers.xavier_initializer()):
+        net = slim.conv2d(images, 64, [3, 3])
+        net = slim.conv2d(net, 64, [3, 3])
+        net = slim.flatten(net)
+        net = slim.fully_connected(net, 10, activation_fn=None)
+    return net
+"""
+
+
+def test_slim_arg_scope_gives_the_layers_inside_it_their_initializer():
+    # xavier from the arg_scope, ReLU from activation_fn's default: IL201 at the arg_scope's initializer
+    assert codes(SLIM) == [(6, "IL201")]
+    he = SLIM.replace("xavier_initializer()", "variance_scaling_initializer()")
+    assert codes(he) == []
+    # the scope's activation_fn is the layers' activation: no ReLU, no mismatch
+    linear = SLIM.replace("xavier_initializer())", "xavier_initializer(), activation_fn=tf.nn.tanh)")
+    assert codes(linear) == []
+    # outside the with block the scope does not apply (the default xavier + ReLU is IL205's, off)
+    outside = SLIM.replace("        net = slim.conv2d(images, 64, [3, 3])\n", "        pass\n    net = slim.conv2d(images, 64, [3, 3])\n")
+    outside = outside.replace("        net = slim.conv2d(net, 64", "    net = slim.conv2d(net, 64").replace(
+        "        net = slim.flatten", "    net = slim.flatten").replace("        net = slim.fully", "    net = slim.fully")
+    assert codes(outside) == []
+    # an arg_scope naming other layers does not apply
+    other = SLIM.replace("[slim.conv2d, slim.fully_connected]", "[slim.max_pool2d]")
+    assert codes(other) == []
+
+
+def test_slim_arg_scope_with_a_zero_initializer_and_the_module_imported_from_contrib():
+    source = (
+        "import tensorflow as tf\nfrom tensorflow.contrib import slim\n"
+        "x = tf.placeholder(tf.float32, [None, 784])\n"
+        "with slim.arg_scope([slim.fully_connected], weights_initializer=tf.zeros_initializer()):\n"
+        "    h = slim.fully_connected(x, 64)\n"
+        "o = slim.fully_connected(h, 10, activation_fn=None)\n"
+    )
+    assert codes(source) == [(4, "IL101")]
+    assert codes(source.replace("tf.zeros_initializer()", "tf.truncated_normal_initializer(stddev=0.05)")) == []
+
+
+def test_tf_keras_initializers_in_tf1_layers():
+    body = "h = tf.layers.dense(x, 256, activation=tf.nn.relu, kernel_initializer={})\no = tf.layers.dense(h, 10)\n"
+    assert codes(HEAD + body.format("tf.keras.initializers.glorot_normal()")) == [(3, "IL201")]
+    assert codes(HEAD + body.format("tf.keras.initializers.he_normal()")) == []
+    assert codes(HEAD + body.format("tf.keras.initializers.RandomNormal(stddev=1.0)")) == [(3, "IL301")]
+    assert codes(HEAD + body.format("tf.keras.initializers.RandomNormal(stddev=0.05)")) == []
+    assert codes(HEAD + body.format("'glorot_uniform'")) == [(3, "IL201")]  # tf.layers take Keras identifiers
+    assert codes(HEAD + body.format("'he_uniform'")) == []
+    assert codes(HEAD + body.format("tf.contrib.layers.xavier_initializer()")) == [(3, "IL201")]

@@ -13,9 +13,10 @@ import libcst as cst
 
 from ..facts import LINEAR, RELU, SOFTMAX, Activation, Initializer, KernelSite
 from ..knowledge import activations as act_table
+from ..knowledge import keras as K
 from ..knowledge import tf1 as T
 from ..knowledge.spec import build
-from ..resolve import Resolver, arg, keyword, positional
+from ..resolve import Resolver, arg, dotted, keyword, positional
 from ..syntax import statements, walk
 from .base import FrontendAdapter, display
 from .dataflow import MAX_INLINE_DEPTH, Interpreter
@@ -68,9 +69,29 @@ class TF1Adapter(FrontendAdapter):
                         if isinstance(s, cst.FunctionDef) and _returned_variable(s, self)}
         self.functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
         self._layers: Dict[int, KernelItem] = {}
+        # The slim `arg_scope`s the code being read is inside, outermost first: (layer leaves, keyword defaults).
+        self.arg_scopes: List[Tuple[frozenset, Dict[str, cst.BaseExpression]]] = []
+        self._keras_strings = False  # tf.layers.* take Keras identifiers ('he_normal'); contrib layers do not
+
+    def qualified(self, node) -> Optional[str]:
+        """The resolver's qualified name, also through a module bound to a name (`slim = tf.contrib.slim`,
+        then `slim.conv2d`)."""
+        found = self.resolver.qualified(node)
+        if found is not None or not isinstance(node, cst.Attribute):
+            return found
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        value = self.resolver.binding(head)
+        if isinstance(value, cst.Attribute):
+            base = self.resolver.qualified(value)
+            if base is not None and tf1_name(base) is not None:
+                return f"{base}.{rest}"
+        return None
 
     def leaf(self, node) -> Optional[Tuple[str, str]]:
-        return tf1_name(self.resolver.qualified(node))
+        return tf1_name(self.qualified(node))
 
     # ----- variables -----
     def construct(self, call: cst.Call):
@@ -177,17 +198,27 @@ class TF1Adapter(FrontendAdapter):
 
     # ----- initializers and activations (for the layer functions) -----
     def initializer(self, expression) -> Optional[Initializer]:
+        if self._keras_strings:
+            text = self.resolver.string(expression)
+            if text is not None:
+                cls = K.INITIALIZER_NAMES.get(text)
+                return build(K.INITIALIZERS[cls], repr(text), {}) if cls else None
         target = self.resolver.deref(expression)
         call = target if isinstance(target, cst.Call) else None
         callee = call.func if call is not None else target
         if isinstance(callee, cst.Call):
             return None
-        return tf_initializer(self, callee, call, self.resolver.qualified(callee), self.version)
+        qualified = self.qualified(callee)
+        keras = _keras_initializer(qualified)
+        if keras is not None:
+            cls = K.INITIALIZER_NAMES.get(keras)
+            return self.bind(K.INITIALIZERS[cls], call, display(call if call is not None else callee)) if cls else None
+        return tf_initializer(self, callee, call, qualified, self.version)
 
     def activation(self, expression) -> Optional[Activation]:
         if isinstance(expression, cst.Name) and expression.value == "None":
             return Activation(LINEAR, "no activation")
-        qualified = self.resolver.qualified(self.resolver.deref(expression))
+        qualified = self.qualified(self.resolver.deref(expression))
         found = tf1_name(qualified)
         if found is None or found[0] not in ("nn", "math", ""):
             return None
@@ -212,13 +243,51 @@ class TF1Adapter(FrontendAdapter):
         if row is None:
             return None
         arguments, init_keywords, kind = row
-        node = layer_node(self, call, kind, arguments, init_keywords)
-        if contrib and keyword(call, arguments.activation) is None:
+        defaults = self.scope_defaults(leaf, namespace)
+        self._keras_strings = not contrib
+        try:
+            node = layer_node(self, call, kind, arguments, init_keywords, defaults)
+        finally:
+            self._keras_strings = False
+        if contrib and keyword(call, arguments.activation) is None and arguments.activation not in defaults:
             node.builtin_activation = Activation(RELU, "activation_fn=tf.nn.relu (the default)")
         node.repeat *= self.repeat  # built in a loop of known length: one layer per iteration
         item = KernelItem(node)
         self._layers[id(call)] = item
         return item
+
+    # ----- slim arg_scope -----
+    def arg_scope(self, expression) -> Optional[Tuple[frozenset, Dict[str, cst.BaseExpression]]]:
+        """`slim.arg_scope([slim.conv2d, slim.fully_connected], weights_initializer=..., activation_fn=...)`:
+        the layer leaves it names and the keyword defaults it gives them. None for anything else (an
+        arg_scope built elsewhere, `slim.arg_scope(vgg_arg_scope())`: its defaults are not literal here)."""
+        if not isinstance(expression, cst.Call):
+            return None
+        found = self.leaf(expression.func)
+        if found is None or found[1] != "arg_scope" or not expression.args or expression.args[0].keyword is not None:
+            return None
+        functions = self.resolver.deref(expression.args[0].value)
+        if not isinstance(functions, (cst.List, cst.Tuple)):
+            return None
+        leaves = set()
+        for element in functions.elements:
+            named = self.leaf(element.value)
+            if named is None:
+                return None
+            leaves.add(T.CONTRIB_ALIASES.get(named[1], named[1]))
+        values = {a.keyword.value: a.value for a in expression.args[1:] if a.keyword is not None}
+        return frozenset(leaves), values
+
+    def scope_defaults(self, leaf: str, namespace: str) -> Dict[str, cst.BaseExpression]:
+        """The keyword defaults the enclosing arg_scopes give this layer function (the innermost wins)."""
+        if not self.arg_scopes or not (namespace in T.CONTRIB_NAMESPACES or namespace.startswith("contrib.slim")):
+            return {}
+        leaf = T.CONTRIB_ALIASES.get(leaf, leaf)
+        found: Dict[str, cst.BaseExpression] = {}
+        for leaves, values in self.arg_scopes:
+            if leaf in leaves:
+                found.update(values)
+        return found
 
     # ----- tensor functions -----
     def tensor_op(self, call: cst.Call):
@@ -250,6 +319,17 @@ class TF1Adapter(FrontendAdapter):
         return None
 
 
+def _keras_initializer(qualified: Optional[str]) -> Optional[str]:
+    """The initializer name of `tf.keras.initializers.he_normal` (any Keras spelling), else None."""
+    if not qualified:
+        return None
+    for prefix in K.KERAS_PREFIXES:
+        if qualified.startswith(prefix):
+            parts = qualified[len(prefix):].split(".")
+            return parts[-1] if len(parts) == 2 and parts[0] == "initializers" else None
+    return None
+
+
 def _returned_variable(function: cst.FunctionDef, adapter: TF1Adapter) -> Optional[cst.Call]:
     """The `tf.Variable(...)` / `tf.get_variable(...)` call a helper returns (directly or through a local)."""
     assigned = {}
@@ -271,6 +351,16 @@ def _returned_variable(function: cst.FunctionDef, adapter: TF1Adapter) -> Option
 class TF1Interpreter(Interpreter):
     """The shared interpreter, plus what TF1 code needs: dicts of weights, module functions called
     with them, raw convolution kernels and losses."""
+
+    def run_statement(self, statement, env) -> object:
+        if isinstance(statement, cst.With):
+            scopes = [scope for item in statement.items for scope in [self.adapter.arg_scope(item.item)] if scope]
+            self.adapter.arg_scopes.extend(scopes)
+            try:
+                return super().run_statement(statement, env)
+            finally:
+                del self.adapter.arg_scopes[len(self.adapter.arg_scopes) - len(scopes):]
+        return super().run_statement(statement, env)
 
     def eval(self, node, env):
         if isinstance(node, cst.Dict):

@@ -62,6 +62,9 @@ CONTRIB_FUNCTIONS = {  # tf.contrib.layers.* / slim.* (activation_fn defaults to
     "convolution2d": (_CONTRIB_CONV, ("weights_initializer",), "Conv2D"),
     "conv2d_transpose": (_CONTRIB_CONV, ("weights_initializer",), "Conv2DTranspose"),
 }
+# slim / contrib spellings of one layer function (an arg_scope naming one applies to the other).
+CONTRIB_ALIASES = {"convolution2d": "conv2d", "convolution": "conv2d", "conv2d_transpose": "conv2d_transpose",
+                   "convolution2d_transpose": "conv2d_transpose", "fully_connected": "fully_connected"}
 CONTRIB_NAMESPACES = ("contrib.layers", "contrib.slim", "contrib.framework")
 LAYER_NAMESPACES = ("layers", "compat.v1.layers")
 
