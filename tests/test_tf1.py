@@ -281,3 +281,69 @@ def test_tf_keras_initializers_in_tf1_layers():
     assert codes(HEAD + body.format("'glorot_uniform'")) == [(3, "IL201")]  # tf.layers take Keras identifiers
     assert codes(HEAD + body.format("'he_uniform'")) == []
     assert codes(HEAD + body.format("tf.contrib.layers.xavier_initializer()")) == [(3, "IL201")]
+
+
+LOOP = """import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 784])
+sizes = [784, 256, 128, 10]
+h = x
+for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
+    W = tf.Variable(tf.random_normal([n_in, n_out]))
+    h = tf.nn.relu(tf.matmul(h, W))
+"""
+
+
+def test_weights_built_in_a_loop_over_a_literal_list_have_each_their_fan_in():
+    found = lint_source(LOOP, "m.py").diagnostics
+    assert [(d.span.row, d.code) for d in found] == [(6, "IL301")]
+    assert "fan-in 784" in found[0].message  # not "an unknown fan-in"
+    assert codes(LOOP.replace("tf.random_normal([n_in, n_out])", "tf.random_normal([n_in, n_out], stddev=0.05)")) == []
+
+
+def test_a_helper_called_in_a_range_loop_with_sizes_read_from_a_list():
+    source = (
+        "import tensorflow as tf\n"
+        "def get_weight(shape):\n"
+        "    return tf.Variable(tf.random_normal(shape))\n"
+        "x = tf.placeholder(tf.float32, shape=(None, 2))\n"
+        "dims = [2, 10, 10, 1]\n"
+        "cur = x\n"
+        "in_dim = dims[0]\n"
+        "for i in range(1, len(dims)):\n"
+        "    out_dim = dims[i]\n"
+        "    cur = tf.nn.relu(tf.matmul(cur, get_weight([in_dim, out_dim])))\n"
+        "    in_dim = dims[i]\n"
+    )
+    found = lint_source(source, "m.py").diagnostics
+    assert [(d.span.row, d.code) for d in found] == [(3, "IL301")]
+    assert "fan-in 10" in found[0].message and "variance x5" in found[0].message
+    # std 1.0 is the He std of a fan-in of 2: a net whose only fan-in is 2 is fine
+    assert codes(source.replace("[2, 10, 10, 1]", "[2, 2, 2, 1]")) == []
+
+
+def test_a_size_rebound_in_a_branch_is_not_guessed():
+    source = HEAD + (
+        "h = x\n"
+        "for i in range(3):\n"
+        "    if i == 0:\n"
+        "        n = 784\n"
+        "    else:\n"
+        "        n = 8\n"
+        "    W = tf.Variable(tf.random_normal([n, 784]))\n"
+        "    h = tf.nn.relu(tf.matmul(h, W))\n"
+    )
+    found = lint_source(source, "m.py").diagnostics
+    assert [d.code for d in found] == ["IL301"]
+    assert "unknown fan-in" in found[0].message and "fan-in 784" not in found[0].message
+
+
+def test_tf_layers_built_in_a_loop_over_widths():
+    source = HEAD + (
+        "h = x\n"
+        "for units in [256, 256, 256]:\n"
+        "    h = tf.layers.dense(h, units, activation=tf.nn.relu, kernel_initializer=tf.keras.initializers.RandomNormal(stddev=1.0))\n"
+        "o = tf.layers.dense(h, 10)\n"
+    )
+    found = lint_source(source, "m.py").diagnostics
+    assert [(d.span.row, d.code) for d in found] == [(5, "IL301")]
+    assert codes(source.replace("stddev=1.0", "stddev=0.05")) == []

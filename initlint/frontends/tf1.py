@@ -24,7 +24,8 @@ from .graph import Flow, InitRecord, KernelItem, Node, ParamRef, Tap, input_flow
 from .layers import layer_node
 from .sites import build_sites
 from .tf import tf_initializer, tf_version
-from .values import CONST
+from .tf1_numbers import StaticNumbers
+from .values import CONST, element_of, merge_env
 
 FRAMEWORK = "tf1"
 _TF = "tensorflow."
@@ -72,6 +73,7 @@ class TF1Adapter(FrontendAdapter):
         # The slim `arg_scope`s the code being read is inside, outermost first: (layer leaves, keyword defaults).
         self.arg_scopes: List[Tuple[frozenset, Dict[str, cst.BaseExpression]]] = []
         self._keras_strings = False  # tf.layers.* take Keras identifiers ('he_normal'); contrib layers do not
+        self.numbers = StaticNumbers(resolver)  # static ints of the script as it runs (loop variables too)
 
     def qualified(self, node) -> Optional[str]:
         """The resolver's qualified name, also through a module bound to a name (`slim = tf.contrib.slim`,
@@ -89,6 +91,26 @@ class TF1Adapter(FrontendAdapter):
             if base is not None and tf1_name(base) is not None:
                 return f"{base}.{rest}"
         return None
+
+    def shape(self, node) -> Optional[tuple]:
+        """A variable's literal shape; its entries may be names with a static value where they are read
+        (`[n_in, n_out]` in `for n_in, n_out in zip(sizes[:-1], sizes[1:])`)."""
+        found = self.resolver.shape(node)
+        if node is None:
+            return found
+        target = self.resolver.deref(node)
+        if isinstance(target, (cst.List, cst.Tuple)):
+            values = []
+            for index, element in enumerate(target.elements):
+                if isinstance(element, cst.StarredElement):
+                    return found
+                value = self.numbers.value(element.value)
+                values.append(value if isinstance(value, int) else None)
+            return tuple(values)
+        value = self.numbers.value(target)
+        if isinstance(value, tuple):
+            return value
+        return (value,) if isinstance(value, int) else found
 
     def leaf(self, node) -> Optional[Tuple[str, str]]:
         return tf1_name(self.qualified(node))
@@ -108,7 +130,7 @@ class TF1Adapter(FrontendAdapter):
         value = arg(call, init_at[1], init_at[0])
         init, shape, anchor = self.initial_value(value) if value is not None else (None, None, None)
         if shape_at is not None:
-            given = self.resolver.shape(arg(call, shape_at[1], shape_at[0]))
+            given = self.shape(arg(call, shape_at[1], shape_at[0]))
             shape = given if given is not None else shape
         if shape is not None and len(shape) < 2:
             return CONST
@@ -158,7 +180,7 @@ class TF1Adapter(FrontendAdapter):
                     changes[field] = current * (abs(scale) if field == "stddev" else scale)
             init = dataclasses.replace(init, **changes)
         where = T.FACTORY_SHAPE.get(factory, T.FACTORY_SHAPE_DEFAULT)
-        shape = self.resolver.shape(arg(value, where[1], where[0]))
+        shape = self.shape(arg(value, where[1], where[0]))
         return init, shape, value
 
     def _called_initializer(self, call: cst.Call):
@@ -170,7 +192,7 @@ class TF1Adapter(FrontendAdapter):
         init = self.initializer(maker)
         if init is None:
             return None
-        return init, self.resolver.shape(arg(call, 0, "shape")), call
+        return init, self.shape(arg(call, 0, "shape")), call
 
     def factory(self, call: cst.Call) -> Optional[str]:
         found = self.leaf(call.func)
@@ -352,7 +374,45 @@ class TF1Interpreter(Interpreter):
     """The shared interpreter, plus what TF1 code needs: dicts of weights, module functions called
     with them, raw convolution kernels and losses."""
 
+    def run_function(self, function, args=None, keywords=None) -> object:
+        self.adapter.numbers.push()
+        try:
+            return super().run_function(function, args, keywords)
+        finally:
+            self.adapter.numbers.pop()
+
+    def run_small(self, small, env) -> object:
+        numbers = self.adapter.numbers
+        if isinstance(small, cst.Assign):
+            value = numbers.value(small.value)
+            returned = super().run_small(small, env)
+            for target in small.targets:
+                numbers.assign(target.target, value)
+            return returned
+        if isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+            returned = super().run_small(small, env)
+            numbers.forget(small.target)
+            return returned
+        return super().run_small(small, env)
+
     def run_statement(self, statement, env) -> object:
+        numbers = self.adapter.numbers
+        if isinstance(statement, cst.For):
+            iterations = numbers.iterations(statement.iter)
+            if iterations is not None and statement.orelse is None:
+                return self._unrolled(statement, iterations, env)
+            before = numbers.snapshot()
+            try:
+                return super().run_statement(statement, env)
+            finally:
+                numbers.forget_changed(before)
+                numbers.forget(statement.target)
+        if isinstance(statement, (cst.If, cst.While, cst.Try)):
+            before = numbers.snapshot()
+            try:
+                return super().run_statement(statement, env)
+            finally:
+                numbers.forget_changed(before)
         if isinstance(statement, cst.With):
             scopes = [scope for item in statement.items for scope in [self.adapter.arg_scope(item.item)] if scope]
             self.adapter.arg_scopes.extend(scopes)
@@ -361,6 +421,28 @@ class TF1Interpreter(Interpreter):
             finally:
                 del self.adapter.arg_scopes[len(self.adapter.arg_scopes) - len(scopes):]
         return super().run_statement(statement, env)
+
+    def _unrolled(self, statement: cst.For, iterations: list, env) -> object:
+        """A loop over static values (`range(3)`, `zip(sizes[:-1], sizes[1:])`): its body once per
+        iteration with the loop variables' values, so that each weight it builds has its own shape."""
+        adapter = self.adapter
+        self.bind(statement.target, element_of(self.eval(statement.iter, env)), env)
+        loop_env = dict(env)
+        returned = None
+        calls = [id(node) for node in walk(statement.body) if isinstance(node, cst.Call)]
+        for index, value in enumerate(iterations):
+            if index:
+                for key in calls:  # a weight or layer of its own each iteration, with that iteration's shape
+                    adapter._items.pop(key, None)
+                    adapter._layers.pop(key, None)
+            adapter.numbers.assign(statement.target, value)
+            found = self.run_block(statement.body, loop_env)
+            if found is not None:
+                returned = found
+        if len(iterations) == 1:  # once more without new weights: what the iteration produces feeds itself
+            self.run_block(statement.body, loop_env)
+        merge_env(env, loop_env, dict(env))
+        return returned
 
     def eval(self, node, env):
         if isinstance(node, cst.Dict):
