@@ -347,3 +347,20 @@ def test_tf_layers_built_in_a_loop_over_widths():
     found = lint_source(source, "m.py").diagnostics
     assert [(d.span.row, d.code) for d in found] == [(5, "IL301")]
     assert codes(source.replace("stddev=1.0", "stddev=0.05")) == []
+
+
+def test_shape_reads_and_evaluation_ops_are_not_consumers():
+    body = ("W = tf.Variable(tf.random_normal([784, 256]))\n"
+            "flat = tf.reshape(x, [-1, W.get_shape().as_list()[0]])\n"
+            "h = tf.nn.relu(tf.matmul(flat, W))\n"
+            "V = tf.Variable(tf.random_normal([256, 10]))\n"
+            "logits = tf.matmul(h, V)\n"
+            "loss = tf.nn.softmax_cross_entropy_with_logits(labels=x, logits=logits)\n"
+            "correct = tf.equal(tf.argmax(logits, 1), tf.argmax(x, 1))\n")
+    found = lint_source(HEAD + body, "m.py").diagnostics
+    assert [(d.span.row, d.code, d.severity) for d in found] == [(3, "IL301", "error"), (6, "IL301", "warning")]
+    assert "for ReLU" in found[0].message  # W.get_shape() does not hide the ReLU
+    assert "for no activation" in found[1].message  # argmax of the logits does not hide the output head
+    # an unknown function of the logits still does
+    unknown = lint_source(HEAD + body.replace("tf.argmax(logits, 1)", "my_metric(logits)"), "m.py").diagnostics
+    assert "for no activation" not in unknown[-1].message

@@ -278,6 +278,10 @@ class TF1Adapter(FrontendAdapter):
         self._layers[id(call)] = item
         return item
 
+    def method_op(self, name: str, call: cst.Call):
+        """`W.get_shape()`: reads the weight's shape, not its values."""
+        return ("meta",) if name in T.META_METHODS else None
+
     # ----- slim arg_scope -----
     def arg_scope(self, expression) -> Optional[Tuple[frozenset, Dict[str, cst.BaseExpression]]]:
         """`slim.arg_scope([slim.conv2d, slim.fully_connected], weights_initializer=..., activation_fn=...)`:
@@ -325,6 +329,8 @@ class TF1Adapter(FrontendAdapter):
             return ("input", shape[-1] if shape and len(shape) == 2 else None)
         if leaf in T.LOSS_OPS:
             return ("loss", T.LOSS_OPS[leaf])
+        if leaf in T.META_OPS:
+            return ("meta",)
         if leaf in T.CONV_OPS and namespace == "nn":
             return ("conv",)
         if leaf in T.MATMUL_OPS:

@@ -76,6 +76,10 @@ PASS_OPS = {"bias_add", "dropout", "reshape", "max_pool", "avg_pool", "max_pool2
             "squeeze", "expand_dims", "concat", "transpose", "flatten", "lrn", "local_response_normalization",
             "pool", "cast", "stop_gradient"}
 NORM_OPS = {"batch_normalization", "batch_norm", "layer_norm", "l2_normalize"}
+# Ops that read a tensor's shape or compare predictions (evaluation, not the model): not a consumer.
+META_OPS = {"argmax", "argmin", "arg_max", "arg_min", "equal", "not_equal", "shape", "size", "rank", "histogram",
+            "scalar", "in_top_k"}
+META_METHODS = {"get_shape", "shape", "eval"}
 # Losses that take logits: what they receive is the model's output (G2): leaf -> (keyword, position).
 # tf.nn.*_with_logits take keywords only in TF1 (a `_sentinel` first); given positionally, they are the
 # TF 0.x API, whose first argument is the logits.
