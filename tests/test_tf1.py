@@ -364,3 +364,11 @@ def test_shape_reads_and_evaluation_ops_are_not_consumers():
     # an unknown function of the logits still does
     unknown = lint_source(HEAD + body.replace("tf.argmax(logits, 1)", "my_metric(logits)"), "m.py").diagnostics
     assert "for no activation" not in unknown[-1].message
+
+
+def test_a_loop_built_weight_is_fixed_only_when_its_shape_is_the_same_every_iteration():
+    fixed, applied = fix_text(LOOP, "m.py", None, unsafe=True)
+    assert applied == 0 and fixed == LOOP  # fan-ins 784 and 256: one stddev cannot suit both
+    literal = HEAD + "h = x\nfor i in range(3):\n    W = tf.Variable(tf.random_normal([784, 784]))\n    h = tf.nn.relu(tf.matmul(h, W))\n"
+    fixed, applied = fix_text(literal, "m.py", None, unsafe=True)
+    assert applied == 1 and "tf.random_normal([784, 784], stddev=0.0505)" in fixed
