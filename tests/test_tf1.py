@@ -226,3 +226,149 @@ def test_tensorflow_without_weights_is_skipped_by_the_prefilter():
     default = b"import tensorflow.compat.v1 as tf\nx = tf.placeholder(tf.float32, [None, 3])\nw = tf.get_variable('w', [3, 3])\nh = tf.nn.relu(tf.matmul(x, w))\n"
     assert not prefilter.may_initialize(default)
     assert lint_source(default, "m.py").diagnostics == []  # the default initializer makes no site
+
+
+SLIM = """import tensorflow as tf
+slim = tf.contrib.slim
+
+
+def net(images):
+    with slim.arg_scope([slim.conv2d, slim.fully_connected], weights_initializer=tf.contrib.layers.xavier_initializer()):
+        net = slim.conv2d(images, 64, [3, 3])
+        net = slim.conv2d(net, 64, [3, 3])
+        net = slim.flatten(net)
+        net = slim.fully_connected(net, 10, activation_fn=None)
+    return net
+"""
+
+
+def test_slim_arg_scope_gives_the_layers_inside_it_their_initializer():
+    # xavier from the arg_scope, ReLU from activation_fn's default: IL201 at the arg_scope's initializer
+    assert codes(SLIM) == [(6, "IL201")]
+    he = SLIM.replace("xavier_initializer()", "variance_scaling_initializer()")
+    assert codes(he) == []
+    # the scope's activation_fn is the layers' activation: no ReLU, no mismatch
+    linear = SLIM.replace("xavier_initializer())", "xavier_initializer(), activation_fn=tf.nn.tanh)")
+    assert codes(linear) == []
+    # outside the with block the scope does not apply (the default xavier + ReLU is IL205's, off)
+    outside = SLIM.replace("        net = slim.conv2d(images, 64, [3, 3])\n", "        pass\n    net = slim.conv2d(images, 64, [3, 3])\n")
+    outside = outside.replace("        net = slim.conv2d(net, 64", "    net = slim.conv2d(net, 64").replace(
+        "        net = slim.flatten", "    net = slim.flatten").replace("        net = slim.fully", "    net = slim.fully")
+    assert codes(outside) == []
+    # an arg_scope naming other layers does not apply
+    other = SLIM.replace("[slim.conv2d, slim.fully_connected]", "[slim.max_pool2d]")
+    assert codes(other) == []
+
+
+def test_slim_arg_scope_with_a_zero_initializer_and_the_module_imported_from_contrib():
+    source = (
+        "import tensorflow as tf\nfrom tensorflow.contrib import slim\n"
+        "x = tf.placeholder(tf.float32, [None, 784])\n"
+        "with slim.arg_scope([slim.fully_connected], weights_initializer=tf.zeros_initializer()):\n"
+        "    h = slim.fully_connected(x, 64)\n"
+        "o = slim.fully_connected(h, 10, activation_fn=None)\n"
+    )
+    assert codes(source) == [(4, "IL101")]
+    assert codes(source.replace("tf.zeros_initializer()", "tf.truncated_normal_initializer(stddev=0.05)")) == []
+
+
+def test_tf_keras_initializers_in_tf1_layers():
+    body = "h = tf.layers.dense(x, 256, activation=tf.nn.relu, kernel_initializer={})\no = tf.layers.dense(h, 10)\n"
+    assert codes(HEAD + body.format("tf.keras.initializers.glorot_normal()")) == [(3, "IL201")]
+    assert codes(HEAD + body.format("tf.keras.initializers.he_normal()")) == []
+    assert codes(HEAD + body.format("tf.keras.initializers.RandomNormal(stddev=1.0)")) == [(3, "IL301")]
+    assert codes(HEAD + body.format("tf.keras.initializers.RandomNormal(stddev=0.05)")) == []
+    assert codes(HEAD + body.format("'glorot_uniform'")) == [(3, "IL201")]  # tf.layers take Keras identifiers
+    assert codes(HEAD + body.format("'he_uniform'")) == []
+    assert codes(HEAD + body.format("tf.contrib.layers.xavier_initializer()")) == [(3, "IL201")]
+
+
+LOOP = """import tensorflow as tf
+x = tf.placeholder(tf.float32, [None, 784])
+sizes = [784, 256, 128, 10]
+h = x
+for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
+    W = tf.Variable(tf.random_normal([n_in, n_out]))
+    h = tf.nn.relu(tf.matmul(h, W))
+"""
+
+
+def test_weights_built_in_a_loop_over_a_literal_list_have_each_their_fan_in():
+    found = lint_source(LOOP, "m.py").diagnostics
+    assert [(d.span.row, d.code) for d in found] == [(6, "IL301")]
+    assert "fan-in 784" in found[0].message  # not "an unknown fan-in"
+    assert codes(LOOP.replace("tf.random_normal([n_in, n_out])", "tf.random_normal([n_in, n_out], stddev=0.05)")) == []
+
+
+def test_a_helper_called_in_a_range_loop_with_sizes_read_from_a_list():
+    source = (
+        "import tensorflow as tf\n"
+        "def get_weight(shape):\n"
+        "    return tf.Variable(tf.random_normal(shape))\n"
+        "x = tf.placeholder(tf.float32, shape=(None, 2))\n"
+        "dims = [2, 10, 10, 1]\n"
+        "cur = x\n"
+        "in_dim = dims[0]\n"
+        "for i in range(1, len(dims)):\n"
+        "    out_dim = dims[i]\n"
+        "    cur = tf.nn.relu(tf.matmul(cur, get_weight([in_dim, out_dim])))\n"
+        "    in_dim = dims[i]\n"
+    )
+    found = lint_source(source, "m.py").diagnostics
+    assert [(d.span.row, d.code) for d in found] == [(3, "IL301")]
+    assert "fan-in 10" in found[0].message and "variance x5" in found[0].message
+    # std 1.0 is the He std of a fan-in of 2: a net whose only fan-in is 2 is fine
+    assert codes(source.replace("[2, 10, 10, 1]", "[2, 2, 2, 1]")) == []
+
+
+def test_a_size_rebound_in_a_branch_is_not_guessed():
+    source = HEAD + (
+        "h = x\n"
+        "for i in range(3):\n"
+        "    if i == 0:\n"
+        "        n = 784\n"
+        "    else:\n"
+        "        n = 8\n"
+        "    W = tf.Variable(tf.random_normal([n, 784]))\n"
+        "    h = tf.nn.relu(tf.matmul(h, W))\n"
+    )
+    found = lint_source(source, "m.py").diagnostics
+    assert [d.code for d in found] == ["IL301"]
+    assert "unknown fan-in" in found[0].message and "fan-in 784" not in found[0].message
+
+
+def test_tf_layers_built_in_a_loop_over_widths():
+    source = HEAD + (
+        "h = x\n"
+        "for units in [256, 256, 256]:\n"
+        "    h = tf.layers.dense(h, units, activation=tf.nn.relu, kernel_initializer=tf.keras.initializers.RandomNormal(stddev=1.0))\n"
+        "o = tf.layers.dense(h, 10)\n"
+    )
+    found = lint_source(source, "m.py").diagnostics
+    assert [(d.span.row, d.code) for d in found] == [(5, "IL301")]
+    assert codes(source.replace("stddev=1.0", "stddev=0.05")) == []
+
+
+def test_shape_reads_and_evaluation_ops_are_not_consumers():
+    body = ("W = tf.Variable(tf.random_normal([784, 256]))\n"
+            "flat = tf.reshape(x, [-1, W.get_shape().as_list()[0]])\n"
+            "h = tf.nn.relu(tf.matmul(flat, W))\n"
+            "V = tf.Variable(tf.random_normal([256, 10]))\n"
+            "logits = tf.matmul(h, V)\n"
+            "loss = tf.nn.softmax_cross_entropy_with_logits(labels=x, logits=logits)\n"
+            "correct = tf.equal(tf.argmax(logits, 1), tf.argmax(x, 1))\n")
+    found = lint_source(HEAD + body, "m.py").diagnostics
+    assert [(d.span.row, d.code, d.severity) for d in found] == [(3, "IL301", "error"), (6, "IL301", "warning")]
+    assert "for ReLU" in found[0].message  # W.get_shape() does not hide the ReLU
+    assert "for no activation" in found[1].message  # argmax of the logits does not hide the output head
+    # an unknown function of the logits still does
+    unknown = lint_source(HEAD + body.replace("tf.argmax(logits, 1)", "my_metric(logits)"), "m.py").diagnostics
+    assert "for no activation" not in unknown[-1].message
+
+
+def test_a_loop_built_weight_is_fixed_only_when_its_shape_is_the_same_every_iteration():
+    fixed, applied = fix_text(LOOP, "m.py", None, unsafe=True)
+    assert applied == 0 and fixed == LOOP  # fan-ins 784 and 256: one stddev cannot suit both
+    literal = HEAD + "h = x\nfor i in range(3):\n    W = tf.Variable(tf.random_normal([784, 784]))\n    h = tf.nn.relu(tf.matmul(h, W))\n"
+    fixed, applied = fix_text(literal, "m.py", None, unsafe=True)
+    assert applied == 1 and "tf.random_normal([784, 784], stddev=0.0505)" in fixed

@@ -3,20 +3,28 @@ the width, the fan-in when the constructor says it, the activation, the bias, tr
 kernel initializers, whatever the framework calls those arguments."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Optional, Sequence
 
 import libcst as cst
 
 from ..knowledge.spec import LayerArguments
-from ..resolve import arg, keyword
+from ..resolve import arg
+from ..resolve import keyword as _keyword
 from .base import bias_kind, is_false
 from .graph import InitRecord, Node
 
 
-def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, init_keywords: Sequence[str]) -> Node:
+def layer_node(adapter, call: cst.Call, kind: str, arguments: LayerArguments, init_keywords: Sequence[str],
+               defaults: Optional[Mapping[str, cst.BaseExpression]] = None) -> Node:
     """The node of one layer constructor call. `adapter` gives `resolver`, `nodes`, and
-    `initializer(expression)` / `activation(expression)` in its framework's terms."""
+    `initializer(expression)` / `activation(expression)` in its framework's terms. `defaults` are
+    keyword arguments the call does not give but its context does (a slim `arg_scope`)."""
     resolver = adapter.resolver
+
+    def keyword(call, name):
+        given = _keyword(call, name)
+        return given if given is not None or not defaults or name is None else defaults.get(name)
+
     width = resolver.number(arg(call, arguments.width_position, arguments.width))
     fan_in = None
     if arguments.input_shape:

@@ -13,9 +13,10 @@ import libcst as cst
 
 from ..facts import LINEAR, RELU, SOFTMAX, Activation, Initializer, KernelSite
 from ..knowledge import activations as act_table
+from ..knowledge import keras as K
 from ..knowledge import tf1 as T
 from ..knowledge.spec import build
-from ..resolve import Resolver, arg, keyword, positional
+from ..resolve import Resolver, arg, dotted, keyword, positional
 from ..syntax import statements, walk
 from .base import FrontendAdapter, display
 from .dataflow import MAX_INLINE_DEPTH, Interpreter
@@ -23,7 +24,8 @@ from .graph import Flow, InitRecord, KernelItem, Node, ParamRef, Tap, input_flow
 from .layers import layer_node
 from .sites import build_sites
 from .tf import tf_initializer, tf_version
-from .values import CONST
+from .tf1_numbers import StaticNumbers
+from .values import CONST, element_of, merge_env
 
 FRAMEWORK = "tf1"
 _TF = "tensorflow."
@@ -68,9 +70,50 @@ class TF1Adapter(FrontendAdapter):
                         if isinstance(s, cst.FunctionDef) and _returned_variable(s, self)}
         self.functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
         self._layers: Dict[int, KernelItem] = {}
+        # The slim `arg_scope`s the code being read is inside, outermost first: (layer leaves, keyword defaults).
+        self.arg_scopes: List[Tuple[frozenset, Dict[str, cst.BaseExpression]]] = []
+        self._keras_strings = False  # tf.layers.* take Keras identifiers ('he_normal'); contrib layers do not
+        self.numbers = StaticNumbers(resolver)  # static ints of the script as it runs (loop variables too)
+
+    def qualified(self, node) -> Optional[str]:
+        """The resolver's qualified name, also through a module bound to a name (`slim = tf.contrib.slim`,
+        then `slim.conv2d`)."""
+        found = self.resolver.qualified(node)
+        if found is not None or not isinstance(node, cst.Attribute):
+            return found
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        value = self.resolver.binding(head)
+        if isinstance(value, cst.Attribute):
+            base = self.resolver.qualified(value)
+            if base is not None and tf1_name(base) is not None:
+                return f"{base}.{rest}"
+        return None
+
+    def shape(self, node) -> Optional[tuple]:
+        """A variable's literal shape; its entries may be names with a static value where they are read
+        (`[n_in, n_out]` in `for n_in, n_out in zip(sizes[:-1], sizes[1:])`)."""
+        found = self.resolver.shape(node)
+        if node is None:
+            return found
+        target = self.resolver.deref(node)
+        if isinstance(target, (cst.List, cst.Tuple)):
+            values = []
+            for index, element in enumerate(target.elements):
+                if isinstance(element, cst.StarredElement):
+                    return found
+                value = self.numbers.value(element.value)
+                values.append(value if isinstance(value, int) else None)
+            return tuple(values)
+        value = self.numbers.value(target)
+        if isinstance(value, tuple):
+            return value
+        return (value,) if isinstance(value, int) else found
 
     def leaf(self, node) -> Optional[Tuple[str, str]]:
-        return tf1_name(self.resolver.qualified(node))
+        return tf1_name(self.qualified(node))
 
     # ----- variables -----
     def construct(self, call: cst.Call):
@@ -87,7 +130,7 @@ class TF1Adapter(FrontendAdapter):
         value = arg(call, init_at[1], init_at[0])
         init, shape, anchor = self.initial_value(value) if value is not None else (None, None, None)
         if shape_at is not None:
-            given = self.resolver.shape(arg(call, shape_at[1], shape_at[0]))
+            given = self.shape(arg(call, shape_at[1], shape_at[0]))
             shape = given if given is not None else shape
         if shape is not None and len(shape) < 2:
             return CONST
@@ -137,7 +180,7 @@ class TF1Adapter(FrontendAdapter):
                     changes[field] = current * (abs(scale) if field == "stddev" else scale)
             init = dataclasses.replace(init, **changes)
         where = T.FACTORY_SHAPE.get(factory, T.FACTORY_SHAPE_DEFAULT)
-        shape = self.resolver.shape(arg(value, where[1], where[0]))
+        shape = self.shape(arg(value, where[1], where[0]))
         return init, shape, value
 
     def _called_initializer(self, call: cst.Call):
@@ -149,7 +192,7 @@ class TF1Adapter(FrontendAdapter):
         init = self.initializer(maker)
         if init is None:
             return None
-        return init, self.resolver.shape(arg(call, 0, "shape")), call
+        return init, self.shape(arg(call, 0, "shape")), call
 
     def factory(self, call: cst.Call) -> Optional[str]:
         found = self.leaf(call.func)
@@ -177,17 +220,27 @@ class TF1Adapter(FrontendAdapter):
 
     # ----- initializers and activations (for the layer functions) -----
     def initializer(self, expression) -> Optional[Initializer]:
+        if self._keras_strings:
+            text = self.resolver.string(expression)
+            if text is not None:
+                cls = K.INITIALIZER_NAMES.get(text)
+                return build(K.INITIALIZERS[cls], repr(text), {}) if cls else None
         target = self.resolver.deref(expression)
         call = target if isinstance(target, cst.Call) else None
         callee = call.func if call is not None else target
         if isinstance(callee, cst.Call):
             return None
-        return tf_initializer(self, callee, call, self.resolver.qualified(callee), self.version)
+        qualified = self.qualified(callee)
+        keras = _keras_initializer(qualified)
+        if keras is not None:
+            cls = K.INITIALIZER_NAMES.get(keras)
+            return self.bind(K.INITIALIZERS[cls], call, display(call if call is not None else callee)) if cls else None
+        return tf_initializer(self, callee, call, qualified, self.version)
 
     def activation(self, expression) -> Optional[Activation]:
         if isinstance(expression, cst.Name) and expression.value == "None":
             return Activation(LINEAR, "no activation")
-        qualified = self.resolver.qualified(self.resolver.deref(expression))
+        qualified = self.qualified(self.resolver.deref(expression))
         found = tf1_name(qualified)
         if found is None or found[0] not in ("nn", "math", ""):
             return None
@@ -212,13 +265,55 @@ class TF1Adapter(FrontendAdapter):
         if row is None:
             return None
         arguments, init_keywords, kind = row
-        node = layer_node(self, call, kind, arguments, init_keywords)
-        if contrib and keyword(call, arguments.activation) is None:
+        defaults = self.scope_defaults(leaf, namespace)
+        self._keras_strings = not contrib
+        try:
+            node = layer_node(self, call, kind, arguments, init_keywords, defaults)
+        finally:
+            self._keras_strings = False
+        if contrib and keyword(call, arguments.activation) is None and arguments.activation not in defaults:
             node.builtin_activation = Activation(RELU, "activation_fn=tf.nn.relu (the default)")
         node.repeat *= self.repeat  # built in a loop of known length: one layer per iteration
         item = KernelItem(node)
         self._layers[id(call)] = item
         return item
+
+    def method_op(self, name: str, call: cst.Call):
+        """`W.get_shape()`: reads the weight's shape, not its values."""
+        return ("meta",) if name in T.META_METHODS else None
+
+    # ----- slim arg_scope -----
+    def arg_scope(self, expression) -> Optional[Tuple[frozenset, Dict[str, cst.BaseExpression]]]:
+        """`slim.arg_scope([slim.conv2d, slim.fully_connected], weights_initializer=..., activation_fn=...)`:
+        the layer leaves it names and the keyword defaults it gives them. None for anything else (an
+        arg_scope built elsewhere, `slim.arg_scope(vgg_arg_scope())`: its defaults are not literal here)."""
+        if not isinstance(expression, cst.Call):
+            return None
+        found = self.leaf(expression.func)
+        if found is None or found[1] != "arg_scope" or not expression.args or expression.args[0].keyword is not None:
+            return None
+        functions = self.resolver.deref(expression.args[0].value)
+        if not isinstance(functions, (cst.List, cst.Tuple)):
+            return None
+        leaves = set()
+        for element in functions.elements:
+            named = self.leaf(element.value)
+            if named is None:
+                return None
+            leaves.add(T.CONTRIB_ALIASES.get(named[1], named[1]))
+        values = {a.keyword.value: a.value for a in expression.args[1:] if a.keyword is not None}
+        return frozenset(leaves), values
+
+    def scope_defaults(self, leaf: str, namespace: str) -> Dict[str, cst.BaseExpression]:
+        """The keyword defaults the enclosing arg_scopes give this layer function (the innermost wins)."""
+        if not self.arg_scopes or not (namespace in T.CONTRIB_NAMESPACES or namespace.startswith("contrib.slim")):
+            return {}
+        leaf = T.CONTRIB_ALIASES.get(leaf, leaf)
+        found: Dict[str, cst.BaseExpression] = {}
+        for leaves, values in self.arg_scopes:
+            if leaf in leaves:
+                found.update(values)
+        return found
 
     # ----- tensor functions -----
     def tensor_op(self, call: cst.Call):
@@ -234,6 +329,8 @@ class TF1Adapter(FrontendAdapter):
             return ("input", shape[-1] if shape and len(shape) == 2 else None)
         if leaf in T.LOSS_OPS:
             return ("loss", T.LOSS_OPS[leaf])
+        if leaf in T.META_OPS:
+            return ("meta",)
         if leaf in T.CONV_OPS and namespace == "nn":
             return ("conv",)
         if leaf in T.MATMUL_OPS:
@@ -248,6 +345,17 @@ class TF1Adapter(FrontendAdapter):
             family, slope = act_table.BY_NAME[leaf]
             return ("act", Activation(family, f"tf.{namespace + '.' if namespace else ''}{leaf}", slope))
         return None
+
+
+def _keras_initializer(qualified: Optional[str]) -> Optional[str]:
+    """The initializer name of `tf.keras.initializers.he_normal` (any Keras spelling), else None."""
+    if not qualified:
+        return None
+    for prefix in K.KERAS_PREFIXES:
+        if qualified.startswith(prefix):
+            parts = qualified[len(prefix):].split(".")
+            return parts[-1] if len(parts) == 2 and parts[0] == "initializers" else None
+    return None
 
 
 def _returned_variable(function: cst.FunctionDef, adapter: TF1Adapter) -> Optional[cst.Call]:
@@ -271,6 +379,76 @@ def _returned_variable(function: cst.FunctionDef, adapter: TF1Adapter) -> Option
 class TF1Interpreter(Interpreter):
     """The shared interpreter, plus what TF1 code needs: dicts of weights, module functions called
     with them, raw convolution kernels and losses."""
+
+    def run_function(self, function, args=None, keywords=None) -> object:
+        self.adapter.numbers.push()
+        try:
+            return super().run_function(function, args, keywords)
+        finally:
+            self.adapter.numbers.pop()
+
+    def run_small(self, small, env) -> object:
+        numbers = self.adapter.numbers
+        if isinstance(small, cst.Assign):
+            value = numbers.value(small.value)
+            returned = super().run_small(small, env)
+            for target in small.targets:
+                numbers.assign(target.target, value)
+            return returned
+        if isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+            returned = super().run_small(small, env)
+            numbers.forget(small.target)
+            return returned
+        return super().run_small(small, env)
+
+    def run_statement(self, statement, env) -> object:
+        numbers = self.adapter.numbers
+        if isinstance(statement, cst.For):
+            iterations = numbers.iterations(statement.iter)
+            if iterations is not None and statement.orelse is None:
+                return self._unrolled(statement, iterations, env)
+            before = numbers.snapshot()
+            try:
+                return super().run_statement(statement, env)
+            finally:
+                numbers.forget_changed(before)
+                numbers.forget(statement.target)
+        if isinstance(statement, (cst.If, cst.While, cst.Try)):
+            before = numbers.snapshot()
+            try:
+                return super().run_statement(statement, env)
+            finally:
+                numbers.forget_changed(before)
+        if isinstance(statement, cst.With):
+            scopes = [scope for item in statement.items for scope in [self.adapter.arg_scope(item.item)] if scope]
+            self.adapter.arg_scopes.extend(scopes)
+            try:
+                return super().run_statement(statement, env)
+            finally:
+                del self.adapter.arg_scopes[len(self.adapter.arg_scopes) - len(scopes):]
+        return super().run_statement(statement, env)
+
+    def _unrolled(self, statement: cst.For, iterations: list, env) -> object:
+        """A loop over static values (`range(3)`, `zip(sizes[:-1], sizes[1:])`): its body once per
+        iteration with the loop variables' values, so that each weight it builds has its own shape."""
+        adapter = self.adapter
+        self.bind(statement.target, element_of(self.eval(statement.iter, env)), env)
+        loop_env = dict(env)
+        returned = None
+        calls = [id(node) for node in walk(statement.body) if isinstance(node, cst.Call)]
+        for index, value in enumerate(iterations):
+            if index:
+                for key in calls:  # a weight or layer of its own each iteration, with that iteration's shape
+                    adapter._items.pop(key, None)
+                    adapter._layers.pop(key, None)
+            adapter.numbers.assign(statement.target, value)
+            found = self.run_block(statement.body, loop_env)
+            if found is not None:
+                returned = found
+        if len(iterations) == 1:  # once more without new weights: what the iteration produces feeds itself
+            self.run_block(statement.body, loop_env)
+        merge_env(env, loop_env, dict(env))
+        return returned
 
     def eval(self, node, env):
         if isinstance(node, cst.Dict):

@@ -62,6 +62,9 @@ CONTRIB_FUNCTIONS = {  # tf.contrib.layers.* / slim.* (activation_fn defaults to
     "convolution2d": (_CONTRIB_CONV, ("weights_initializer",), "Conv2D"),
     "conv2d_transpose": (_CONTRIB_CONV, ("weights_initializer",), "Conv2DTranspose"),
 }
+# slim / contrib spellings of one layer function (an arg_scope naming one applies to the other).
+CONTRIB_ALIASES = {"convolution2d": "conv2d", "convolution": "conv2d", "conv2d_transpose": "conv2d_transpose",
+                   "convolution2d_transpose": "conv2d_transpose", "fully_connected": "fully_connected"}
 CONTRIB_NAMESPACES = ("contrib.layers", "contrib.slim", "contrib.framework")
 LAYER_NAMESPACES = ("layers", "compat.v1.layers")
 
@@ -73,6 +76,10 @@ PASS_OPS = {"bias_add", "dropout", "reshape", "max_pool", "avg_pool", "max_pool2
             "squeeze", "expand_dims", "concat", "transpose", "flatten", "lrn", "local_response_normalization",
             "pool", "cast", "stop_gradient"}
 NORM_OPS = {"batch_normalization", "batch_norm", "layer_norm", "l2_normalize"}
+# Ops that read a tensor's shape or compare predictions (evaluation, not the model): not a consumer.
+META_OPS = {"argmax", "argmin", "arg_max", "arg_min", "equal", "not_equal", "shape", "size", "rank", "histogram",
+            "scalar", "in_top_k"}
+META_METHODS = {"get_shape", "shape", "eval"}
 # Losses that take logits: what they receive is the model's output (G2): leaf -> (keyword, position).
 # tf.nn.*_with_logits take keywords only in TF1 (a `_sentinel` first); given positionally, they are the
 # TF 0.x API, whose first argument is the logits.

@@ -32,6 +32,8 @@ HINTS = {
 }
 SPREAD = ("mean", "stddev", "minval", "maxval")
 FIXED_SCALE = {"random_normal_initializer", "truncated_normal_initializer", "random_uniform_initializer"}
+LOOP_FIX = ("The shape comes from a loop's variables: scale the stddev with the fan-in in the loop, "
+            "`stddev=(2.0 / n_in) ** 0.5` for ReLU (1.0 for tanh, sigmoid or no activation)")
 HELPER_FIX = ("Scale the stddev by each call's fan-in, e.g. `stddev=(2.0 / shape[-2]) ** 0.5` for a matrix "
               "(this factory serves several shapes)")
 
@@ -72,6 +74,9 @@ def _render_factory(call: cst.Call, leaf: str, goal: FixGoal, context: FileConte
         return None, ""
     if not isinstance(shape, (cst.List, cst.Tuple)):
         return None, HELPER_FIX  # a helper's parameter: one stddev cannot suit every call
+    fan_in_entries = shape.elements[:-1] if len(shape.elements) > 1 else shape.elements
+    if any(context.resolver.number(element.value) is None for element in fan_in_entries):
+        return None, LOOP_FIX  # sizes taken from a loop's variables: one stddev cannot suit every iteration
     g2 = recommended_gain2(goal.activation)
     args = [context.code(shape)]
     if "uniform" in leaf:
