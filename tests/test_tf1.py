@@ -360,7 +360,7 @@ def test_shape_reads_and_evaluation_ops_are_not_consumers():
     found = lint_source(HEAD + body, "m.py").diagnostics
     assert [(d.span.row, d.code, d.severity) for d in found] == [(3, "IL301", "error"), (6, "IL301", "warning")]
     assert "for ReLU" in found[0].message  # W.get_shape() does not hide the ReLU
-    assert "for no activation" in found[1].message  # argmax of the logits does not hide the output head
+    assert "for a layer with no activation" in found[1].message  # argmax of the logits does not hide the output head
     # an unknown function of the logits still does
     unknown = lint_source(HEAD + body.replace("tf.argmax(logits, 1)", "my_metric(logits)"), "m.py").diagnostics
     assert "for no activation" not in unknown[-1].message
