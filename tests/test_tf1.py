@@ -363,7 +363,7 @@ def test_shape_reads_and_evaluation_ops_are_not_consumers():
     assert "for a layer with no activation" in found[1].message  # argmax of the logits does not hide the output head
     # an unknown function of the logits still does
     unknown = lint_source(HEAD + body.replace("tf.argmax(logits, 1)", "my_metric(logits)"), "m.py").diagnostics
-    assert "for no activation" not in unknown[-1].message
+    assert "for a layer with no activation" not in unknown[-1].message
 
 
 def test_a_loop_built_weight_is_fixed_only_when_its_shape_is_the_same_every_iteration():
