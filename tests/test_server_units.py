@@ -49,3 +49,25 @@ def test_replace_edit_is_the_changed_part_in_utf16_positions():
     edit = convert.replace_edit("a\r\n", "a\n")  # never a position between \r and \n
     assert (edit.range.start.line, edit.range.start.character, edit.range.end.line) == (0, 1, 1)
     assert edit.new_text == "\n"
+
+
+def test_shared_walks_replay_whole_walks_only_and_end_with_their_block():
+    import libcst as cst
+
+    from initlint import syntax
+
+    module = cst.parse_module("def f(x):\n    return g(x) + h(1)\n\n\nclass C:\n    y = k()\n")
+    alone = list(syntax.walk(module))
+    skipping = list(syntax.walk(module, into_definitions=False))
+    assert len(skipping) < len(alone)
+    with syntax.shared_walks():
+        with syntax.shared_walks():  # nested: the same memo
+            first = next(iter(syntax.walk(module)))  # stopped early: not remembered
+        assert first is module
+        assert list(syntax.walk(module)) == alone
+        assert syntax._local.walks[(id(module), True)][1] == alone
+        assert list(syntax.walk(module)) == alone  # replayed
+        assert list(syntax.walk(module, into_definitions=False)) == skipping
+        assert [c.func.value for c in syntax.calls(module)] == ["g", "h", "k"]
+    assert syntax._local.walks is None
+    assert list(syntax.walk(module)) == alone
