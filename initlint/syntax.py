@@ -66,9 +66,9 @@ _local = threading.local()  # .walks: the memo of the analysis running on this t
 class shared_walks:
     """`with shared_walks():` the walks in the block that run to their end are remembered, and a
     walk of the same node again (the frontends walk the whole module about ten times, and each
-    function several times) replays the remembered nodes. libcst trees are immutable, and the
-    memo holds the nodes it is keyed by (their ids cannot be reused meanwhile); it is dropped at
-    the end of the block. Per thread; nested blocks share the outermost memo."""
+    function several times) replays the remembered nodes, and each node's children are computed
+    once. libcst trees are immutable, and the memo holds the nodes it is keyed by (their ids
+    cannot be reused meanwhile); it is dropped at the end of the block. Per thread; nested blocks share the outermost memo."""
 
     __slots__ = ("outer",)
 
@@ -87,18 +87,12 @@ def walk(node: cst.CSTNode, into_definitions: bool = True) -> Iterator[cst.CSTNo
     """Every node under `node` (itself included), depth first."""
     memo = getattr(_local, "walks", None)
     if memo is not None:
-        known = memo.get((id(node), into_definitions))
-        if known is not None:
-            yield from known[1]
-            return
-        seen: List[cst.CSTNode] = []
-        remember = seen.append
+        yield from _remembered_walk(memo, node, into_definitions)
+        return
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
         current = pop()
-        if memo is not None:
-            remember(current)
         yield current
         if not into_definitions and current is not node and isinstance(current, _DEFINITIONS):
             continue
@@ -106,8 +100,36 @@ def walk(node: cst.CSTNode, into_definitions: bool = True) -> Iterator[cst.CSTNo
         if found:
             found.reverse()
             extend(found)
-    if memo is not None:  # only a walk that ran to its end (a caller may stop early)
-        memo[(id(node), into_definitions)] = (node, seen)
+
+
+def _remembered_walk(memo: dict, node: cst.CSTNode, into_definitions: bool) -> Iterator[cst.CSTNode]:
+    """`walk` in a `shared_walks` block. The memo maps (id(node), into_definitions) to (node, the
+    nodes of its whole walk), and id(node) to (node, its children in reverse): a walk of a
+    function after the module's walk reads its nodes' children from there."""
+    key = (id(node), into_definitions)
+    known = memo.get(key)
+    if known is not None:
+        yield from known[1]
+        return
+    seen: List[cst.CSTNode] = []
+    remember = seen.append
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        current = pop()
+        remember(current)
+        yield current
+        if not into_definitions and current is not node and isinstance(current, _DEFINITIONS):
+            continue
+        kids = memo.get(id(current))
+        if kids is None:
+            found = children(current)
+            found.reverse()
+            memo[id(current)] = (current, found)
+        else:
+            found = kids[1]
+        extend(found)
+    memo[key] = (node, seen)  # only a walk that ran to its end (a caller may stop early)
 
 
 def statements(body, into_definitions: bool = False, compound: bool = False) -> Iterator[cst.CSTNode]:

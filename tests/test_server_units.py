@@ -66,6 +66,7 @@ def test_shared_walks_replay_whole_walks_only_and_end_with_their_block():
         assert first is module
         assert list(syntax.walk(module)) == alone
         assert syntax._local.walks[(id(module), True)][1] == alone
+        assert syntax._local.walks[id(module)][1] == list(reversed(syntax.children(module)))
         assert list(syntax.walk(module)) == alone  # replayed
         assert list(syntax.walk(module, into_definitions=False)) == skipping
         assert [c.func.value for c in syntax.calls(module)] == ["g", "h", "k"]
