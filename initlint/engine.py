@@ -56,6 +56,11 @@ def source_error(filename: str, error: SourceError, options: AnalysisOptions) ->
 
 def lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
     """Analyze one file's decoded text with these options."""
+    with syntax.shared_walks():  # the frontends walk the same subtrees many times
+        return _lint_text(text, filename, options)
+
+
+def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult:
     enabled = options.enabled
     result = FileResult(filename)
     # CPython's parser first: it is much cheaper than libcst's, gives the messages users know, and

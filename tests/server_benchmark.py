@@ -9,6 +9,11 @@ Besides the wall-clock latency (which other processes on a busy machine inflate)
 server's own CPU time per edit (/proc/PID/stat, 10 ms ticks), and how long a pull request for a
 small document takes while the big one is being analyzed (the event loop is not blocked by the
 analysis: it runs on the worker thread).
+
+Measured on the 2-core development machine, shared (load average 5.5-7), `nice -n 15`, 1,000 edits:
+latency median 352 ms, p90 529 ms; server CPU per edit median 270 ms (one analysis of the file in
+process: ~230 ms CPU: libcst's parse ~95, the frontends ~70, positions ~35); RSS 91.6 MB after the
+first edit, 96.3 MB after the 1,000th (flat: +4.7 MB, most of it in the first 100 edits).
 """
 from __future__ import annotations
 

@@ -49,3 +49,76 @@ def test_replace_edit_is_the_changed_part_in_utf16_positions():
     edit = convert.replace_edit("a\r\n", "a\n")  # never a position between \r and \n
     assert (edit.range.start.line, edit.range.start.character, edit.range.end.line) == (0, 1, 1)
     assert edit.new_text == "\n"
+
+
+def test_shared_walks_replay_whole_walks_only_and_end_with_their_block():
+    import libcst as cst
+
+    from initlint import syntax
+
+    module = cst.parse_module("def f(x):\n    return g(x) + h(1)\n\n\nclass C:\n    y = k()\n")
+    alone = list(syntax.walk(module))
+    skipping = list(syntax.walk(module, into_definitions=False))
+    assert len(skipping) < len(alone)
+    with syntax.shared_walks():
+        with syntax.shared_walks():  # nested: the same memo
+            first = next(iter(syntax.walk(module)))  # stopped early: not remembered
+        assert first is module
+        assert list(syntax.walk(module)) == alone
+        assert syntax._local.walks[(id(module), True)][1] == alone
+        assert syntax._local.walks[id(module)][1] == list(reversed(syntax.children(module)))
+        assert list(syntax.walk(module)) == alone  # replayed
+        assert list(syntax.walk(module, into_definitions=False)) == skipping
+        assert [c.func.value for c in syntax.calls(module)] == ["g", "h", "k"]
+    assert syntax._local.walks is None
+    assert list(syntax.walk(module)) == alone
+
+
+def test_a_save_of_an_analyzed_text_publishes_it_again_without_a_new_analysis(monkeypatch):
+    import asyncio
+
+    from lsprotocol import types
+    from pygls.workspace import Workspace
+
+    from initlint.server import lsp
+
+    analyzed = []
+    real = lsp.lint_file
+
+    def counting(config, uri, path, text):
+        analyzed.append(text)
+        return real(config, uri, path, text)
+
+    monkeypatch.setattr(lsp, "lint_file", counting)
+    server = lsp.build_server()
+    server.protocol._workspace = Workspace(None)  # what `initialize` makes; no stdio here
+    published = []
+    server.text_document_publish_diagnostics = published.append
+    uri = "untitled:model"
+    text = ("import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.w = nn.Parameter(torch.randn(64, 64))\n\n"
+            "    def forward(self, x):\n        return x @ self.w\n")
+
+    async def until_published(count):
+        for _ in range(6000):
+            if len(published) >= count and not server.pending and not server.running:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("nothing published")
+
+    async def edits():
+        server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python", version=1,
+                                                                  text=text))
+        server.schedule(uri, 0)
+        await until_published(1)
+        server.saved(uri)  # the same text: published again, not analyzed again
+        await until_published(2)
+        server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python", version=2,
+                                                                  text=text.replace("(64, 64))", "(64, 64) * 0)")))
+        server.saved(uri)  # a text not analyzed yet (no change notification went through the server)
+        await until_published(3)
+        server.shutdown_worker()
+
+    asyncio.run(edits())
+    assert len(analyzed) == 2 and analyzed[0] == text and analyzed[1] != text
+    assert [[d.code for d in p.diagnostics] for p in published] == [["IL301"], ["IL301"], []]

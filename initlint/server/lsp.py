@@ -127,6 +127,38 @@ class InitlintServer(LanguageServer):
         self.pending.pop(uri, None)
         asyncio.ensure_future(self.refresh(uri))
 
+    def saved(self, uri: str) -> None:
+        """A save: the text is the one the editor last sent. When that text was analyzed, publish the
+        stored result again (no new analysis); when its analysis is waiting or running, that one
+        publishes; else analyze it now."""
+        if uri in self.pending or uri in self.running:
+            return
+        stored = self._stored_for_current_text(uri)
+        if stored is not None:
+            self._publish(uri, stored)
+        else:
+            self.schedule(uri, 0)
+
+    def _stored_for_current_text(self, uri: str) -> Any:
+        """The stored analysis of a document (a file, or a notebook) when it is of the document's
+        text (a notebook: its cells) as it is now, else None."""
+        try:
+            if uri in self.notebooks:
+                stored = self.notebooks[uri]
+                notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+                if notebook is None:
+                    return None
+                before = [(cell.uri, cell.kind, cell.text) for cell in stored.cells]
+                now = [(cell.document, "code" if cell.kind == types.NotebookCellKind.Code else "markdown",
+                        self.workspace.get_text_document(cell.document).source) for cell in notebook.cells]
+                return stored if before == now else None
+            stored = self.linted.get(uri)
+            if stored is None or stored.notebook is not None:
+                return None
+            return stored if stored.text == self.workspace.get_text_document(uri).source else None
+        except Exception:  # a document the workspace does not hold
+            return None
+
     async def current(self, uri: str) -> Optional[Linted]:
         """The analysis of a text document (file or cell) for its text as it is now."""
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
@@ -189,7 +221,7 @@ def build_server() -> InitlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: InitlintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, 0)
+        ls.saved(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: InitlintServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -223,7 +255,7 @@ def build_server() -> InitlintServer:
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     def notebook_save(ls: InitlintServer, params: types.DidSaveNotebookDocumentParams) -> None:
-        ls.schedule(params.notebook_document.uri, 0)
+        ls.saved(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_close(ls: InitlintServer, params: types.DidCloseNotebookDocumentParams) -> None:
