@@ -20,7 +20,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from typing import Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .globs import Glob, Token, TooManyAlternatives
 
@@ -214,6 +214,7 @@ class PathPattern:
             self.absolute = True
         self.basename = "/" not in text
         self._regex = translate_glob(text)
+        self._directories: Dict[str, bool] = {}  # parent directories repeat from file to file
 
     def __repr__(self) -> str:
         return f"PathPattern({self.pattern!r}, {self.base!r})"
@@ -237,7 +238,10 @@ class PathPattern:
             return False
         parent = os.path.dirname(path)
         while relative_to(parent, stop):  # '' (stop itself) and None (outside) end the climb
-            if self.matches(parent, is_dir=True):
+            hit = self._directories.get(parent)
+            if hit is None:
+                hit = self._directories[parent] = self.matches(parent, is_dir=True)
+            if hit:
                 return True
             parent = os.path.dirname(parent)
         return False

@@ -385,12 +385,14 @@ def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, regi
         finally:
             resolver.pop()
     # An init method nobody here applies (the base class's post_init does): read it as if applied.
-    called = _called_methods(methods)  # `self._init_weights(config.init)`: read above, as the class's own code
+    called = None  # `self._init_weights(config.init)`: read above, as the class's own code
     for name, method in methods.items():
-        params = [p.name.value for p in method.params.params]
         dunder = name.startswith("__") and name.endswith("__")  # `__init__` was read above, as the constructor
-        if name not in extractor.applied_methods and name not in called and len(params) >= 2 \
-                and mentions_init(method) and "init" in name and not dunder:
+        if "init" not in name or dunder or name in extractor.applied_methods or len(method.params.params) < 2:
+            continue
+        if called is None:
+            called = _called_methods(methods)
+        if name not in called and mentions_init(method):
             extractor.receiver = receiver(method) or extractor.receiver
             extractor.confidence = LIKELY  # nothing here is seen to apply it
             try:

@@ -38,9 +38,10 @@ _SIZE_NAME = re.compile(r"(^|_)(dim|size|features|channels|units|hidden|width|d_
 
 def api_uses(module: cst.Module, adapter) -> List[ApiUse]:
     uses: List[ApiUse] = []
-    vectors = _vector_parameters(module, adapter)
-    loops = _unfiltered_parameter_loops(module, adapter)
-    for call in calls(module):
+    nodes = _nodes_by_type(module)  # one walk of the module for every question below
+    vectors = _vector_parameters(nodes, adapter)
+    loops = _unfiltered_parameter_loops(nodes, adapter)
+    for call in nodes.get(cst.Call, ()):
         leaf = _init_leaf(adapter, call.func)
         if leaf is None:
             continue
@@ -54,8 +55,20 @@ def api_uses(module: cst.Module, adapter) -> List[ApiUse]:
             vector = _vector_target(call, vectors, loops)
             if vector is not None:
                 uses.append(vector)
-    uses.extend(_init_methods(module, adapter))
+    uses.extend(_init_methods(module, nodes, adapter))
     return uses
+
+
+def _nodes_by_type(module: cst.Module) -> Dict[type, List[cst.CSTNode]]:
+    """The module's nodes by their exact type, each list in walk order."""
+    found: Dict[type, List[cst.CSTNode]] = {}
+    for node in walk(module):
+        kind = type(node)
+        bucket = found.get(kind)
+        if bucket is None:
+            bucket = found[kind] = []
+        bucket.append(node)
+    return found
 
 
 def _init_leaf(adapter, func) -> Optional[str]:
@@ -126,11 +139,11 @@ def _vector_target(call: cst.Call, vectors: Dict[str, str], loops: Dict[int, str
     return None
 
 
-def _vector_parameters(module: cst.Module, adapter) -> Dict[str, str]:
+def _vector_parameters(nodes, adapter) -> Dict[str, str]:
     """`self.X = nn.Parameter(torch.<factory>(n))` with one size: X -> its display."""
     found = {}
-    for node in walk(module):
-        if not (isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.value, cst.Call)):
+    for node in nodes.get(cst.Assign, ()):
+        if not (len(node.targets) == 1 and isinstance(node.value, cst.Call)):
             continue
         target = node.targets[0].target
         if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self"):
@@ -153,12 +166,12 @@ def _vector_parameters(module: cst.Module, adapter) -> Dict[str, str]:
     return found
 
 
-def _unfiltered_parameter_loops(module: cst.Module, adapter) -> Dict[int, str]:
+def _unfiltered_parameter_loops(nodes, adapter) -> Dict[int, str]:
     """`for p in model.parameters(): init(p)` with the init call straight in the loop body (no `if`
     filtering the biases out): id of each such call on the loop variable -> the iterated expression."""
     found = {}
-    for node in walk(module):
-        if not isinstance(node, cst.For) or not isinstance(node.iter, cst.Call):
+    for node in nodes.get(cst.For, ()):
+        if not isinstance(node.iter, cst.Call):
             continue
         func = node.iter.func
         if not (isinstance(func, cst.Attribute) and func.attr.value in T.PARAMETER_ITERATORS):
@@ -182,14 +195,13 @@ def _unfiltered_parameter_loops(module: cst.Module, adapter) -> Dict[int, str]:
 
 # ----- init methods that nothing applies -----
 
-def _init_methods(module: cst.Module, adapter) -> List[ApiUse]:
+def _init_methods(module: cst.Module, nodes, adapter) -> List[ApiUse]:
     classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
     plain = _plain_modules(classes, adapter)
     if not plain:
         return []
-    referenced = _referenced_names(module)
-    instantiated = {node.func.value for node in walk(module) if isinstance(node, cst.Call)
-                    and isinstance(node.func, cst.Name)}
+    referenced = _referenced_names(nodes)
+    instantiated = {node.func.value for node in nodes.get(cst.Call, ()) if isinstance(node.func, cst.Name)}
     uses = []
     for class_def in classes:
         if class_def.name.value not in plain:
@@ -224,20 +236,18 @@ def _plain_modules(classes, adapter) -> Set[str]:
     return plain
 
 
-def _referenced_names(module: cst.Module) -> Dict[str, int]:
+def _referenced_names(nodes) -> Dict[str, int]:
     """How often each name is used other than where it is defined (`self.X`, `X`, `"X"`)."""
     counts: Dict[str, int] = {}
-    for node in walk(module):
-        if isinstance(node, cst.Attribute):
-            counts[node.attr.value] = counts.get(node.attr.value, 0) + 1
-        elif isinstance(node, cst.Name):
-            counts[node.value] = counts.get(node.value, 0) + 1
-        elif isinstance(node, cst.SimpleString):
-            word = node.value.strip("'\"")
-            counts[word] = counts.get(word, 0) + 1
-    for node in walk(module):
-        if isinstance(node, cst.FunctionDef):
-            counts[node.name.value] = counts.get(node.name.value, 0) - 1  # its own definition
+    for node in nodes.get(cst.Attribute, ()):
+        counts[node.attr.value] = counts.get(node.attr.value, 0) + 1
+    for node in nodes.get(cst.Name, ()):
+        counts[node.value] = counts.get(node.value, 0) + 1
+    for node in nodes.get(cst.SimpleString, ()):
+        word = node.value.strip("'\"")
+        counts[word] = counts.get(word, 0) + 1
+    for node in nodes.get(cst.FunctionDef, ()):
+        counts[node.name.value] = counts.get(node.name.value, 0) - 1  # its own definition
     return counts
 
 
