@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
@@ -175,6 +175,20 @@ def _block(body) -> list:
 
 
 _CALLS: Dict[type, bool] = {}  # type -> is a cst.Call (isinstance on libcst's ABCs is slow)
+
+
+def nodes_by_type(nodes: Iterable[cst.CSTNode]) -> Dict[type, List[cst.CSTNode]]:
+    """Every node under each of `nodes` (themselves included), by exact type, each list in walk order:
+    one walk for many questions (which assignments, loops, calls a module holds)."""
+    found: Dict[type, List[cst.CSTNode]] = {}
+    for root in nodes:
+        for node in walk(root):
+            kind = type(node)
+            bucket = found.get(kind)
+            if bucket is None:
+                bucket = found[kind] = []
+            bucket.append(node)
+    return found
 
 
 def calls(node: cst.CSTNode) -> List[cst.Call]:

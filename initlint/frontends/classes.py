@@ -82,7 +82,8 @@ def constructed_attribute(adapter, value, target: str):
     return item
 
 
-def model_reach(class_defs: Sequence[cst.ClassDef], registry: Dict[str, ClassInfo]) -> Dict[str, list]:
+def model_reach(class_defs: Sequence[cst.ClassDef], registry: Dict[str, ClassInfo],
+                body_calls: Optional[Callable[[cst.ClassDef], List[cst.Call]]] = None) -> Dict[str, list]:
     """For each class of the file, the kernel nodes an init method of it can reach: its own, those of
     the classes of this file it builds (transitively), and those of its subclasses here (a
     PreTrainedModel's `_init_weights` initializes the models derived from it). Empty when nothing is
@@ -95,7 +96,8 @@ def model_reach(class_defs: Sequence[cst.ClassDef], registry: Dict[str, ClassInf
     for class_def in class_defs:
         name = class_def.name.value
         parents[name] = {dotted(base.value) for base in class_def.bases} & names
-        builds[name] = {call.func.value for call in calls(class_def.body)
+        found = body_calls(class_def) if body_calls is not None else calls(class_def.body)
+        builds[name] = {call.func.value for call in found
                         if isinstance(call.func, cst.Name) and call.func.value in names} - {name}
 
     def reach(name: str, seen: set) -> list:

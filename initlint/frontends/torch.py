@@ -9,7 +9,7 @@ import libcst as cst
 from ..facts import CERTAIN, LIKELY, Activation, KernelSite
 from ..knowledge import torch as T
 from ..resolve import Resolver, arg, dotted, keyword, positional
-from ..syntax import calls, statements
+from ..syntax import calls, nodes_by_type, statements
 from .base import FrontendAdapter, is_false, loop_count, mentions_any, receiver
 from .classes import ClassInfo, collect_class, constructor_first, entry_method, model_reach, module_classes
 from .dataflow import SCRIPT_WEIGHT, Interpreter
@@ -286,7 +286,9 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         _name_nodes(info.attrs)
         registry[class_def.name.value] = info
     loose: List[InitRecord] = []
-    reach = model_reach(classes, registry)
+    # One walk of the module, by top-level statement, for the questions that need every node.
+    indexed = {id(statement): nodes_by_type([statement]) for statement in module.body}
+    reach = model_reach(classes, registry, lambda class_def: _body_calls(class_def, indexed[id(class_def)]))
     for class_def in classes:
         name = class_def.name.value
         loose.extend(_init_class(registry[name], adapter, resolver, registry, reach.get(name)))
@@ -311,7 +313,7 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
                   and statement.name.value not in adapter.wrapper_functions for statement in module.body)
     reinitialized = mentions_any(text, T.REINITIALIZED_BY)
     return build_sites(FRAMEWORK, adapter.nodes, loose, defaults=not loose and not helpers and not reinitialized) + (
-        api_uses(module, adapter))
+        api_uses(module, adapter, _merged(indexed[id(statement)] for statement in module.body)))
 
 
 def descended_tensors(module: cst.Module) -> set:
@@ -400,6 +402,22 @@ def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, regi
             finally:
                 extractor.confidence = CERTAIN
     return extractor.loose
+
+
+def _body_calls(class_def: cst.ClassDef, nodes: Dict[type, list]) -> List[cst.Call]:
+    """The calls in a class's body (not in its bases or decorators), from the class's nodes by type."""
+    header = {id(call) for base in class_def.bases for call in calls(base.value)}
+    header |= {id(call) for decorator in class_def.decorators for call in calls(decorator.decorator)}
+    return [call for call in nodes.get(cst.Call, []) if id(call) not in header]
+
+
+def _merged(parts) -> Dict[type, list]:
+    """Nodes by type of consecutive parts of a module, in the module's walk order."""
+    merged: Dict[type, list] = {}
+    for part in parts:
+        for kind, nodes in part.items():
+            merged.setdefault(kind, []).extend(nodes)
+    return merged
 
 
 def _called_methods(methods: Dict[str, cst.FunctionDef]) -> set:

@@ -25,7 +25,7 @@ from ..facts import (
 )
 from ..knowledge import torch as T
 from ..resolve import dotted, keyword, positional
-from ..syntax import calls, walk
+from ..syntax import calls, nodes_by_type, walk
 from .assigned import type_tests
 from .base import display
 
@@ -36,9 +36,11 @@ _VECTOR = re.compile(T.VECTOR_PARAMETER)
 _SIZE_NAME = re.compile(r"(^|_)(dim|size|features|channels|units|hidden|width|d_model|embed_dim|n|num_\w+|n_\w+)$")
 
 
-def api_uses(module: cst.Module, adapter) -> List[ApiUse]:
+def api_uses(module: cst.Module, adapter, nodes: Optional[Dict[type, list]] = None) -> List[ApiUse]:
+    """`nodes`: the module's nodes by type (syntax.nodes_by_type), when the caller has them."""
     uses: List[ApiUse] = []
-    nodes = _nodes_by_type(module)  # one walk of the module for every question below
+    if nodes is None:
+        nodes = nodes_by_type(module.body)  # one walk of the module for every question below
     vectors = _vector_parameters(nodes, adapter)
     loops = _unfiltered_parameter_loops(nodes, adapter)
     for call in nodes.get(cst.Call, ()):
@@ -57,18 +59,6 @@ def api_uses(module: cst.Module, adapter) -> List[ApiUse]:
                 uses.append(vector)
     uses.extend(_init_methods(module, nodes, adapter))
     return uses
-
-
-def _nodes_by_type(module: cst.Module) -> Dict[type, List[cst.CSTNode]]:
-    """The module's nodes by their exact type, each list in walk order."""
-    found: Dict[type, List[cst.CSTNode]] = {}
-    for node in walk(module):
-        kind = type(node)
-        bucket = found.get(kind)
-        if bucket is None:
-            bucket = found[kind] = []
-        bucket.append(node)
-    return found
 
 
 def _init_leaf(adapter, func) -> Optional[str]:
