@@ -251,7 +251,7 @@ class Resolver:
                 right = self.number(node.right, depth - 1)
                 if left is None or right is None:
                     return None
-                return _binary(node.operator, left, right)
+                return binary_number(node.operator, left, right)
             if isinstance(node, cst.Call):
                 return self._numeric_call(node, depth)
             name = self.qualified(node) if isinstance(node, cst.Attribute) else None
@@ -303,7 +303,8 @@ class Resolver:
         return None
 
 
-def _binary(operator, left: float, right: float) -> Optional[float]:
+def binary_number(operator, left: float, right: float) -> Optional[float]:
+    """`left <operator> right` for a libcst arithmetic operator, None for other operators."""
     if isinstance(operator, cst.Add):
         return left + right
     if isinstance(operator, cst.Subtract):

@@ -12,6 +12,8 @@ from typing import Dict, List, Optional
 
 import libcst as cst
 
+from ..resolve import binary_number
+
 MAX_ITERATIONS = 64  # a loop longer than this is read the ordinary way (twice, values unknown)
 MAX_LENGTH = 4096  # lists longer than this are not tracked
 
@@ -147,16 +149,14 @@ class StaticNumbers:
 _MISSING = object()
 
 
+_INTEGER_OPERATORS = (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide)
+
+
 def _integer(operator, left: int, right: int) -> Optional[int]:
-    if isinstance(operator, cst.Add):
-        return left + right
-    if isinstance(operator, cst.Subtract):
-        return left - right
-    if isinstance(operator, cst.Multiply):
-        return left * right
-    if isinstance(operator, cst.FloorDivide) and right:
-        return left // right
-    return None
+    """Sizes stay integers: + - * and // (not by zero); anything else is not a static size."""
+    if not isinstance(operator, _INTEGER_OPERATORS) or (isinstance(operator, cst.FloorDivide) and not right):
+        return None
+    return int(binary_number(operator, left, right))
 
 
 def _mentions_tracked(node, frame) -> bool:
