@@ -14,7 +14,7 @@ from typing import Dict, Optional
 
 import libcst as cst
 
-from .syntax import children
+from .syntax import children, children_in_reverse
 
 UNKNOWN = None  # a use whose reaching value is not one known expression
 
@@ -235,9 +235,13 @@ class ReachingDefinitions:
     # ----- expressions -----
     def _read(self, node, env: Env, hidden: frozenset = frozenset()) -> None:
         stack = [(node, hidden)]
+        # Exact types, not isinstance: libcst's node classes are ABCs (a slow isinstance), these
+        # ones are never subclassed, and this loop sees every node of every expression read.
+        name_type, named_type, scoping = cst.Name, cst.NamedExpr, _SCOPING
         while stack:
             current, shadowed = stack.pop()
-            if isinstance(current, cst.Name):
+            kind = type(current)
+            if kind is name_type:
                 name = current.value
                 if name in shadowed:
                     self.uses[current] = UNKNOWN  # a comprehension variable or lambda parameter
@@ -246,14 +250,17 @@ class ReachingDefinitions:
                 if value is not _UNBOUND:
                     self.uses[current] = value
                 continue
-            if isinstance(current, (cst.Lambda, cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            if kind in scoping:
                 shadowed = shadowed | _local_names(current)
-            elif isinstance(current, cst.NamedExpr):
+            elif kind is named_type:
                 stack.append((current.value, shadowed))
                 self._bind(current.target, UNKNOWN, env)
                 continue
-            for child in children(current):
+            for child in reversed(children_in_reverse(current)):  # the children in order (shared)
                 stack.append((child, shadowed))
+
+
+_SCOPING = frozenset((cst.Lambda, cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp))
 
 
 def _table(iterable, env: Env):

@@ -23,11 +23,17 @@ MAX_MAGNITUDE = 1e100
 
 def dotted(node: cst.CSTNode) -> Optional[str]:
     """'a.b.c' for a Name/Attribute chain, else None."""
+    # Exact types (libcst's classes are ABCs: isinstance is slow, and this runs for every call
+    # the frontends look at); Attribute and Name are never subclassed.
+    kind = type(node)
+    if kind is cst.Name:
+        return node.value
     parts = []
-    while isinstance(node, cst.Attribute):
+    while kind is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if isinstance(node, cst.Name):
+        kind = type(node)
+    if kind is cst.Name:
         parts.append(node.value)
         return ".".join(reversed(parts))
     return None

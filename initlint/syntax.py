@@ -42,7 +42,11 @@ def _kind(cls) -> int:
 def children(node: cst.CSTNode) -> List[cst.CSTNode]:
     found = []
     kinds = _KINDS
-    for name in _fields(type(node)):
+    cls = type(node)
+    names = _FIELDS.get(cls)  # inlined: children() runs for every node of every walk
+    if names is None:
+        names = _fields(cls)
+    for name in names:
         value = getattr(node, name)
         kind = kinds.get(type(value))
         if kind is None:
@@ -83,12 +87,37 @@ class shared_walks:
             _local.walks = None
 
 
-def walk(node: cst.CSTNode, into_definitions: bool = True) -> Iterator[cst.CSTNode]:
-    """Every node under `node` (itself included), depth first."""
+def children_in_reverse(node: cst.CSTNode) -> List[cst.CSTNode]:
+    """`children(node)` reversed (the order a stack pops them in), shared with the walks of a
+    `shared_walks` block: a node's children are computed once per analysis. Do not modify it."""
     memo = getattr(_local, "walks", None)
-    if memo is not None:
-        yield from _remembered_walk(memo, node, into_definitions)
-        return
+    if memo is None:
+        found = children(node)
+        found.reverse()
+        return found
+    kids = memo.get(id(node))
+    if kids is None:
+        found = children(node)
+        found.reverse()
+        memo[id(node)] = (node, found)
+        return found
+    return kids[1]
+
+
+def walk(node: cst.CSTNode, into_definitions: bool = True) -> Iterable[cst.CSTNode]:
+    """Every node under `node` (itself included), depth first. In a `shared_walks` block, a list
+    (built at once and remembered: a walk of the same node again returns it); otherwise lazily."""
+    memo = getattr(_local, "walks", None)
+    if memo is None:
+        return _walk(node, into_definitions)
+    key = (id(node), into_definitions)
+    known = memo.get(key)
+    if known is None:
+        known = memo[key] = (node, _remembered_walk(memo, node, into_definitions))
+    return known[1]
+
+
+def _walk(node: cst.CSTNode, into_definitions: bool) -> Iterator[cst.CSTNode]:
     stack = [node]
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -102,26 +131,23 @@ def walk(node: cst.CSTNode, into_definitions: bool = True) -> Iterator[cst.CSTNo
             extend(found)
 
 
-def _remembered_walk(memo: dict, node: cst.CSTNode, into_definitions: bool) -> Iterator[cst.CSTNode]:
-    """`walk` in a `shared_walks` block. The memo maps (id(node), into_definitions) to (node, the
-    nodes of its whole walk), and id(node) to (node, its children in reverse): a walk of a
-    function after the module's walk reads its nodes' children from there."""
-    key = (id(node), into_definitions)
-    known = memo.get(key)
-    if known is not None:
-        yield from known[1]
-        return
+def _remembered_walk(memo: dict, node: cst.CSTNode, into_definitions: bool) -> List[cst.CSTNode]:
+    """The nodes of `walk` in a `shared_walks` block, as a list. The memo maps (id(node),
+    into_definitions) to (node, that list), and id(node) to (node, its children in reverse): a walk
+    of a function after the module's walk reads its nodes' children from there. Built as a whole,
+    not yielded one by one: a generator's resumption per node cost more than the walk itself."""
     seen: List[cst.CSTNode] = []
     remember = seen.append
     stack = [node]
     pop, extend = stack.pop, stack.extend
+    get = memo.get
+    definitions = _DEFINITIONS
     while stack:
         current = pop()
         remember(current)
-        yield current
-        if not into_definitions and current is not node and isinstance(current, _DEFINITIONS):
+        if not into_definitions and current is not node and isinstance(current, definitions):
             continue
-        kids = memo.get(id(current))
+        kids = get(id(current))
         if kids is None:
             found = children(current)
             found.reverse()
@@ -129,7 +155,7 @@ def _remembered_walk(memo: dict, node: cst.CSTNode, into_definitions: bool) -> I
         else:
             found = kids[1]
         extend(found)
-    memo[key] = (node, seen)  # only a walk that ran to its end (a caller may stop early)
+    return seen
 
 
 def statements(body, into_definitions: bool = False, compound: bool = False) -> Iterator[cst.CSTNode]:
@@ -140,12 +166,13 @@ def statements(body, into_definitions: bool = False, compound: bool = False) -> 
     stack = list(reversed(list(_block(body))))
     while stack:
         statement = stack.pop()
-        if isinstance(statement, cst.SimpleStatementLine):
+        kind = type(statement)  # exact types: isinstance on libcst's ABCs is slow, these are final
+        if kind is cst.SimpleStatementLine:
             yield from statement.body
             continue
         if compound:
             yield statement
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and not into_definitions:
+        if (kind is cst.FunctionDef or kind is cst.ClassDef) and not into_definitions:
             continue
         nested = []
         for name in ("body", "orelse", "handlers", "finalbody"):

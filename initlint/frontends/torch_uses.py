@@ -44,7 +44,7 @@ def api_uses(module: cst.Module, adapter, nodes: Optional[Dict[type, list]] = No
     vectors = _vector_parameters(nodes, adapter)
     loops = _unfiltered_parameter_loops(nodes, adapter)
     for call in nodes.get(cst.Call, ()):
-        leaf = _init_leaf(adapter, call.func)
+        leaf = adapter.init_function(call.func)  # aliases and `calculate_gain` too
         if leaf is None:
             continue
         if leaf in T.DEPRECATED_ALIASES:
@@ -59,14 +59,6 @@ def api_uses(module: cst.Module, adapter, nodes: Optional[Dict[type, list]] = No
                 uses.append(vector)
     uses.extend(_init_methods(module, nodes, adapter))
     return uses
-
-
-def _init_leaf(adapter, func) -> Optional[str]:
-    """The torch.nn.init function a call names (aliases and `calculate_gain` included)."""
-    leaf = adapter.torch_leaf(func, "torch.nn.init.")
-    if leaf is not None:
-        return leaf
-    return adapter.init_function(func)
 
 
 def _alias(call: cst.Call, leaf: str) -> ApiUse:
@@ -244,7 +236,7 @@ def _referenced_names(nodes) -> Dict[str, int]:
 def _mentions_init(function: cst.FunctionDef, adapter) -> bool:
     for call in calls(function):
         # A known init function (not any `nn.init.*` attribute): what the prefilter's words cover too.
-        leaf = _init_leaf(adapter, call.func)
+        leaf = adapter.init_function(call.func)  # aliases and `calculate_gain` too
         if leaf in T.INIT_FUNCTIONS or leaf in T.DEPRECATED_ALIASES or (
                 isinstance(call.func, cst.Attribute) and call.func.attr.value in T.TENSOR_METHODS):
             return True
