@@ -6,6 +6,7 @@ options=None)` for bytes or text, decoding bytes as Python does.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import tokenize
@@ -26,6 +27,7 @@ from .positions import positions as node_positions
 from .suppression import exempted, file_exemption
 
 PARSE_ERROR = "IL000"
+NOTEBOOK_SUFFIX = ".ipynb"  # a notebook is a whole program: nothing imports its functions
 UNUSED_SUPPRESSION = "IL001"  # judged after the other rules: which comments suppressed nothing
 NESTED = syntax.NESTED
 MAX_DEPTH = syntax.MAX_DEPTH
@@ -89,6 +91,8 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
         return _keep_enabled(result, enabled)
 
     try:
+        if filename.lower().endswith(NOTEBOOK_SUFFIX) and not getattr(options, "self_contained", True):
+            options = dataclasses.replace(options, self_contained=True)
         sites = run_frontends(module, text, options)
     except RecursionError:
         result.diagnostics.append(_file_error(filename, NESTED, 1, 1))

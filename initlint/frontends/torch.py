@@ -296,12 +296,17 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     module_interpreter.run_module(module)
     script = _run_script(module.body, adapter, registry)
     loose.extend(script.loose)
+    unused = _unreferenced_helpers(module, indexed)
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value in script.applied_methods:
             continue  # applied by the script to the models it names: read there
         if (isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions
                 and statement.name.value not in adapter.scoped_functions):
-            loose.extend(_run_function(statement, adapter, registry))
+            if statement.name.value in unused and getattr(options, "self_contained", False):
+                continue  # a notebook's helper nothing applies: nothing else can import it, it is dead code
+            # A helper this file never names may be applied from another file, to models defined there:
+            # only a verdict that holds whatever the layers (issue #12), never this file's layers.
+            loose.extend(_run_function(statement, adapter, registry, file_wide=statement.name.value not in unused))
     for class_def in classes:
         info = registry[class_def.name.value]
         entry = entry_method(info, ENTRY_METHODS)
@@ -314,6 +319,21 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     reinitialized = mentions_any(text, T.REINITIALIZED_BY)
     return build_sites(FRAMEWORK, adapter.nodes, loose, defaults=not loose and not helpers and not reinitialized) + (
         api_uses(module, adapter, _merged(indexed[id(statement)] for statement in module.body)))
+
+
+def _unreferenced_helpers(module: cst.Module, indexed: Dict[int, Dict[type, list]]) -> set:
+    """Module-level functions of a module parameter (`def init_weights(m)`) that nothing in the file
+    names: not applied (`model.apply(f)`), called, passed or stored anywhere, its own body aside."""
+    helpers = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef) and s.params.params}
+    if not helpers:
+        return set()
+    named = set()
+    for statement in module.body:
+        own = helpers.get(statement.name.value) if isinstance(statement, cst.FunctionDef) else None
+        for name in indexed[id(statement)].get(cst.Name, ()):
+            if own is None or (name is not own.name and name.value != own.name.value):
+                named.add(name.value)
+    return {name for name in helpers if name not in named}
 
 
 def descended_tensors(module: cst.Module) -> set:
@@ -346,9 +366,9 @@ def _run_script(body, adapter: TorchAdapter, registry) -> InitExtractor:
     return extractor
 
 
-def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry) -> List[InitRecord]:
+def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry, file_wide: bool = True) -> List[InitRecord]:
     """A module-level function: a DCGAN-style weights_init(m), or model-building code."""
-    extractor = InitExtractor(adapter, {}, registry=registry, file_wide=True)
+    extractor = InitExtractor(adapter, {}, registry=registry, file_wide=file_wide)
     if function.params.params:
         run_init_function(extractor, function, (APPLY_TIME, 0))
     else:
