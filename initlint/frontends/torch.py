@@ -28,12 +28,11 @@ from .graph import (
 from .params import raw_weight
 from .sites import build_sites
 from .torch_uses import api_uses
-from .torch_init import InitExtractor, run_init_function
+from .torch_init import APPLY_TIME, InitExtractor, run_init_function
 from .torch_init_syntax import bind_call, mentions_init, returns_name, zeroes_all_parameters
 
 FRAMEWORK = "torch"
 ENTRY_METHODS = ("forward", "__call__")  # what applies a module to its input
-APPLY_TIME = 10 ** 6  # init functions applied after construction (apply(), post_init) run after __init__
 
 
 class TorchAdapter(FrontendAdapter):
