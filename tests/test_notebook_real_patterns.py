@@ -99,3 +99,29 @@ def test_a_constant_passed_to_the_constructor_reaches_its_init_call():
 def test_a_constructor_argument_never_given_a_constant_stays_silent():
     assert _notebook(NET, "model = Net()\nother = Net(constant_weight=None)\n") == []
     assert _script(NET, "w = 0.01\nmodel = Net(hidden=128)\n") == []
+
+
+TF1_WEIGHTS = """import tensorflow as tf
+n_input, n_hidden, n_classes = 784, 256, 10
+weights = {
+    'h1': tf.Variable(tf.random_normal([n_input, n_hidden], stddev=STD)),
+    'out': tf.Variable(tf.random_normal([n_hidden, n_classes], stddev=0.06)),
+}
+"""
+TF1_MODEL = """def perceptron(x):
+    layer_1 = tf.nn.relu(tf.matmul(x, weights['h1']))
+    return tf.matmul(layer_1, weights['out'])
+"""
+TF1_USE = "x = tf.placeholder('float', [None, n_input])\npred = perceptron(x)\n"
+
+
+def test_a_module_level_tf1_weights_dict_read_as_a_global_inside_the_model_function():
+    bad = TF1_WEIGHTS.replace("STD", "1.0")
+    assert _script(bad, TF1_MODEL, TF1_USE) == [(4, "IL301")]
+    assert _notebook(TF1_MODEL, bad, TF1_USE) == [(3, 4, "IL301")]  # the function's cell comes first
+
+
+def test_a_well_scaled_global_tf1_weights_dict_stays_silent():
+    good = TF1_WEIGHTS.replace("STD", "0.05")
+    assert _script(good, TF1_MODEL, TF1_USE) == []
+    assert _notebook(TF1_MODEL, good, TF1_USE) == []
