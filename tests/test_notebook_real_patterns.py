@@ -125,3 +125,33 @@ def test_a_well_scaled_global_tf1_weights_dict_stays_silent():
     good = TF1_WEIGHTS.replace("STD", "0.05")
     assert _script(good, TF1_MODEL, TF1_USE) == []
     assert _notebook(TF1_MODEL, good, TF1_USE) == []
+
+
+ADDED = """import torch
+import torch.nn as nn
+
+net = nn.Sequential()
+net.add_module('Linear_1', nn.Linear(2, 5, bias=False))
+net.add_module('Linear_2', nn.Linear(5, 5, bias=False))
+
+def init_weight(m):
+    if type(m) == nn.Linear:
+        torch.nn.init.normal_(m.weight)
+
+def ones(m):
+    if type(m) == nn.Linear:
+        torch.nn.init.constant_(m.weight, 1)
+"""
+
+
+def test_layers_added_with_add_module_are_the_models_layers():
+    # judged on the layers added (fan-in 5), no longer "for any fan-in" as if defined elsewhere
+    for found in (analyze((ADDED + "net.apply(init_weight)\nnet.apply(ones)\nnet.apply(init_weight)\n").encode(),
+                          "p.py", _options()).diagnostics,):
+        assert [(d.span.row, d.code) for d in found] == [(10, "IL301")]
+        assert "with fan-in 5" in found[0].message and "defined elsewhere" not in found[0].message
+    assert _notebook(ADDED, "net.apply(init_weight)\nnet.apply(ones)\n") == [(2, 14, "IL102")]
+    found = analyze((ADDED + "net.apply(ones)\nnet.apply(init_weight)\nnet.apply(ones)\n").encode(), "p.py",
+                    _options()).diagnostics
+    assert [(d.span.row, d.code) for d in found] == [(14, "IL102")]
+    assert "'Linear_1'" in found[0].message  # the hidden layer; the output layer may be constant

@@ -115,6 +115,15 @@ class TorchAdapter(FrontendAdapter):
             chain.items.append(self._child(value, None))
         return chain
 
+    def on_item_call(self, item, call: cst.Call, env) -> None:
+        """`net = nn.Sequential(); net.add_module('fc1', nn.Linear(2, 5))`: a layer added to a container
+        the script builds (course notebooks build their models this way), in the order added."""
+        func = call.func
+        if isinstance(item, ChainItem) and isinstance(func, cst.Attribute) and func.attr.value == "add_module":
+            name, child = arg(call, 0, "name"), arg(call, 1, "module")
+            if child is not None:
+                item.items.append(self._child(child, self.resolver.string(name) if name is not None else None))
+
     def _child(self, value, name: Optional[str]):
         value = self.resolver.deref(value)
         item = self.constructor(value) if isinstance(value, cst.Call) else None
