@@ -6,7 +6,6 @@ options=None)` for bytes or text, decoding bytes as Python does.
 """
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import tokenize
@@ -91,9 +90,7 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
         return _keep_enabled(result, enabled)
 
     try:
-        if filename.lower().endswith(NOTEBOOK_SUFFIX) and not getattr(options, "self_contained", True):
-            options = dataclasses.replace(options, self_contained=True)
-        sites = run_frontends(module, text, options)
+        sites = run_frontends(module, text, options, whole_program=filename.lower().endswith(NOTEBOOK_SUFFIX))
     except RecursionError:
         result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
         return _keep_enabled(result, enabled)

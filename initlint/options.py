@@ -33,9 +33,6 @@ class AnalysisOptions:
     # `[tool.initlint.severity]`: (code, severity) pairs, sorted; a rule's findings get that severity.
     severity: Tuple[Tuple[str, str], ...] = ()
     chain_thresholds: Tuple[float, float, float] = DEFAULT_CHAIN_THRESHOLDS
-    # The document is a whole program no other file can import (a notebook): a helper it defines
-    # and never uses is dead code, not one applied from elsewhere. Set by the engine from the name.
-    self_contained: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.enabled, frozenset):

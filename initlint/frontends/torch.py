@@ -310,7 +310,7 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
             continue  # applied by the script to the models it names: read there
         if (isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions
                 and statement.name.value not in adapter.scoped_functions):
-            if statement.name.value in unused and getattr(options, "self_contained", False):
+            if statement.name.value in unused and resolver.whole_program:
                 continue  # a notebook's helper nothing applies: nothing else can import it, it is dead code
             # A helper this file never names may be applied from another file, to models defined there:
             # only a verdict that holds whatever the layers (issue #12), never this file's layers.
