@@ -28,7 +28,8 @@ from .graph import (
 from .params import raw_weight
 from .sites import build_sites
 from .torch_uses import api_uses
-from .torch_init import APPLY_TIME, InitExtractor, run_init_function
+from .torch_init import InitExtractor, run_init_function
+from .torch_instances import APPLY_TIME
 from .torch_init_syntax import bind_call, mentions_init, returns_name, zeroes_all_parameters
 
 FRAMEWORK = "torch"
@@ -121,8 +122,11 @@ class TorchAdapter(FrontendAdapter):
         func = call.func
         if isinstance(item, ChainItem) and isinstance(func, cst.Attribute) and func.attr.value == "add_module":
             name, child = arg(call, 0, "name"), arg(call, 1, "module")
-            if child is not None:
-                item.items.append(self._child(child, self.resolver.string(name) if name is not None else None))
+            if child is None:
+                return
+            added = self._child(child, self.resolver.string(name) if name is not None else None)
+            if not any(added is present for present in item.items):
+                item.items.append(added)  # a loop's add_module line read twice adds its (one) layer once
 
     def _child(self, value, name: Optional[str]):
         value = self.resolver.deref(value)
@@ -374,7 +378,8 @@ def _run_script(body, adapter: TorchAdapter, registry) -> InitExtractor:
     return extractor
 
 
-def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry, file_wide: bool = True) -> List[InitRecord]:
+def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry,
+                  file_wide: bool = True) -> List[InitRecord]:
     """A module-level function: a DCGAN-style weights_init(m), or model-building code."""
     extractor = InitExtractor(adapter, {}, registry=registry, file_wide=file_wide)
     if function.params.params:

@@ -9,13 +9,14 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import CERTAIN, CONSTANT, HEURISTIC, OTHER, Initializer
+from ..facts import CERTAIN, HEURISTIC, OTHER, Initializer
 from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
 from ..syntax import calls
 from .assigned import assigned_init, bare_name, is_weight, type_tests
 from .base import bias_kind, display, is_false, receiver_attribute
+from .torch_instances import INSTANCE_ORDER, constructor_values, instance_of, per_instance
 from .torch_init_syntax import (
     NOT_FILLING,
     is_partial,
@@ -33,10 +34,6 @@ _NORM_NAME = re.compile(r"(^|_)(bn\d*|norm\d*|ln(_\w*)?|gn|\w*_norm|layernorm|ba
 _KERNEL_NAME = re.compile(r"(^|_)(fc|linear|lin|dense|conv|proj|projection)\d*$", re.IGNORECASE)
 _ITERATORS = {"modules", "children", "named_modules", "named_children"}
 DEFAULT_RECEIVER = "self"
-APPLY_TIME = 10 ** 6  # init functions applied after construction (apply(), post_init) run after __init__
-# Where a construction's own init is (`Net(constant_weight=0)`): at each model the script builds, at
-# the point of the models' first apply() (per_instance), so neither overrides the other.
-INSTANCE_ORDER = (APPLY_TIME, -APPLY_TIME)
 
 
 class InitExtractor:
@@ -280,14 +277,14 @@ class InitExtractor:
         if isinstance(func, cst.Attribute) and func.attr.value == "apply" and call.args:
             outer = self.scope
             self.scope = reached = self.applied_to(func.value)
-            instance = self.instance_of(func.value)
+            instance = instance_of(self, func.value)
             marks = {id(n): len(n.inits) for n in reached} if instance and reached else None
             try:
                 self.apply(call.args[0].value, order, func.value)
             finally:
                 self.scope = outer
             if marks is not None:
-                self.per_instance(instance, reached, marks, order)
+                per_instance(self, instance, reached, marks, order)
             return
         init, tensor, subscripted = self.init_call(call)
         if init is None:
@@ -295,7 +292,7 @@ class InitExtractor:
             return
         if tensor is None:
             return
-        bound = self.constructor_values(init, call) if not subscripted else ()
+        bound = constructor_values(self, init, call) if not subscripted else ()
         if bound:
             for value_init in bound:  # one per model the file builds with that argument: each its own site
                 self.attach(value_init, tensor, call, INSTANCE_ORDER, filters)
@@ -308,36 +305,6 @@ class InitExtractor:
                 self.attach(mixed, unsubscript(tensor), call, order, filters)
             return
         self.attach(init, tensor, call, order, filters)
-
-    def constructor_values(self, init: Initializer, call: cst.Call) -> list:
-        """`nn.init.constant_(m.weight, constant_weight)` in `__init__` with `constant_weight` a
-        parameter: the constants the file's constructions pass it (`model_0 = Net(constant_weight=0)`),
-        one initializer each, naming the value and the construction."""
-        if init.kind != CONSTANT or init.value is not None or not self.methods:
-            return []
-        values = positional(call)
-        argument = keyword(call, "val") or (values[1] if len(values) > 1 else None)
-        if not isinstance(argument, cst.Name) or not self.resolver.is_parameter(argument):
-            return []
-        constructor = self.methods.get("__init__")
-        names = [name for name, info in self.registry.items() if info.methods is self.methods]
-        if constructor is None or not names or argument.value not in {p.name.value for p in constructor.params.params}:
-            return []
-        params = [p.name.value for p in constructor.params.params][1:]
-        found, seen = [], set()
-        for site in calls(self.resolver.module):
-            if not (isinstance(site.func, cst.Name) and site.func.value == names[0]):
-                continue
-            given = keyword(site, argument.value)
-            if given is None and argument.value in params and params.index(argument.value) < len(positional(site)):
-                given = positional(site)[params.index(argument.value)]
-            number = self.resolver.number(given) if given is not None else None
-            if number is None or number in seen:
-                continue
-            seen.add(number)
-            origin = f"{argument.value}={number:g} from {display(site)}"
-            found.append(dataclasses.replace(init, value=number, display=f"{init.display} with {origin}", origin=origin))
-        return found
 
     def opaque_fill(self, call: cst.Call, order, filters) -> None:
         """`glorot(self.weight)`, `my_init(self.w[0])`: a raw parameter handed to a function this file
@@ -360,36 +327,6 @@ class InitExtractor:
             return self.scope
         nodes = self.model_nodes(owner)
         return nodes if nodes is not None else []
-
-    def instance_of(self, owner) -> Optional[Tuple[str, str]]:
-        """(class, name) when `owner` is a script's name for an instance of a class of this file
-        (`model_uniform = Net()`): each instance has layers of its own, though they share one class."""
-        if not self.file_wide or not isinstance(owner, cst.Name) or owner.value in self.targets:
-            return None
-        value = self.resolver.deref(owner)
-        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in self.registry:
-            return value.func.value, owner.value
-        return None
-
-    def per_instance(self, instance: Tuple[str, str], nodes: list, marks: dict, order) -> None:
-        """`model_a = Net(); model_a.apply(f)` then `model_b = Net(); model_b.apply(g)`: two models
-        whose layers are the same class's nodes here. The n-th apply to each instance is put at one
-        point in reading order, so no instance's init overrides another's (each is in effect for its
-        model, like the branches of an `if`); within one apply the last init still wins."""
-        cls, name = instance
-        level = self.instance_applies.get(name, 0)
-        self.instance_applies[name] = level + 1
-        levels = self.instance_levels.setdefault(cls, [])
-        if level == len(levels):
-            levels.append((order[0], INSTANCE_ORDER[1] + level))
-        at = levels[level]
-        for node in nodes:
-            added = node.inits[marks[id(node)]:]
-            if not added:
-                continue
-            latest = max(record.order for record in added)
-            node.inits[marks[id(node)]:] = [dataclasses.replace(record, order=at) for record in added
-                                            if record.order == latest]
 
     def model_nodes(self, owner) -> Optional[list]:
         """The kernels of a model the script builds: a layer or container, or an instance of a class of
