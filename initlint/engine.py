@@ -26,6 +26,7 @@ from .positions import positions as node_positions
 from .suppression import exempted, file_exemption
 
 PARSE_ERROR = "IL000"
+NOTEBOOK_SUFFIX = ".ipynb"  # a notebook is a whole program: nothing imports its functions
 UNUSED_SUPPRESSION = "IL001"  # judged after the other rules: which comments suppressed nothing
 NESTED = syntax.NESTED
 MAX_DEPTH = syntax.MAX_DEPTH
@@ -89,7 +90,7 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
         return _keep_enabled(result, enabled)
 
     try:
-        sites = run_frontends(module, text, options)
+        sites = run_frontends(module, text, options, whole_program=filename.lower().endswith(NOTEBOOK_SUFFIX))
     except RecursionError:
         result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
         return _keep_enabled(result, enabled)

@@ -78,6 +78,9 @@ class Initializer:
     nonlinearity: Optional[str] = None  # torch kaiming: the declared activation
     alternative_stddev: Optional[float] = None  # TF1 vs TF2 default, when the version is unknown
     unscaled_factory: bool = False  # a bare torch.randn / tf.random_normal tensor factory
+    # Where a value comes from when the init call only names a parameter: "constant_weight=0 from
+    # Net(constant_weight=0)" (the display says it too); messages that omit the display show it.
+    origin: str = ""
     # IL403: "uncalled" (a factory passed uncalled: `normal` for `normal()`), "called" (an initializer
     # called: `zeros()`); "_arguments" appended when adding or removing the call needs arguments too.
     call_misuse: str = ""

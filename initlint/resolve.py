@@ -120,9 +120,12 @@ def _all_params(params: cst.Parameters):
 class Resolver:
     """Qualified names of expressions, and static values of simple expressions."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, whole_program: bool = False) -> None:
         self.aliases, self.star_modules = _collect_imports(module)
         self.module = module
+        # A document no other file imports (a notebook): what it defines and never uses is unused,
+        # not used from elsewhere.
+        self.whole_program = whole_program
         self.module_values = scope_assignments(module)
         self._scopes: List[Dict[str, Optional[cst.BaseExpression]]] = []
         self._reaching: Optional[ReachingDefinitions] = None  # built on first use

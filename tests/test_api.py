@@ -83,9 +83,9 @@ def test_the_frontends_receive_the_options(monkeypatch):
     seen = []
     real = initlint.engine.run_frontends
 
-    def spy(module, text, options=None):
+    def spy(module, text, options=None, **document):  # document: whole_program for a notebook
         seen.append(options)
-        return real(module, text, options)
+        return real(module, text, options, **document)
 
     monkeypatch.setattr(initlint.engine, "run_frontends", spy)
     options = AnalysisOptions(frozenset({"IL101"}), 2)

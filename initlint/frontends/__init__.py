@@ -15,14 +15,15 @@ from .. import frameworks
 from ..resolve import Resolver
 
 
-def run_frontends(module: cst.Module, text: str = "", options=None) -> List[KernelSite]:
-    """Every KernelSite of a parsed file. `options` is an `options.AnalysisOptions` (None: defaults)."""
-    resolver = Resolver(module)
+def run_frontends(module: cst.Module, text: str = "", options=None, whole_program: bool = False) -> List[KernelSite]:
+    """Every KernelSite of a parsed file. `options` is an `options.AnalysisOptions` (None: defaults);
+    `whole_program`: nothing imports the document's functions (a notebook)."""
+    resolver = Resolver(module, whole_program)
     imported = list(resolver.aliases.values()) + list(resolver.star_modules)
     sites: List[KernelSite] = []
     for framework in frameworks.FRAMEWORKS:
         if any(framework.claims(name) for name in imported):
             # Each frontend reads the file with a fresh resolver: frontends push scopes of their own.
-            reader = Resolver(module) if sites else resolver
+            reader = Resolver(module, whole_program) if sites else resolver
             sites.extend(framework.extractor().extract(module, reader, text, options))
     return sites

@@ -472,11 +472,20 @@ class TF1Interpreter(Interpreter):
             return
         super().bind(target, value, env)
 
+    def run_module(self, module: cst.Module) -> None:
+        self.module_env: Dict[str, object] = {}  # read by functions as their globals (`weights['h1']`)
+        self.run_statements(module.body, self.module_env)
+
     def eval_subscript(self, node, env):
-        if isinstance(node.value, cst.Name) and isinstance(env.get(node.value.value), dict):
+        table = None
+        if isinstance(node.value, cst.Name):
+            name = node.value.value
+            # a function reading a module-level dict of weights it neither receives nor binds
+            table = env.get(name) if name in env else getattr(self, "module_env", {}).get(name)
+        if isinstance(table, dict):
             key = self.resolver.string(node.slice[0].slice.value) if len(node.slice) == 1 and isinstance(
                 node.slice[0].slice, cst.Index) else None
-            return env[node.value.value].get(key) if key is not None else None
+            return table.get(key) if key is not None else None
         return super().eval_subscript(node, env)
 
     def eval_call(self, call, env):

@@ -29,11 +29,11 @@ from .params import raw_weight
 from .sites import build_sites
 from .torch_uses import api_uses
 from .torch_init import InitExtractor, run_init_function
+from .torch_instances import APPLY_TIME
 from .torch_init_syntax import bind_call, mentions_init, returns_name, zeroes_all_parameters
 
 FRAMEWORK = "torch"
 ENTRY_METHODS = ("forward", "__call__")  # what applies a module to its input
-APPLY_TIME = 10 ** 6  # init functions applied after construction (apply(), post_init) run after __init__
 
 
 class TorchAdapter(FrontendAdapter):
@@ -115,6 +115,18 @@ class TorchAdapter(FrontendAdapter):
         for index, value in enumerate(values):
             chain.items.append(self._child(value, None))
         return chain
+
+    def on_item_call(self, item, call: cst.Call, env) -> None:
+        """`net = nn.Sequential(); net.add_module('fc1', nn.Linear(2, 5))`: a layer added to a container
+        the script builds (course notebooks build their models this way), in the order added."""
+        func = call.func
+        if isinstance(item, ChainItem) and isinstance(func, cst.Attribute) and func.attr.value == "add_module":
+            name, child = arg(call, 0, "name"), arg(call, 1, "module")
+            if child is None:
+                return
+            added = self._child(child, self.resolver.string(name) if name is not None else None)
+            if not any(added is present for present in item.items):
+                item.items.append(added)  # a loop's add_module line read twice adds its (one) layer once
 
     def _child(self, value, name: Optional[str]):
         value = self.resolver.deref(value)
@@ -296,12 +308,17 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     module_interpreter.run_module(module)
     script = _run_script(module.body, adapter, registry)
     loose.extend(script.loose)
+    unused = _unreferenced_helpers(module, indexed)
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value in script.applied_methods:
             continue  # applied by the script to the models it names: read there
         if (isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions
                 and statement.name.value not in adapter.scoped_functions):
-            loose.extend(_run_function(statement, adapter, registry))
+            if statement.name.value in unused and resolver.whole_program:
+                continue  # a notebook's helper nothing applies: nothing else can import it, it is dead code
+            # A helper this file never names may be applied from another file, to models defined there:
+            # only a verdict that holds whatever the layers (issue #12), never this file's layers.
+            loose.extend(_run_function(statement, adapter, registry, file_wide=statement.name.value not in unused))
     for class_def in classes:
         info = registry[class_def.name.value]
         entry = entry_method(info, ENTRY_METHODS)
@@ -314,6 +331,21 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     reinitialized = mentions_any(text, T.REINITIALIZED_BY)
     return build_sites(FRAMEWORK, adapter.nodes, loose, defaults=not loose and not helpers and not reinitialized) + (
         api_uses(module, adapter, _merged(indexed[id(statement)] for statement in module.body)))
+
+
+def _unreferenced_helpers(module: cst.Module, indexed: Dict[int, Dict[type, list]]) -> set:
+    """Module-level functions of a module parameter (`def init_weights(m)`) that nothing in the file
+    names: not applied (`model.apply(f)`), called, passed or stored anywhere, its own body aside."""
+    helpers = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef) and s.params.params}
+    if not helpers:
+        return set()
+    named = set()
+    for statement in module.body:
+        own = helpers.get(statement.name.value) if isinstance(statement, cst.FunctionDef) else None
+        for name in indexed[id(statement)].get(cst.Name, ()):
+            if own is None or (name is not own.name and name.value != own.name.value):
+                named.add(name.value)
+    return {name for name in helpers if name not in named}
 
 
 def descended_tensors(module: cst.Module) -> set:
@@ -346,9 +378,10 @@ def _run_script(body, adapter: TorchAdapter, registry) -> InitExtractor:
     return extractor
 
 
-def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry) -> List[InitRecord]:
+def _run_function(function: cst.FunctionDef, adapter: TorchAdapter, registry,
+                  file_wide: bool = True) -> List[InitRecord]:
     """A module-level function: a DCGAN-style weights_init(m), or model-building code."""
-    extractor = InitExtractor(adapter, {}, registry=registry, file_wide=True)
+    extractor = InitExtractor(adapter, {}, registry=registry, file_wide=file_wide)
     if function.params.params:
         run_init_function(extractor, function, (APPLY_TIME, 0))
     else:

@@ -16,6 +16,7 @@ from ..resolve import dotted, keyword, positional
 from ..syntax import calls
 from .assigned import assigned_init, bare_name, is_weight, type_tests
 from .base import bias_kind, display, is_false, receiver_attribute
+from .torch_instances import INSTANCE_ORDER, constructor_values, instance_of, per_instance
 from .torch_init_syntax import (
     NOT_FILLING,
     is_partial,
@@ -60,6 +61,8 @@ class InitExtractor:
         self.local_functions: Dict[str, cst.FunctionDef] = {}  # functions defined inside the code being read
         self.confidence = CERTAIN  # LIKELY while reading an init method nothing is seen to apply
         self.listed_groups: List[GroupItem] = []
+        self.instance_applies: Dict[str, int] = {}  # script instance name -> applies read so far
+        self.instance_levels: Dict[str, list] = {}  # class -> the order of its instances' n-th apply
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -273,17 +276,26 @@ class InitExtractor:
         # self.apply(fn) / model.apply(fn)
         if isinstance(func, cst.Attribute) and func.attr.value == "apply" and call.args:
             outer = self.scope
-            self.scope = self.applied_to(func.value)
+            self.scope = reached = self.applied_to(func.value)
+            instance = instance_of(self, func.value)
+            marks = {id(n): len(n.inits) for n in reached} if instance and reached else None
             try:
                 self.apply(call.args[0].value, order, func.value)
             finally:
                 self.scope = outer
+            if marks is not None:
+                per_instance(self, instance, reached, marks, order)
             return
         init, tensor, subscripted = self.init_call(call)
         if init is None:
             self.opaque_fill(call, order, filters)
             return
         if tensor is None:
+            return
+        bound = constructor_values(self, init, call) if not subscripted else ()
+        if bound:
+            for value_init in bound:  # one per model the file builds with that argument: each its own site
+                self.attach(value_init, tensor, call, INSTANCE_ORDER, filters)
             return
         if subscripted:
             # G11: a partial write never makes a whole kernel constant, but a random fill of part of a

@@ -268,5 +268,6 @@ class Named(nn.Module):
         else:
             consequence = "every unit starts identical and the layer starts rank-deficient"
         role = "hidden " if layer.role == "hidden" and len(judged) == 1 and not site.shared else ""
-        yield Finding(severity, f"zero-initialized kernel of {role}{where}{detail}: {consequence}",
+        shown = f" ({init.display})" if init.origin else ""  # the value is a constructor argument: say which
+        yield Finding(severity, f"zero-initialized kernel{shown} of {role}{where}{detail}: {consequence}",
                       suggestion(judged, self.code, "zero start"), display_goal(judged), unknown_role=unknown)
