@@ -41,12 +41,45 @@ class Glob:
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.sequences = _expand(tokens)
+        self._machines = [_Machine(seq) for seq in self.sequences]
 
     def fullmatch(self, text: str) -> bool:
-        return any(_run(seq, text) for seq in self.sequences)
+        return any(machine.fullmatch(text) for machine in self._machines)
 
     def __repr__(self) -> str:
         return f"Glob({self.sequences!r})"
+
+
+class _Machine:
+    """One token sequence's NFA, with its steps remembered: (set of positions, character) -> the
+    next set. Paths share most of their characters (every file of a directory starts alike), so
+    after the first few paths a match is one dict lookup per character instead of a simulation.
+    Each step is still computed at most once per character of a text: linear, whatever the
+    pattern; the memo is bounded (dropped when full), so memory is too."""
+
+    MAX_STEPS = 20_000
+
+    def __init__(self, seq: Tuple[Token, ...]) -> None:
+        self.seq = seq
+        self.start = _closure(seq, {0})
+        self.end = 2 * len(seq)
+        self.steps: dict = {}
+
+    def fullmatch(self, text: str) -> bool:
+        steps, seq = self.steps, self.seq
+        states = self.start
+        for char in text:
+            key = (states, char)
+            following = steps.get(key)
+            if following is None:
+                following = _step(seq, states, char)
+                if len(steps) >= self.MAX_STEPS:
+                    steps.clear()
+                steps[key] = following
+            if not following:
+                return False
+            states = following
+        return self.end in states
 
 
 def _closure(seq: Tuple[Token, ...], states: set) -> FrozenSet[int]:
@@ -79,35 +112,40 @@ def _accepts(token: Token, char: str) -> bool:
     return False  # pragma: no cover
 
 
+def _step(seq: Tuple[Token, ...], states: FrozenSet[int], char: str) -> FrozenSet[int]:
+    """The positions after reading `char` from `states` (empty: no match)."""
+    following: set = set()
+    for state in states:
+        index = state // 2
+        if state % 2:  # inside `dirs`: any character, and a '/' may end it
+            following.add(state)
+            if char == "/":
+                following.add(2 * (index + 1))
+            continue
+        if index >= len(seq):
+            continue
+        token = seq[index]
+        kind = token[0]
+        if kind == "star":
+            if token[1] or char != "/":
+                following.add(state)
+        elif kind == "dirs":
+            following.add(state + 1)
+            if char == "/":
+                following.add(2 * (index + 1))
+        elif _accepts(token, char):
+            following.add(2 * (index + 1))
+    return _closure(seq, following) if following else frozenset()
+
+
 def _run(seq: Tuple[Token, ...], text: str) -> bool:
-    end = 2 * len(seq)
+    """The plain simulation (no memo): what `_Machine.fullmatch` computes."""
     states = _closure(seq, {0})
     for char in text:
-        following: set = set()
-        for state in states:
-            index = state // 2
-            if state % 2:  # inside `dirs`: any character, and a '/' may end it
-                following.add(state)
-                if char == "/":
-                    following.add(2 * (index + 1))
-                continue
-            if index >= len(seq):
-                continue
-            token = seq[index]
-            kind = token[0]
-            if kind == "star":
-                if token[1] or char != "/":
-                    following.add(state)
-            elif kind == "dirs":
-                following.add(state + 1)
-                if char == "/":
-                    following.add(2 * (index + 1))
-            elif _accepts(token, char):
-                following.add(2 * (index + 1))
-        if not following:
+        states = _step(seq, states, char)
+        if not states:
             return False
-        states = _closure(seq, following)
-    return end in states
+    return 2 * len(seq) in states
 
 
 __all__ = ["Glob", "MAX_ALTERNATIVES", "TooManyAlternatives"]

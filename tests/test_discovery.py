@@ -340,3 +340,27 @@ def test_linear_glob_through_the_command(run, tmp_path):
 )
 def test_glob_matcher_cases(pattern, text, expected):
     assert translate_glob(pattern).fullmatch(text) is expected
+
+
+def test_remembered_glob_steps_agree_with_the_plain_simulation(monkeypatch):
+    """The matcher remembers its steps (and drops them when the memo is full): the same answers as
+    simulating the NFA afresh for every text, for both dialects, before and after a drop."""
+    from initlint import globs
+
+    patterns = ["*.py", "tests/**", "**/test_*.py", "a/**/b", "*a*a*b", "src/[!_]*.py", "{x,y}/*.ipynb",
+                "docs/?", "**/conftest.py", "a*/b*/c"]
+    texts = ["a.py", "tests/a/b.py", "x/test_m.py", "a/b", "a/x/y/b", "aab", "aaxb", "src/m.py", "src/_m.py",
+             "x/n.ipynb", "z/n.ipynb", "docs/a", "docs/ab", "q/conftest.py", "conftest.py", "ab/bc/c", "",
+             "tests", "a/b/c/d.py"]
+    monkeypatch.setattr(globs._Machine, "MAX_STEPS", 7)  # drops the memo many times below
+    for gitignore in (False, True):
+        for pattern in patterns:
+            if gitignore and "{" in pattern:
+                continue
+            matcher = translate_glob(pattern, gitignore=gitignore)
+            for _ in range(2):  # the second round reads remembered steps
+                for text in texts:
+                    plain = any(globs._run(seq, text) for seq in matcher.sequences)
+                    assert bool(matcher.fullmatch(text)) == plain, (pattern, text)
+    assert translate_glob("tests/**").fullmatch("tests/a/b.py")
+    assert not translate_glob("src/[!_]*.py").fullmatch("src/_m.py")
