@@ -16,7 +16,7 @@ from .base import FrontendAdapter, display
 from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
 from .dataflow import Interpreter
 from .graph import (ActivationItem, ChainItem, Flow, InitRecord, KernelItem, Node, NormItem, OpaqueItem,
-                    ParamProduct, ParamRef, PassItem)
+                    ParamProduct, ParamRef, PassItem, Tap, input_flow)
 from .layers import layer_node
 from .sites import build_sites
 from .values import CONST, params_of
@@ -230,7 +230,11 @@ class JaxAdapter(FrontendAdapter):
         callee = call.func if call is not None else target
         if isinstance(callee, cst.Call):
             return None
-        found = init_name(self.resolver.qualified(callee))
+        qualified = self.resolver.qualified(callee)
+        if qualified in J.RANDOM_SAMPLERS:
+            # `self.param("w", jax.random.normal, shape)`: the sampler's own N(0, 1) / U[0, 1)
+            return build(J.RANDOM_SAMPLERS[qualified], display(callee), {}) if call is None else None
+        found = init_name(qualified)
         if found is None:
             return None
         namespace, leaf = found
@@ -246,6 +250,8 @@ class JaxAdapter(FrontendAdapter):
             return self.bind(spec, call, text) if spec is not None else None
         if leaf in J.JAX_INITIALIZERS:
             return build(J.JAX_INITIALIZERS[leaf], text, {})
+        if leaf in J.ONE_SCALE_FACTORIES and _two_bounds(call):
+            return Initializer(OTHER, text, call_misuse="bounds")
         spec = J.JAX_FACTORIES.get(leaf)
         if spec is None:
             return None
@@ -299,7 +305,7 @@ class JaxInterpreter(Interpreter):
                 return base
         return super().eval_attribute(node, env)
 
-    def eval(self, node, env) -> object:
+    def _eval_scaled(self, node, env) -> object:
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Multiply, cst.Divide)):
             # `d(x) / x.shape[-1] ** 0.5`, `conv(x) / (k * x.shape[-1] ** 0.5)`: a scale computed from the
             # fan-in is a number, whatever the names in it hold (NTK / muP parametrizations, G7)
@@ -357,7 +363,58 @@ class JaxInterpreter(Interpreter):
             layer = self._callee(call.func, env)
             if isinstance(layer, KernelItem):
                 layer.node.embedding = True  # a kernel applied to one-hot vectors is an embedding table (G10)
+        elif call.args and call.args[0].keyword is None and self._unit_last_axis(call.args[0].value):
+            for node in _first_kernels(self._callee(call.func, env)):
+                if node.fan_in is None and node.kind in J.UNIT_FAN_IN_KINDS:
+                    node.fan_in = 1  # a dense layer on a scalar feature: fan-in 1, std 1 is LeCun (§0)
+        if qualified in J.GATHERS:
+            table = self.eval(arg(call, J.GATHERS[qualified], "a"), env) if call.args else None
+            for node in params_of(table):
+                node.embedding = True  # jnp.take(table, ids): its rows are looked up (G10)
+            for argument in call.args[1:]:
+                self.eval(argument.value, env)
+            return input_flow()
+        if qualified in J.MATMULS and len(call.args) >= 2 and self._one_hot(call.args[0].value):
+            return self._one_hot_lookup(call.args[1].value, env)
         return super().eval_call(call, env)
+
+    def eval(self, node, env) -> object:
+        if (isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.MatrixMultiply)
+                and self._one_hot(node.left)):
+            return self._one_hot_lookup(node.right, env)
+        return self._eval_scaled(node, env)
+
+    def _one_hot_lookup(self, table_expression, env) -> object:
+        """`jax.nn.one_hot(ids, n) @ table`: the rows of `table` are looked up, an embedding (G10)."""
+        table = self.eval(table_expression, env)
+        nodes = params_of(table)
+        for node in nodes:
+            node.embedding = True
+            node.applied = True
+        return Flow(frozenset(Tap(node) for node in nodes)) if nodes else input_flow()
+
+    def _unit_last_axis(self, expression) -> bool:
+        """An input whose last axis is 1: `x[..., None]`, `x[:, jnp.newaxis]`, `jnp.expand_dims(x, -1)`,
+        `x.reshape(-1, 1)`, `jnp.reshape(x, (n, 1))`."""
+        expression = self.resolver.deref(expression)
+        if isinstance(expression, cst.Subscript) and len(expression.slice) >= 2:  # x[None] adds a first axis
+            last = expression.slice[-1].slice
+            return isinstance(last, cst.Index) and _is_new_axis(last.value, self.resolver)
+        if not isinstance(expression, cst.Call):
+            return False
+        qualified = self.resolver.qualified(expression.func)
+        if qualified in J.EXPAND_DIMS:
+            axis = arg(expression, 1, "axis")
+            return axis is not None and self.resolver.number(axis) == -1
+        if qualified in J.RESHAPES:
+            shape = arg(expression, 1, "newshape") or arg(expression, 1, "shape")
+            return shape is not None and _last_is_one(shape, self.resolver)
+        if isinstance(expression.func, cst.Attribute) and expression.func.attr.value == "reshape":
+            values = positional(expression)
+            if len(values) == 1:
+                return _last_is_one(values[0], self.resolver)
+            return bool(values) and self.resolver.number(values[-1]) == 1
+        return False
 
     def _one_hot(self, expression) -> bool:
         """`jax.nn.one_hot(ids, n)`, also reshaped or cast (`.reshape(-1)`, `.astype(...)`)."""
@@ -449,6 +506,42 @@ def _random_function_bias(init: Optional[Initializer]) -> bool:
         return False
     std = weight_std(init)
     return std is not None and std >= J.RANDOM_FUNCTION_BIAS_STD
+
+
+def _first_kernels(item) -> list:
+    """The kernels that read an item's input: a layer's own, a Sequential's or MLP's first."""
+    if isinstance(item, KernelItem):
+        return [item.node]
+    if isinstance(item, ChainItem) and item.items:
+        return _first_kernels(item.items[0])
+    return []
+
+
+def _is_new_axis(node, resolver) -> bool:
+    """`None` or `jnp.newaxis` / `np.newaxis` in a subscript."""
+    if isinstance(node, cst.Name) and node.value == "None":
+        return True
+    return (resolver.qualified(node) or "") in ("jax.numpy.newaxis", "numpy.newaxis")
+
+
+def _last_is_one(shape, resolver) -> bool:
+    """A shape literal `(-1, 1)` / `[n, 1]` (of rank 2 or more) whose last size is 1."""
+    if isinstance(shape, (cst.Tuple, cst.List)) and len(shape.elements) >= 2:
+        return resolver.number(shape.elements[-1].value) == 1
+    return False
+
+
+def _two_bounds(call: cst.Call) -> bool:
+    """`uniform(-r, r)`, `uniform(0.0, 1.0)`: two bounds given to a factory whose second positional
+    argument is the dtype. A negated first argument or a number second says they are bounds."""
+    values = positional(call)
+    if len(values) < 2:
+        return False
+    first, second = values[0], values[1]
+    negated = isinstance(first, cst.UnaryOperation) and isinstance(first.operator, cst.Minus)
+    if isinstance(second, cst.UnaryOperation) and isinstance(second.operator, cst.Minus):
+        second = second.expression
+    return negated or isinstance(second, (cst.Integer, cst.Float))
 
 
 def _is_half(node) -> bool:

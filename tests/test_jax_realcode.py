@@ -1,0 +1,141 @@
+"""JAX patterns met in real Flax / Haiku code (issue 13's corpus run): a dense layer on a scalar
+feature (fan-in 1), parameters looked up by one-hot matmul or `jnp.take` (embeddings), two bounds given
+to `uniform(scale, dtype)`, and `jax.random.normal` used as an initializer."""
+from __future__ import annotations
+
+import textwrap
+
+from initlint.engine import lint_source
+
+
+def found(text: str):
+    return sorted((d.span.row, d.code) for d in lint_source(textwrap.dedent(text).encode(), "m.py").diagnostics)
+
+
+SCALAR_INPUT = """\
+import haiku as hk
+import jax
+
+
+class Encoder(hk.Module):
+    def __call__(self, x):
+        h = hk.Linear(64, w_init=hk.initializers.RandomNormal(1.0))(INPUT)
+        h = jax.nn.relu(h)
+        return hk.Linear(8)(h)
+"""
+
+
+def test_a_dense_layer_on_a_scalar_feature_has_fan_in_one():
+    for spelling in ("x[..., None]", "x[:, None]", "jnp.expand_dims(x, -1)", "x.reshape(-1, 1)",
+                     "jnp.reshape(x, (-1, 1))", "x[..., jnp.newaxis]"):
+        source = "import jax.numpy as jnp\n" + SCALAR_INPUT.replace("INPUT", spelling)
+        assert found(source) == [], spelling
+
+
+def test_the_same_layer_on_a_feature_vector_is_reported():
+    for spelling in ("x", "x[..., 0]", "x.reshape(-1, 16)", "jnp.expand_dims(x, 0)", "x[None]"):
+        source = "import jax.numpy as jnp\n" + SCALAR_INPUT.replace("INPUT", spelling)
+        assert found(source) == [(8, "IL301")], spelling
+
+
+def test_a_named_scalar_input_and_flax_dense():
+    assert found("""\
+    import flax.linen as nn
+
+
+    class Encoder(nn.Module):
+        @nn.compact
+        def __call__(self, t):
+            t = t[..., None]
+            h = nn.Dense(64, kernel_init=nn.initializers.normal(1.0))(t)
+            return nn.Dense(8)(nn.relu(h))
+    """) == []
+
+
+ONE_HOT = """\
+import flax.linen as nn
+import jax
+
+
+class TaskNet(nn.Module):
+    num_tasks: int
+
+    @nn.compact
+    def __call__(self, x, task):
+        table = self.param("task_embedding", nn.initializers.normal(1.0), (self.num_tasks, 64))
+        e = USE
+        return nn.Dense(4)(nn.relu(nn.Dense(64)(x) + e))
+"""
+
+
+def test_a_parameter_read_by_one_hot_or_take_is_an_embedding():
+    for use in ("jax.nn.one_hot(task, self.num_tasks) @ table", "jnp.dot(jax.nn.one_hot(task, 8), table)",
+                "jnp.take(table, task, axis=0)", "table[task]"):
+        assert found("import jax.numpy as jnp\n" + ONE_HOT.replace("USE", use)) == [], use
+
+
+def test_the_same_parameter_as_a_matmul_kernel_is_reported():
+    assert found("import jax.numpy as jnp\n" + ONE_HOT.replace("USE", "x @ table")) == [(11, "IL301")]
+
+
+def test_two_bounds_to_uniform_are_il403():
+    source = """\
+    import flax.linen as nn
+
+
+    class Critic(nn.Module):
+        init_final: float = 3e-3
+
+        @nn.compact
+        def __call__(self, x):
+            h = nn.relu(nn.Dense(256)(x))
+            return nn.Dense(1, kernel_init=nn.initializers.uniform(BOUNDS))(h)
+    """
+    for bounds in ("-self.init_final, self.init_final", "-3e-3, 3e-3", "0.0, 1.0", "-1, 1"):
+        assert found(source.replace("BOUNDS", bounds)) == [(10, "IL403")], bounds
+    for one_scale in ("scale=3e-3", "3e-3", "3e-3, jnp.float32", "self.init_final, self.dtype"):
+        # one scale is a valid call: what stays is U[0, scale), IL303's when the scale is known
+        assert "IL403" not in [code for _, code in found(source.replace("BOUNDS", one_scale))], one_scale
+
+
+def test_two_bounds_message_says_why():
+    diagnostics = lint_source(b"import flax.linen as nn\n"
+                              b"y = nn.Dense(1, kernel_init=nn.initializers.uniform(-0.1, 0.1))(x)\n",
+                              "m.py").diagnostics
+    assert [d.code for d in diagnostics] == ["IL403"]
+    assert "the second argument becomes the dtype" in diagnostics[0].message
+
+
+def test_jax_random_normal_as_an_initializer():
+    linen = """\
+    import flax.linen as nn
+    import jax
+    import jax.numpy as jnp
+
+
+    class SimpleLinear(nn.Module):
+        features: int
+
+        @nn.compact
+        def __call__(self, x):
+            kernel = self.param("kernel", jax.random.normal, (x.shape[-1], self.features))
+            bias = self.param("bias", jax.random.normal, (self.features,))
+            return jnp.dot(x, kernel) + bias
+    """
+    assert found(linen) == [(11, "IL301")]
+    assert found(linen.replace("jax.random.normal, (x", "nn.initializers.lecun_normal(), (x")) == []
+    nnx = """\
+    import jax
+    from flax import nnx
+
+
+    class M(nnx.Module):
+        def __init__(self, din, dout, *, rngs):
+            self.w = nnx.Param(jax.random.normal(rngs.params(), (din, dout)))
+            self.cls = nnx.Param(jax.random.normal(rngs.params(), (1, 1, dout)))
+
+        def __call__(self, x):
+            return x @ self.w.value + self.cls.value
+    """
+    assert found(nnx) == [(7, "IL301")]
+    assert found(nnx.replace("(din, dout)))", "(din, dout)) / din ** 0.5)")) == []
