@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from initlint.engine import lint_source
+from initlint.fixing import fix_text
 
 
 def found(text: str):
@@ -139,3 +140,42 @@ def test_jax_random_normal_as_an_initializer():
     """
     assert found(nnx) == [(7, "IL301")]
     assert found(nnx.replace("(din, dout)))", "(din, dout)) / din ** 0.5)")) == []
+
+
+RAW = """\
+import jax
+import jax.numpy as jnp
+
+key = jax.random.PRNGKey(0)
+w = WEIGHT
+x = jax.random.normal(key, (32, 784))
+
+
+def predict(x):
+    return x @ w
+"""
+
+
+def test_a_raw_random_matrix_used_as_a_matmul_weight():
+    assert found(RAW.replace("WEIGHT", "jax.random.normal(key, (784, 10))")) == [(5, "IL301")]
+    assert found(RAW.replace("WEIGHT", "jax.random.uniform(key, (784, 10))")) == [(5, "IL303")]
+
+
+def test_raw_random_matrices_that_are_fine_or_data():
+    for weight in ("jax.random.normal(key, (784, 10)) * 0.01", "jax.random.normal(key, (784, 10)) / 28.0",
+                   "jax.nn.initializers.lecun_normal()(key, (784, 10))", "jnp.zeros((784, 10)) + x[:1, :10]"):
+        assert found(RAW.replace("WEIGHT", weight)) == [], weight
+    # data on the left of a matmul, and a vector: not kernels
+    assert found(RAW.replace("WEIGHT", "jnp.ones((784, 10)) * 0.03").replace("x @ w", "x @ w + jax.random.normal(key, (32, 10)) @ jnp.eye(10)")) == []
+    assert found(RAW.replace("WEIGHT", "jax.random.normal(key, (10,))").replace("x @ w", "x[:, :10] * w")) == []
+
+
+def test_the_raw_matrix_fix_keeps_the_key_and_shape():
+    source = RAW.replace("WEIGHT", "jax.random.normal(key, (784, 10))")
+    text, applied = fix_text(source, "m.py", None, True)
+    assert applied == 1
+    assert "w = jax.nn.initializers.glorot_normal()(key, (784, 10))" in text
+    source = source.replace("import jax\n", "from jax import random\nimport jax\n").replace(
+        "jax.random.normal(key, (784", "random.normal(key, (784")
+    assert found(source) == [(6, "IL301")]
+    assert fix_text(source, "m.py", None, True)[1] == 0  # `random.normal`: advice only

@@ -14,7 +14,7 @@ from ..physics import weight_std
 from ..resolve import Resolver, arg, keyword, positional
 from .base import FrontendAdapter, display
 from .classes import CONSTRUCTOR, collect_class, constructed_attribute, entry_method
-from .dataflow import Interpreter
+from .dataflow import SCRIPT_WEIGHT, Interpreter
 from .graph import (ActivationItem, ChainItem, Flow, InitRecord, KernelItem, Node, NormItem, OpaqueItem,
                     ParamProduct, ParamRef, PassItem, Tap, input_flow)
 from .layers import layer_node
@@ -56,6 +56,10 @@ def init_name(qualified: Optional[str]) -> Optional[Tuple[str, str]]:
 
 
 class JaxAdapter(FrontendAdapter):
+    def __init__(self, resolver: Resolver, options=None) -> None:
+        super().__init__(resolver, options)
+        self.raw_arrays = set()  # ids of the nodes of raw random matrices (`jax.random.normal(key, shape)`)
+
     # ----- constructors -----
     def construct(self, call: cst.Call):
         func = call.func
@@ -69,6 +73,8 @@ class JaxAdapter(FrontendAdapter):
             return self._parameter(call, J.PARAMETER_CALLS[qualified])
         if qualified == "flax.nnx.Param":
             return self._nnx_parameter(call)
+        if qualified in J.RANDOM_SAMPLERS:
+            return self._raw_array(call, qualified)
         flax = split(qualified, J.FLAX_MODULES)
         haiku = split(qualified, J.HAIKU_MODULES)
         if flax is not None and flax in J.FLAX_LAYERS:
@@ -115,6 +121,20 @@ class JaxAdapter(FrontendAdapter):
             node = self._parameter_node(call, value.func, arg(value, 0, "shape"), NNX_PARAM)
             return node
         return self._parameter_node(call, value.func, arg(value, 1, "shape"), NNX_PARAM)
+
+    def _raw_array(self, call: cst.Call, qualified: str) -> Optional[ParamRef]:
+        """`w = jax.random.normal(key, (784, 10))`: a raw matrix of a script, a kernel once a matmul uses
+        it as its weight (`x @ w`); on the left of a matmul it is data (JaxInterpreter.matmul)."""
+        shape_expression = arg(call, 1, "shape")
+        shape = self.resolver.shape(shape_expression) if shape_expression is not None else None
+        if shape is None or len(shape) != 2:
+            return None
+        node = Node(SCRIPT_WEIGHT, "Parameter", shape=shape, bias="none")
+        init = build(J.RANDOM_SAMPLERS[qualified], display(call), {})
+        node.inits.append(InitRecord(init, call.func, (0, self.tick()), ndim=2))  # the fix replaces the sampler
+        self.nodes.append(node)
+        self.raw_arrays.add(id(node))
+        return ParamRef(node)
 
     def _parameter_node(self, call: cst.Call, expression, shape_expression, name=None) -> ParamRef:
         if name is None:
@@ -383,6 +403,12 @@ class JaxInterpreter(Interpreter):
                 and self._one_hot(node.left)):
             return self._one_hot_lookup(node.right, env)
         return self._eval_scaled(node, env)
+
+    def matmul(self, left, right, transposed: bool = False, axes_known: bool = True) -> object:
+        """A raw random matrix on the left of a matmul (`jax.random.normal(key, (n, d)) @ w`) is data."""
+        if isinstance(left, ParamRef) and id(left.node) in self.adapter.raw_arrays:
+            left = input_flow() if right is not None else left
+        return super().matmul(left, right, transposed, axes_known)
 
     def _one_hot_lookup(self, table_expression, env) -> object:
         """`jax.nn.one_hot(ids, n) @ table`: the rows of `table` are looked up, an embedding (G10)."""

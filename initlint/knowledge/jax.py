@@ -196,7 +196,8 @@ CONV_DIMENSION_NUMBERS = frozenset({"jax.lax.conv_dimension_numbers"})
 
 # The prefilter: a JAX site comes from a layer's init keyword or from an initializer name.
 INIT_KEYWORDS = ("kernel_init", "embedding_init", "w_init")
-PREFILTER_CLAUSES = ((INIT_KEYWORDS + ("initializers", "get_parameter", "param", "Param"),),)
+# `normal` / `uniform`: `jax.random.normal(key, shape)` as a script's raw weight
+PREFILTER_CLAUSES = ((INIT_KEYWORDS + ("initializers", "get_parameter", "param", "Param", "normal", "uniform"),),)
 
 # Keywords whose initializer makes a vector (IL402: fan-based initializers raise on rank < 2).
 # Haiku computes fans for rank 1 (fan = the size), so `b_init=` is not listed.
