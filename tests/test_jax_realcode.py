@@ -28,13 +28,16 @@ class Encoder(hk.Module):
 
 def test_a_dense_layer_on_a_scalar_feature_has_fan_in_one():
     for spelling in ("x[..., None]", "x[:, None]", "jnp.expand_dims(x, -1)", "x.reshape(-1, 1)",
-                     "jnp.reshape(x, (-1, 1))", "x[..., jnp.newaxis]"):
+                     "jnp.reshape(x, (-1, 1))", "x[..., jnp.newaxis]",
+                     # a leading new axis given straight to a dense layer: only a scalar needs it
+                     "jnp.expand_dims(x, 0)", "x[None]", "jnp.expand_dims(x.reward, 0)"):
         source = "import jax.numpy as jnp\n" + SCALAR_INPUT.replace("INPUT", spelling)
         assert found(source) == [], spelling
 
 
 def test_the_same_layer_on_a_feature_vector_is_reported():
-    for spelling in ("x", "x[..., 0]", "x.reshape(-1, 16)", "jnp.expand_dims(x, 0)", "x[None]"):
+    for spelling in ("x", "x[..., 0]", "x.reshape(-1, 16)", "jnp.expand_dims(x, 1)", "x[:, None, :]",
+                     "x.reshape(-1)"):
         source = "import jax.numpy as jnp\n" + SCALAR_INPUT.replace("INPUT", spelling)
         assert found(source) == [(8, "IL301")], spelling
 

@@ -421,9 +421,11 @@ class JaxInterpreter(Interpreter):
 
     def _unit_last_axis(self, expression) -> bool:
         """An input whose last axis is 1: `x[..., None]`, `x[:, jnp.newaxis]`, `jnp.expand_dims(x, -1)`,
-        `x.reshape(-1, 1)`, `jnp.reshape(x, (n, 1))`."""
+        `x.reshape(-1, 1)`, `jnp.reshape(x, (n, 1))`; and `x[None]`, `jnp.expand_dims(x, 0)` given straight
+        to a layer: a dense layer reads the last axis and broadcasts over the others, so a leading axis of
+        1 changes nothing unless `x` is a scalar (a reward, a time step), which it turns into one feature."""
         expression = self.resolver.deref(expression)
-        if isinstance(expression, cst.Subscript) and len(expression.slice) >= 2:  # x[None] adds a first axis
+        if isinstance(expression, cst.Subscript) and expression.slice:
             last = expression.slice[-1].slice
             return isinstance(last, cst.Index) and _is_new_axis(last.value, self.resolver)
         if not isinstance(expression, cst.Call):
@@ -431,7 +433,7 @@ class JaxInterpreter(Interpreter):
         qualified = self.resolver.qualified(expression.func)
         if qualified in J.EXPAND_DIMS:
             axis = arg(expression, 1, "axis")
-            return axis is not None and self.resolver.number(axis) == -1
+            return axis is not None and self.resolver.number(axis) in (-1, 0)
         if qualified in J.RESHAPES:
             shape = arg(expression, 1, "newshape") or arg(expression, 1, "shape")
             return shape is not None and _last_is_one(shape, self.resolver)
