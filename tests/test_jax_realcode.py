@@ -182,3 +182,34 @@ def test_the_raw_matrix_fix_keeps_the_key_and_shape():
         "jax.random.normal(key, (784", "random.normal(key, (784")
     assert found(source) == [(6, "IL301")]
     assert fix_text(source, "m.py", None, True)[1] == 0  # `random.normal`: advice only
+
+
+PARAMETER_HOLDER = """\
+import jax
+import flax.linen as nn
+
+
+class ScaledRBF(nn.Module):
+    n_units: int
+
+    def setup(self):
+        self.s = nn.Dense(self.n_units, use_bias=False, kernel_init=nn.initializers.ones)
+        self.c = nn.Dense(self.n_units, kernel_init=nn.initializers.lecun_normal())
+
+    def __call__(self, x):
+        USE
+        s = jax.nn.softplus(self.variables["params"]["s"]["kernel"])
+        c = self.variables["params"]["c"]["kernel"]
+        return jax.numpy.exp(-((x[..., None] - c) * s) ** 2)
+"""
+
+
+def test_a_layer_applied_only_to_make_its_parameters_is_no_kernel():
+    assert found(PARAMETER_HOLDER.replace("USE", "_ = self.s(x)\n        _ = self.c(x)")) == []
+
+
+def test_the_same_constant_layer_used_as_a_layer_is_reported():
+    assert found(PARAMETER_HOLDER.replace("USE", "x = nn.relu(self.s(x))\n        x = self.c(x)")) == [(9, "IL102")]
+    # thrown away once, used once: still a layer
+    assert found(PARAMETER_HOLDER.replace("USE", "_ = self.s(x)\n        x = self.c(nn.relu(self.s(x)))")) == [
+        (9, "IL102")]

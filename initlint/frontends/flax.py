@@ -59,6 +59,7 @@ class JaxAdapter(FrontendAdapter):
     def __init__(self, resolver: Resolver, options=None) -> None:
         super().__init__(resolver, options)
         self.raw_arrays = set()  # ids of the nodes of raw random matrices (`jax.random.normal(key, shape)`)
+        self.discarded = set()  # layers whose output a `_ = layer(x)` throws away (JaxInterpreter.bind)
 
     # ----- constructors -----
     def construct(self, call: cst.Call):
@@ -404,6 +405,13 @@ class JaxInterpreter(Interpreter):
             return self._one_hot_lookup(node.right, env)
         return self._eval_scaled(node, env)
 
+    def bind(self, target, value, env) -> None:
+        """`_ = self.s(x)`: a layer applied only to create its parameters, which the module then reads
+        through `self.variables` (a scale, centroids): what its output would say is thrown away."""
+        if isinstance(target, cst.Name) and target.value == "_" and isinstance(value, Flow):
+            self.adapter.discarded.update(tap.node for tap in value.taps if tap.node is not None and tap.act is None)
+        super().bind(target, value, env)
+
     def matmul(self, left, right, transposed: bool = False, axes_known: bool = True) -> object:
         """A raw random matrix on the left of a matmul (`jax.random.normal(key, (n, d)) @ w`) is data."""
         if isinstance(left, ParamRef) and id(left.node) in self.adapter.raw_arrays:
@@ -604,6 +612,11 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         elif isinstance(statement, cst.ClassDef):
             registry[statement.name.value] = _run_class(statement, adapter, resolver, interpreter, registry)
     interpreter.finish_chains()
+    for node in adapter.discarded:
+        if not (node.next_kernels or node.output or node.residual or node.unknown_use or node.activations):
+            # applied only to make its parameters, never used as a layer: its kernel is a raw parameter
+            # that no matmul reads (G1), whatever the module does with it through `self.variables`
+            node.kind, node.applied = "Parameter", False
     return build_sites(FRAMEWORK, adapter.nodes, _misused_elsewhere(module, adapter)) + _vector_inits(module, adapter)
 
 
