@@ -78,6 +78,8 @@ class Initializer:
     nonlinearity: Optional[str] = None  # torch kaiming: the declared activation
     alternative_stddev: Optional[float] = None  # TF1 vs TF2 default, when the version is unknown
     unscaled_factory: bool = False  # a bare torch.randn / tf.random_normal tensor factory
+    # uniform: `maxval` is not known but is positive by its form (JAX `uniform(scale=1 / math.sqrt(n))`)
+    positive_maxval: bool = False
     # IL403: "uncalled" (a factory passed uncalled: `normal` for `normal()`), "called" (an initializer
     # called: `zeros()`); "_arguments" appended when adding or removing the call needs arguments too.
     call_misuse: str = ""

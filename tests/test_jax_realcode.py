@@ -213,3 +213,33 @@ def test_the_same_constant_layer_used_as_a_layer_is_reported():
     # thrown away once, used once: still a layer
     assert found(PARAMETER_HOLDER.replace("USE", "_ = self.s(x)\n        x = self.c(nn.relu(self.s(x)))")) == [
         (9, "IL102")]
+
+
+COMPUTED_SCALE = """\
+import math
+import flax.linen as nn
+
+
+class TimeMix(nn.Module):
+    n_embd: int
+    init_scale: float = 0.01
+
+    def setup(self):
+        scale = 1.0 / math.sqrt(self.n_embd)
+        self.key = nn.Dense(self.n_embd, use_bias=False, kernel_init=nn.initializers.uniform(SCALE))
+
+    def __call__(self, x):
+        return nn.Dense(4)(nn.relu(self.key(x)))
+"""
+
+
+def test_uniform_with_a_computed_positive_scale_is_il303():
+    for scale in ("scale * 0.5", "scale=self.init_scale", "self.n_embd ** -0.5", "1 / math.sqrt(self.n_embd)"):
+        diagnostics = lint_source(COMPUTED_SCALE.replace("SCALE", scale).encode(), "m.py").diagnostics
+        assert [(d.span.row, d.code) for d in diagnostics] == [(11, "IL303")], scale
+        assert "U[0, scale) with a positive scale is all positive" in diagnostics[0].message
+
+
+def test_uniform_with_a_scale_of_unknown_sign_or_a_negation_is_not_il303():
+    for scale in ("scale - 0.5", "-scale", "max(scale, 0.1)", "None"):
+        assert "IL303" not in [code for _, code in found(COMPUTED_SCALE.replace("SCALE", scale))], scale

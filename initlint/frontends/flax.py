@@ -2,6 +2,7 @@
 kernel initializers (`jax.nn.initializers`, `hk.initializers`) and what consumes their outputs."""
 from __future__ import annotations
 
+import dataclasses
 from typing import List, Optional, Tuple
 
 import libcst as cst
@@ -276,7 +277,12 @@ class JaxAdapter(FrontendAdapter):
         spec = J.JAX_FACTORIES.get(leaf)
         if spec is None:
             return None
-        return self.bind(spec, call, text, skip=("dtype", "in_axis", "out_axis", "batch_axis", "column_axis"))
+        init = self.bind(spec, call, text, skip=("dtype", "in_axis", "out_axis", "batch_axis", "column_axis"))
+        if leaf in J.POSITIVE_SCALE_FACTORIES and init.maxval is None:
+            scale = arg(call, 0, "scale")
+            if scale is not None and _positive_form(scale, self.resolver):
+                init = dataclasses.replace(init, positive_maxval=True)  # uniform(scale=1 / math.sqrt(n))
+        return init
 
     # ----- activations -----
     def activation(self, expression: Optional[cst.BaseExpression]) -> Optional[Activation]:
@@ -565,6 +571,33 @@ def _last_is_one(shape, resolver) -> bool:
     if isinstance(shape, (cst.Tuple, cst.List)) and len(shape.elements) >= 2:
         return resolver.number(shape.elements[-1].value) == 1
     return False
+
+
+def _positive_form(expression, resolver) -> bool:
+    """An expression positive by its form: positive numbers, names and attributes (sizes, a scale
+    field), `x.shape[i]`, `sqrt`/`rsqrt` of them, and products, quotients and powers of those (`1 / math.sqrt(n)`,
+    `scale * 0.5`, `d ** -0.5`). A subtraction or a negation may be negative."""
+    stack = [expression]
+    while stack:
+        item = resolver.deref(stack.pop())
+        if isinstance(item, (cst.Integer, cst.Float)):
+            if float(item.value.replace("_", "")) <= 0:
+                return False
+        elif isinstance(item, (cst.Name, cst.Attribute)):
+            if isinstance(item, cst.Name) and item.value in ("None", "True", "False"):
+                return False
+        elif isinstance(item, cst.BinaryOperation):
+            if not isinstance(item.operator, (cst.Multiply, cst.Divide, cst.Power)):
+                return False
+            stack.append(item.left)
+            if not isinstance(item.operator, cst.Power):
+                stack.append(item.right)  # x ** -0.5 is positive whatever the exponent
+        elif isinstance(item, cst.Call) and (resolver.qualified(item.func) or "").endswith((".sqrt", ".rsqrt")):
+            stack.extend(a.value for a in item.args)
+        elif not (isinstance(item, cst.Subscript) and isinstance(item.value, cst.Attribute)
+                  and item.value.attr.value == "shape"):  # x.shape[-1], a size
+            return False
+    return True
 
 
 def _two_bounds(call: cst.Call) -> bool:

@@ -101,6 +101,8 @@ FACTORIES_WITH_REQUIRED_ARGUMENTS = frozenset({"constant", "variance_scaling", "
 # Factories whose second positional argument is the dtype (`uniform(scale, dtype)`): given two bounds,
 # as Keras' `RandomUniform(-a, a)` takes them, the second becomes the dtype and init fails.
 ONE_SCALE_FACTORIES = frozenset({"uniform", "normal", "truncated_normal"})
+# Factories drawing from [0, scale): all positive whenever the scale is, known or not (IL303).
+POSITIVE_SCALE_FACTORIES = frozenset({"uniform"})
 
 # jax.random samplers passed as an initializer (`self.param("w", jax.random.normal, shape)`) or applied
 # to a key and a shape (`nnx.Param(jax.random.normal(key, shape))`): their own defaults, N(0, 1), U[0, 1).

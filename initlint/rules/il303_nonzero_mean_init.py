@@ -30,8 +30,9 @@ class NonzeroMeanInit(Rule):
     and with `b = 1` the pre-activations are around 156.
 
     Severity: error for `U[0, b)` with `b ≥ 0.1`, or `|mean| ≥ std`; warning for small positive
-    ranges and `0.1·std ≤ |mean| < std`. Biases, embeddings, frozen parameters and vectors are not
-    judged.
+    ranges and `0.1·std ≤ |mean| < std`, and for JAX's `uniform(scale)` with a computed scale
+    (`uniform(1 / math.sqrt(n))`, a port of PyTorch's `uniform_(w, -b, b)`): all positive, of a size
+    not known. Biases, embeddings, frozen parameters and vectors are not judged.
 
     ## Example
     ```python
@@ -89,6 +90,16 @@ class Net(nn.Module):
         super().__init__()
         self.fc = nn.Linear(8, 8)
         self.fc.weight.data.uniform_()  # expect: IL303
+""",
+        """
+import math
+import flax.linen as nn
+class MLP(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        b = 1 / math.sqrt(x.shape[-1])
+        x = nn.relu(nn.Dense(256, kernel_init=nn.initializers.uniform(scale=b))(x))  # expect: IL303
+        return nn.Dense(1)(x)
 """,
     )
 
