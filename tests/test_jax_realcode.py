@@ -243,3 +243,45 @@ def test_uniform_with_a_computed_positive_scale_is_il303():
 def test_uniform_with_a_scale_of_unknown_sign_or_a_negation_is_not_il303():
     for scale in ("scale - 0.5", "-scale", "max(scale, 0.1)", "None"):
         assert "IL303" not in [code for _, code in found(COMPUTED_SCALE.replace("SCALE", scale))], scale
+
+
+LOCAL_FACTORIES = """\
+import jax
+import flax.linen as nn
+
+
+def default_init(scale=1.0):
+    return nn.initializers.variance_scaling(scale, "fan_avg", "uniform")
+
+
+def big_init():
+    return nn.initializers.normal(stddev=1.0)
+
+
+def small_init(key, shape, dtype=None):
+    return jax.random.normal(key, shape) * 0.01
+
+
+def wrapped(key, shape, dtype=None):
+    return nn.initializers.lecun_normal()(key, shape, dtype)
+
+
+class M(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.relu(nn.Dense(64, kernel_init=USE)(x))
+        return nn.Dense(1)(x)
+"""
+
+
+def test_a_local_factory_passed_uncalled_is_il403():
+    assert found(LOCAL_FACTORIES.replace("USE", "default_init")) == [(24, "IL403")]
+    text, applied = fix_text(LOCAL_FACTORIES.replace("USE", "default_init"), "m.py", None, False)
+    assert applied == 1 and "kernel_init=default_init()" in text
+
+
+def test_local_factories_called_and_local_initializers_passed_uncalled():
+    for use in ("default_init()", "default_init(2.0)", "small_init", "wrapped"):
+        assert found(LOCAL_FACTORIES.replace("USE", use)) == [], use
+    # a factory called with no arguments gives its initializer
+    assert found(LOCAL_FACTORIES.replace("USE", "big_init()")) == [(24, "IL301")]

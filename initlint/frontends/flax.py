@@ -61,6 +61,8 @@ class JaxAdapter(FrontendAdapter):
         super().__init__(resolver, options)
         self.raw_arrays = set()  # ids of the nodes of raw random matrices (`jax.random.normal(key, shape)`)
         self.discarded = set()  # layers whose output a `_ = layer(x)` throws away (JaxInterpreter.bind)
+        self._factories = None  # this file's initializer factories (factories())
+        self._factory_depth = 0
 
     # ----- constructors -----
     def construct(self, call: cst.Call):
@@ -252,6 +254,8 @@ class JaxAdapter(FrontendAdapter):
         callee = call.func if call is not None else target
         if isinstance(callee, cst.Call):
             return None
+        if isinstance(callee, cst.Name) and callee.value in self.factories():
+            return self._local_factory(self.factories()[callee.value], call, callee)
         qualified = self.resolver.qualified(callee)
         if qualified in J.RANDOM_SAMPLERS:
             # `self.param("w", jax.random.normal, shape)`: the sampler's own N(0, 1) / U[0, 1)
@@ -283,6 +287,38 @@ class JaxAdapter(FrontendAdapter):
             if scale is not None and _positive_form(scale, self.resolver):
                 init = dataclasses.replace(init, positive_maxval=True)  # uniform(scale=1 / math.sqrt(n))
         return init
+
+    def factories(self) -> dict:
+        """This file's top-level functions that return an initializer (`def default_init(scale=1.0):
+        return nn.initializers.variance_scaling(scale, ...)`): factories, like JAX's own."""
+        if self._factories is None:
+            self._factories = {}
+            for statement in self.resolver.module.body:
+                if isinstance(statement, cst.FunctionDef):
+                    returned = _returned(statement)
+                    if returned is not None and isinstance(returned, cst.Call):
+                        self._factories[statement.name.value] = statement  # judged on use (_local_factory)
+        return self._factories
+
+    def _local_factory(self, function: cst.FunctionDef, call: Optional[cst.Call], name: cst.Name):
+        """`kernel_init=default_init` (uncalled): IL403 when the function returns a JAX initializer;
+        `default_init()` with no arguments: the initializer it returns."""
+        returned = _returned(function)
+        if self._factory_depth or returned is None:
+            return None
+        self._factory_depth += 1
+        try:
+            init = self.initializer(returned)
+        finally:
+            self._factory_depth -= 1
+        if init is None or init.call_misuse:
+            return None
+        if call is None:
+            required = any(param.default is None for param in function.params.params)
+            return _misuse(name.value, "uncalled", required)
+        if call.args or any(param.name.value in _names(returned) for param in function.params.params):
+            return None  # what it returns depends on its arguments
+        return dataclasses.replace(init, display=display(call))
 
     # ----- activations -----
     def activation(self, expression: Optional[cst.BaseExpression]) -> Optional[Activation]:
@@ -598,6 +634,24 @@ def _positive_form(expression, resolver) -> bool:
                   and item.value.attr.value == "shape"):  # x.shape[-1], a size
             return False
     return True
+
+
+def _returned(function: cst.FunctionDef) -> Optional[cst.BaseExpression]:
+    """The value of a function's single top-level `return`, else None."""
+    returns = [small.value for statement in function.body.body if isinstance(statement, cst.SimpleStatementLine)
+               for small in statement.body if isinstance(small, cst.Return)]
+    return returns[0] if len(returns) == 1 else None
+
+
+def _names(expression) -> set:
+    found = set()
+
+    class Visitor(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    expression.visit(Visitor())
+    return found
 
 
 def _two_bounds(call: cst.Call) -> bool:
