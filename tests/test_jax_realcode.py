@@ -285,3 +285,28 @@ def test_local_factories_called_and_local_initializers_passed_uncalled():
         assert found(LOCAL_FACTORIES.replace("USE", use)) == [], use
     # a factory called with no arguments gives its initializer
     assert found(LOCAL_FACTORIES.replace("USE", "big_init()")) == [(24, "IL301")]
+
+
+LAYER_HELPER = """\
+import jax
+import haiku as hk
+
+
+def linear(size, name):
+    return hk.Linear(size, name=name, w_init=INIT)
+
+
+class Field(hk.Module):
+    def __call__(self, x):
+        x = linear(128, name="layer1")(x)
+        for i in range(3):
+            x = jax.nn.relu(linear(128, name=f"layer{i}")(x))
+        return linear(4, name="out")(x)
+"""
+
+
+def test_a_layer_built_by_a_helper_function_of_the_file():
+    assert found(LAYER_HELPER.replace("INIT", 'hk.initializers.VarianceScaling(1.0, "fan_in", "uniform")')) == [
+        (6, "IL201")]
+    assert found(LAYER_HELPER.replace("INIT", 'hk.initializers.VarianceScaling(2.0, "fan_in", "uniform")')) == []
+    assert found(LAYER_HELPER.replace("INIT", "hk.initializers.RandomNormal(1.0)")) == [(6, "IL301")]

@@ -70,6 +70,14 @@ class JaxAdapter(FrontendAdapter):
         if (isinstance(func, cst.Attribute) and func.attr.value == "param" and isinstance(func.value, cst.Name)
                 and func.value.value == "self"):
             return self._parameter(call, J.LINEN_PARAM)
+        if isinstance(call.func, cst.Name) and call.func.value in self.factories() and not self._factory_depth:
+            # `linear(size, name)` where `def linear(size, name): return hk.Linear(size, ...)`: the layer it
+            # returns, one per call (the interpreter caches items by the call that builds them)
+            self._factory_depth += 1
+            try:
+                return self.construct(_returned(self.factories()[call.func.value]))
+            finally:
+                self._factory_depth -= 1
         qualified = self.resolver.qualified(call.func)
         if not qualified:
             return None
@@ -289,8 +297,9 @@ class JaxAdapter(FrontendAdapter):
         return init
 
     def factories(self) -> dict:
-        """This file's top-level functions that return an initializer (`def default_init(scale=1.0):
-        return nn.initializers.variance_scaling(scale, ...)`): factories, like JAX's own."""
+        """This file's top-level functions whose single `return` is a call: initializer factories
+        (`def default_init(scale=1.0): return nn.initializers.variance_scaling(scale, ...)`), like JAX's
+        own, or layer builders (`def linear(size): return hk.Linear(size, w_init=...)`)."""
         if self._factories is None:
             self._factories = {}
             for statement in self.resolver.module.body:
