@@ -310,3 +310,34 @@ def test_a_layer_built_by_a_helper_function_of_the_file():
         (6, "IL201")]
     assert found(LAYER_HELPER.replace("INIT", 'hk.initializers.VarianceScaling(2.0, "fan_in", "uniform")')) == []
     assert found(LAYER_HELPER.replace("INIT", "hk.initializers.RandomNormal(1.0)")) == [(6, "IL301")]
+
+
+FIELD_DEFAULTS = """\
+import flax.linen as nn
+
+
+class Field(nn.Module):
+    width: int = 128
+    hidden_init: object = nn.initializers.he_uniform()
+    output_init: object = OUTPUT_INIT
+
+    @nn.compact
+    def __call__(self, x):
+        for _ in range(4):
+            x = nn.relu(nn.Dense(self.width, kernel_init=self.hidden_init)(x))
+        return nn.Dense(3, kernel_init=self.output_init)(x)
+"""
+
+
+def test_a_module_field_default_is_the_initializer_and_the_diagnostic_points_at_it():
+    assert found(FIELD_DEFAULTS.replace("OUTPUT_INIT", "nn.initializers.normal(stddev=1.0)")) == [(7, "IL301")]
+    assert found(FIELD_DEFAULTS.replace("he_uniform()", "xavier_uniform()").replace(
+        "OUTPUT_INIT", "nn.initializers.zeros")) == [(6, "IL201")]
+
+
+def test_a_near_zero_all_positive_head_is_silent_and_a_larger_one_is_not():
+    assert found(FIELD_DEFAULTS.replace("OUTPUT_INIT", "nn.initializers.uniform(scale=1e-4)")) == []
+    assert found(FIELD_DEFAULTS.replace("OUTPUT_INIT", "nn.initializers.uniform(scale=3e-3)")) == [(7, "IL303")]
+    # the same tiny range on hidden layers is reported
+    assert found(FIELD_DEFAULTS.replace("he_uniform()", "uniform(scale=1e-4)").replace(
+        "OUTPUT_INIT", "nn.initializers.zeros")) == [(6, "IL303")]

@@ -62,6 +62,7 @@ class JaxAdapter(FrontendAdapter):
         self.raw_arrays = set()  # ids of the nodes of raw random matrices (`jax.random.normal(key, shape)`)
         self.discarded = set()  # layers whose output a `_ = layer(x)` throws away (JaxInterpreter.bind)
         self._factories = None  # this file's initializer factories (factories())
+        self.fields = {}  # the fields of the module class being read, with their defaults (_run_class)
         self._factory_depth = 0
 
     # ----- constructors -----
@@ -161,6 +162,11 @@ class JaxAdapter(FrontendAdapter):
         return ParamRef(node)
 
     def unwrap_initializer(self, expression: cst.BaseExpression) -> cst.BaseExpression:
+        if (isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name)
+                and expression.value.value == "self" and expression.attr.value in self.fields):
+            # `kernel_init=self.output_init`: the module field's default, `output_init: Callable = uniform(1e-4)`
+            # (a linen dataclass field; a caller may pass another, the default is what the class declares)
+            expression = self.fields[expression.attr.value]
         for _ in range(3):
             target = self.resolver.deref(expression)
             if not (isinstance(target, cst.Call) and self.resolver.qualified(target.func) in J.PARTITIONING_WRAPPERS):
@@ -775,6 +781,7 @@ def _nested_functions(function: cst.FunctionDef) -> List[cst.FunctionDef]:
 
 def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter, registry):
     """A linen / nnx / Haiku module: its constructor (`__init__` or linen's `setup`), then `__call__`."""
+    adapter.fields = _class_fields(class_def)
     info = collect_class(class_def, resolver, registry, lambda value, name: constructed_attribute(adapter, value, name))
     for name, value in info.attrs.items():
         if isinstance(value, ParamRef) and value.node.name == NNX_PARAM:
@@ -788,4 +795,20 @@ def _run_class(class_def: cst.ClassDef, adapter, resolver, outer: Interpreter, r
     if entry is not None:
         interpreter.run_function(entry)
     outer.chains.extend(c for c in interpreter.chains if c not in outer.chains)
+    adapter.fields = {}
     return info
+
+
+def _class_fields(class_def: cst.ClassDef) -> dict:
+    """`name: T = default` (and `name = default`) in a class body: a linen module's fields."""
+    fields = {}
+    for statement in class_def.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                fields[small.target.value] = small.value
+            elif (isinstance(small, cst.Assign) and len(small.targets) == 1
+                  and isinstance(small.targets[0].target, cst.Name)):
+                fields[small.targets[0].target.value] = small.value
+    return fields

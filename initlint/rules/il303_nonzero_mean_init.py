@@ -1,5 +1,5 @@
 from ..diagnostics import ERROR
-from ..facts import UNIFORM
+from ..facts import OUTPUT, UNIFORM
 from ..fixgoal import FixGoal, Say
 from ..physics import HE, SCALED
 from ._mean import nonzero_mean
@@ -7,10 +7,23 @@ from ._variance import describe_layers, vector_like
 from .base import Finding, Rule
 
 
+# An output layer drawn from U[0, b) with b at most this is a near-zero head: its weights are within
+# 1e-3 of the zero head that G2 makes correct, so the common-mode term is as small as the weights.
+NEAR_ZERO_HEAD = 1e-3
+
+
 def applies(site) -> bool:
     if vector_like(site):
         return False
+    if _near_zero_head(site):
+        return False
     return not site.layers or any(not (layer.frozen or layer.embedding) for layer in site.layers)
+
+
+def _near_zero_head(site) -> bool:
+    init = site.init
+    return (init.kind == UNIFORM and init.minval == 0 and init.maxval is not None and 0 < init.maxval <= NEAR_ZERO_HEAD
+            and bool(site.layers) and all(layer.role == OUTPUT for layer in site.layers))
 
 
 class NonzeroMeanInit(Rule):
@@ -32,7 +45,9 @@ class NonzeroMeanInit(Rule):
     Severity: error for `U[0, b)` with `b ≥ 0.1`, or `|mean| ≥ std`; warning for small positive
     ranges and `0.1·std ≤ |mean| < std`, and for JAX's `uniform(scale)` with a computed scale
     (`uniform(1 / math.sqrt(n))`, a port of PyTorch's `uniform_(w, -b, b)`): all positive, of a size
-    not known. Biases, embeddings, frozen parameters and vectors are not judged.
+    not known. Biases, embeddings, frozen parameters and vectors are not judged, nor an output layer
+    drawn from `U[0, b)` with `b ≤ 0.001`: a near-zero head (nerfies' `uniform(1e-4)` warp output),
+    as close to the zero head that is correct there (G2) as its weights are to zero.
 
     ## Example
     ```python
@@ -75,6 +90,14 @@ class Net(nn.Module):
         self.fc = nn.Linear(8, 8)
         nn.init.uniform_(self.fc.weight, -0.1, 0.1)
         nn.init.uniform_(self.fc.bias)
+""",
+        """
+import flax.linen as nn
+class Head(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.relu(nn.Dense(256)(x))
+        return nn.Dense(3, kernel_init=nn.initializers.uniform(scale=1e-4))(x)
 """,
     )
     INVALID = (
