@@ -341,3 +341,18 @@ def test_a_near_zero_all_positive_head_is_silent_and_a_larger_one_is_not():
     # the same tiny range on hidden layers is reported
     assert found(FIELD_DEFAULTS.replace("he_uniform()", "uniform(scale=1e-4)").replace(
         "OUTPUT_INIT", "nn.initializers.zeros")) == [(6, "IL303")]
+
+
+def test_a_near_zero_all_positive_branch_end_is_silent():
+    source = """\
+    import flax.linen as nn
+
+
+    class Block(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            h = nn.relu(nn.Dense(64)(x))
+            return x + nn.Dense(64, kernel_init=nn.initializers.uniform(SCALE))(h)
+    """
+    assert found(source.replace("SCALE", "1e-4")) == []
+    assert found(source.replace("SCALE", "0.05")) == [(8, "IL303")]

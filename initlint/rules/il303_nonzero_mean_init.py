@@ -1,5 +1,5 @@
 from ..diagnostics import ERROR
-from ..facts import OUTPUT, UNIFORM
+from ..facts import OUTPUT, RESIDUAL, UNIFORM
 from ..fixgoal import FixGoal, Say
 from ..physics import HE, SCALED
 from ._mean import nonzero_mean
@@ -7,8 +7,9 @@ from ._variance import describe_layers, vector_like
 from .base import Finding, Rule
 
 
-# An output layer drawn from U[0, b) with b at most this is a near-zero head: its weights are within
-# 1e-3 of the zero head that G2 makes correct, so the common-mode term is as small as the weights.
+# An output layer or the end of a residual branch drawn from U[0, b) with b at most this starts near
+# zero: its weights are within 1e-3 of the zero init that G2 / G3 make correct there, so the common-mode
+# term is as small as the weights.
 NEAR_ZERO_HEAD = 1e-3
 
 
@@ -23,7 +24,7 @@ def applies(site) -> bool:
 def _near_zero_head(site) -> bool:
     init = site.init
     return (init.kind == UNIFORM and init.minval == 0 and init.maxval is not None and 0 < init.maxval <= NEAR_ZERO_HEAD
-            and bool(site.layers) and all(layer.role == OUTPUT for layer in site.layers))
+            and bool(site.layers) and all(layer.role in (OUTPUT, RESIDUAL) for layer in site.layers))
 
 
 class NonzeroMeanInit(Rule):
@@ -46,8 +47,9 @@ class NonzeroMeanInit(Rule):
     ranges and `0.1·std ≤ |mean| < std`, and for JAX's `uniform(scale)` with a computed scale
     (`uniform(1 / math.sqrt(n))`, a port of PyTorch's `uniform_(w, -b, b)`): all positive, of a size
     not known. Biases, embeddings, frozen parameters and vectors are not judged, nor an output layer
-    drawn from `U[0, b)` with `b ≤ 0.001`: a near-zero head (nerfies' `uniform(1e-4)` warp output),
-    as close to the zero head that is correct there (G2) as its weights are to zero.
+    or the end of a residual branch drawn from `U[0, b)` with `b ≤ 0.001`: a near-zero head
+    (nerfies' `uniform(1e-4)` warp output), as close to the zero init that is correct there (G2, G3)
+    as its weights are to zero.
 
     ## Example
     ```python
