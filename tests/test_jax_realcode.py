@@ -356,3 +356,33 @@ def test_a_near_zero_all_positive_branch_end_is_silent():
     """
     assert found(source.replace("SCALE", "1e-4")) == []
     assert found(source.replace("SCALE", "0.05")) == [(8, "IL303")]
+
+
+CELL = """\
+import jax
+import jax.numpy as jnp
+import flax.linen as nn
+
+
+class LM(nn.Module):
+    vocab: int
+    hidden: int
+
+    @nn.compact
+    def __call__(self, x, carry):
+        cell = nn.GRUCell(features=self.hidden, KW)
+        dense = nn.Dense(self.vocab)
+        outputs = []
+        for i in range(x.shape[1]):
+            carry, y = cell(carry, x[:, i])
+            outputs.append(dense(y))
+        return jnp.stack(outputs, axis=1), carry
+"""
+
+
+def test_a_linen_recurrent_cell_is_a_kernel_layer():
+    assert found(CELL.replace("KW", "kernel_init=jax.nn.initializers.uniform()")) == [(12, "IL303")]
+    assert found(CELL.replace("KW", "recurrent_kernel_init=nn.initializers.zeros")) == [(12, "IL101")]
+    for fine in ("dtype=jnp.float32", "kernel_init=nn.initializers.glorot_uniform()",
+                 "recurrent_kernel_init=nn.initializers.orthogonal()"):
+        assert found(CELL.replace("KW", fine)) == [], fine

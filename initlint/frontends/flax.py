@@ -7,7 +7,7 @@ from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import LINEAR, ORTHOGONAL, OTHER, VARIANCE_SCALING, VECTOR_INIT, Activation, ApiUse, Initializer, KernelSite
+from ..facts import LINEAR, ORTHOGONAL, OTHER, TANH, VARIANCE_SCALING, VECTOR_INIT, Activation, ApiUse, Initializer, KernelSite
 from ..knowledge import activations as act_table
 from ..knowledge import jax as J
 from ..knowledge.spec import build
@@ -92,6 +92,10 @@ class JaxAdapter(FrontendAdapter):
         haiku = split(qualified, J.HAIKU_MODULES)
         if flax is not None and flax in J.FLAX_LAYERS:
             return KernelItem(self._kernel_node(call, flax, *J.FLAX_LAYERS[flax], nnx=".nnx." in qualified))
+        if flax is not None and flax in J.LINEN_CELLS and ".nnx." not in qualified:
+            node = self._kernel_node(call, flax, *J.LINEN_CELLS[flax])
+            node.builtin_activation = Activation(TANH, f"the {flax}'s tanh")  # its candidate state
+            return KernelItem(node)
         if haiku is not None and haiku in J.HAIKU_LAYERS:
             return KernelItem(self._kernel_node(call, haiku, *J.HAIKU_LAYERS[haiku]))
         if qualified == "haiku.nets.MLP":

@@ -145,6 +145,11 @@ FLAX_LAYERS = {
     "LinearGeneral": (_NNX_CONV, ("kernel_init",), False),
     "Einsum": (_NNX_CONV, ("kernel_init",), False),
 }
+# linen recurrent cells: `kernel_init` (input kernel, default lecun_normal()) and `recurrent_kernel_init`
+# (default orthogonal()); their gates and candidate state go through tanh / sigmoid.
+_LINEN_CELL = LayerArguments("features", bias_initializer="bias_init", default_init=FLAX_DEFAULT_INIT)
+LINEN_CELLS = {name: (_LINEN_CELL, ("kernel_init", "recurrent_kernel_init"), False)
+               for name in ("SimpleCell", "GRUCell", "MGUCell", "LSTMCell", "OptimizedLSTMCell")}
 NNX_LAYERS = {"Linear": _NNX_LINEAR, "Conv": _NNX_CONV, "ConvTranspose": _NNX_CONV, "Embed": _LINEN_EMBED,
               "LinearGeneral": _NNX_CONV}
 NNX_FAN_IN_LAYERS = frozenset({"Linear", "Conv"})  # the constructor gives the fan-in (in_features, kernel_size)
