@@ -81,6 +81,8 @@ class Initializer:
     # Where a value comes from when the init call only names a parameter: "constant_weight=0 from
     # Net(constant_weight=0)" (the display says it too); messages that omit the display show it.
     origin: str = ""
+    # uniform: `maxval` is not known but is positive by its form (JAX `uniform(scale=1 / math.sqrt(n))`)
+    positive_maxval: bool = False
     # IL403: "uncalled" (a factory passed uncalled: `normal` for `normal()`), "called" (an initializer
     # called: `zeros()`); "_arguments" appended when adding or removing the call needs arguments too.
     call_misuse: str = ""

@@ -98,6 +98,18 @@ FACTORIES = frozenset(JAX_FACTORIES) | frozenset(HAIKU_CLASSES)
 INITIALIZER_FUNCTIONS = frozenset(JAX_INITIALIZERS)
 # Factories with a required argument: adding `()` alone would not do.
 FACTORIES_WITH_REQUIRED_ARGUMENTS = frozenset({"constant", "variance_scaling", "Constant"})
+# Factories whose second positional argument is the dtype (`uniform(scale, dtype)`): given two bounds,
+# as Keras' `RandomUniform(-a, a)` takes them, the second becomes the dtype and init fails.
+ONE_SCALE_FACTORIES = frozenset({"uniform", "normal", "truncated_normal"})
+# Factories drawing from [0, scale): all positive whenever the scale is, known or not (IL303).
+POSITIVE_SCALE_FACTORIES = frozenset({"uniform"})
+
+# jax.random samplers passed as an initializer (`self.param("w", jax.random.normal, shape)`) or applied
+# to a key and a shape (`nnx.Param(jax.random.normal(key, shape))`): their own defaults, N(0, 1), U[0, 1).
+RANDOM_SAMPLERS = {
+    "jax.random.normal": InitSpec(NORMAL, fixed={"stddev": 1.0, "mean": 0.0}),
+    "jax.random.uniform": InitSpec(UNIFORM, fixed={"minval": 0.0, "maxval": 1.0}),
+}
 
 # Layers. Flax linen / nnx: kernel_init / embedding_init; Haiku: w_init.
 # Defaults without one: Flax `default_kernel_init = lecun_normal()`; Haiku Linear/ConvND
@@ -133,6 +145,11 @@ FLAX_LAYERS = {
     "LinearGeneral": (_NNX_CONV, ("kernel_init",), False),
     "Einsum": (_NNX_CONV, ("kernel_init",), False),
 }
+# linen recurrent cells: `kernel_init` (input kernel, default lecun_normal()) and `recurrent_kernel_init`
+# (default orthogonal()); their gates and candidate state go through tanh / sigmoid.
+_LINEN_CELL = LayerArguments("features", bias_initializer="bias_init", default_init=FLAX_DEFAULT_INIT)
+LINEN_CELLS = {name: (_LINEN_CELL, ("kernel_init", "recurrent_kernel_init"), False)
+               for name in ("SimpleCell", "GRUCell", "MGUCell", "LSTMCell", "OptimizedLSTMCell")}
 NNX_LAYERS = {"Linear": _NNX_LINEAR, "Conv": _NNX_CONV, "ConvTranspose": _NNX_CONV, "Embed": _LINEN_EMBED,
               "LinearGeneral": _NNX_CONV}
 NNX_FAN_IN_LAYERS = frozenset({"Linear", "Conv"})  # the constructor gives the fan-in (in_features, kernel_size)
@@ -167,6 +184,14 @@ SCALE_FUNCTIONS = SCALAR_FUNCTIONS | NUMBER_FUNCTIONS
 RANDOM_FUNCTION_BIAS_STD = 0.5
 # One-hot encoders: a kernel applied to their output is an embedding table (G10).
 ONE_HOT = frozenset({"jax.nn.one_hot", "flax.linen.one_hot"})
+# Gathers: a parameter whose rows they read is an embedding table (G10): (function, table position).
+MATMULS = frozenset({"jax.numpy.dot", "jax.numpy.matmul"})
+GATHERS = {"jax.numpy.take": 0, "jax.numpy.take_along_axis": 0}
+# A dense layer applied to an input whose last axis is 1 (`x[..., None]`, `expand_dims(x, -1)`,
+# `x.reshape(-1, 1)`) has fan-in 1 (a scalar feature); these functions add that axis.
+EXPAND_DIMS = frozenset({"jax.numpy.expand_dims", "numpy.expand_dims"})
+RESHAPES = frozenset({"jax.numpy.reshape", "numpy.reshape"})
+UNIT_FAN_IN_KINDS = frozenset({"Dense", "Linear"})  # the kernel's fan-in is the input's last axis
 # lax convolutions: (lhs keyword, position), (rhs keyword, position), dimension_numbers (keyword, position) or
 # None when the kernel is always (out, in, *spatial). conv_transpose is left out: its kernel layout flips.
 LAX_CONVOLUTIONS = {
@@ -178,7 +203,8 @@ CONV_DIMENSION_NUMBERS = frozenset({"jax.lax.conv_dimension_numbers"})
 
 # The prefilter: a JAX site comes from a layer's init keyword or from an initializer name.
 INIT_KEYWORDS = ("kernel_init", "embedding_init", "w_init")
-PREFILTER_CLAUSES = ((INIT_KEYWORDS + ("initializers", "get_parameter", "param", "Param"),),)
+# `normal` / `uniform`: `jax.random.normal(key, shape)` as a script's raw weight
+PREFILTER_CLAUSES = ((INIT_KEYWORDS + ("initializers", "get_parameter", "param", "Param", "normal", "uniform"),),)
 
 # Keywords whose initializer makes a vector (IL402: fan-based initializers raise on rank < 2).
 # Haiku computes fans for rank 1 (fan = the size), so `b_init=` is not listed.

@@ -12,6 +12,9 @@ def nonzero_mean(init):
     """(severity, description) when the initializer's mean is far from zero, else None (§2.9)."""
     if init.kind == UNIFORM:
         low, high = init.minval, init.maxval
+        if low is not None and low >= 0 and high is None and init.positive_maxval:
+            # U[0, scale) with a computed scale: all positive whatever its size, which is unknown
+            return WARNING, f"U[{fmt(low)}, scale) with a positive scale is all positive (mean scale/2)"
         if low is None or high is None or high <= low:
             return None
         if low >= 0 or high <= 0:

@@ -1,5 +1,5 @@
 from ..diagnostics import ERROR
-from ..facts import UNIFORM
+from ..facts import OUTPUT, RESIDUAL, UNIFORM
 from ..fixgoal import FixGoal, Say
 from ..physics import HE, SCALED
 from ._mean import nonzero_mean
@@ -7,10 +7,24 @@ from ._variance import describe_layers, vector_like
 from .base import Finding, Rule
 
 
+# An output layer or the end of a residual branch drawn from U[0, b) with b at most this starts near
+# zero: its weights are within 1e-3 of the zero init that G2 / G3 make correct there, so the common-mode
+# term is as small as the weights.
+NEAR_ZERO_HEAD = 1e-3
+
+
 def applies(site) -> bool:
     if vector_like(site):
         return False
+    if _near_zero_head(site):
+        return False
     return not site.layers or any(not (layer.frozen or layer.embedding) for layer in site.layers)
+
+
+def _near_zero_head(site) -> bool:
+    init = site.init
+    return (init.kind == UNIFORM and init.minval == 0 and init.maxval is not None and 0 < init.maxval <= NEAR_ZERO_HEAD
+            and bool(site.layers) and all(layer.role in (OUTPUT, RESIDUAL) for layer in site.layers))
 
 
 class NonzeroMeanInit(Rule):
@@ -30,8 +44,12 @@ class NonzeroMeanInit(Rule):
     and with `b = 1` the pre-activations are around 156.
 
     Severity: error for `U[0, b)` with `b ≥ 0.1`, or `|mean| ≥ std`; warning for small positive
-    ranges and `0.1·std ≤ |mean| < std`. Biases, embeddings, frozen parameters and vectors are not
-    judged.
+    ranges and `0.1·std ≤ |mean| < std`, and for JAX's `uniform(scale)` with a computed scale
+    (`uniform(1 / math.sqrt(n))`, a port of PyTorch's `uniform_(w, -b, b)`): all positive, of a size
+    not known. Biases, embeddings, frozen parameters and vectors are not judged, nor an output layer
+    or the end of a residual branch drawn from `U[0, b)` with `b ≤ 0.001`: a near-zero head
+    (nerfies' `uniform(1e-4)` warp output), as close to the zero init that is correct there (G2, G3)
+    as its weights are to zero.
 
     ## Example
     ```python
@@ -75,6 +93,14 @@ class Net(nn.Module):
         nn.init.uniform_(self.fc.weight, -0.1, 0.1)
         nn.init.uniform_(self.fc.bias)
 """,
+        """
+import flax.linen as nn
+class Head(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.relu(nn.Dense(256)(x))
+        return nn.Dense(3, kernel_init=nn.initializers.uniform(scale=1e-4))(x)
+""",
     )
     INVALID = (
         """
@@ -89,6 +115,16 @@ class Net(nn.Module):
         super().__init__()
         self.fc = nn.Linear(8, 8)
         self.fc.weight.data.uniform_()  # expect: IL303
+""",
+        """
+import math
+import flax.linen as nn
+class MLP(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        b = 1 / math.sqrt(x.shape[-1])
+        x = nn.relu(nn.Dense(256, kernel_init=nn.initializers.uniform(scale=b))(x))  # expect: IL303
+        return nn.Dense(1)(x)
 """,
     )
 

@@ -1,5 +1,5 @@
 from ..diagnostics import ERROR
-from ..fixgoal import CALL, DISPLAY_ONLY, SAFE, UNCALL, FixGoal
+from ..fixgoal import CALL, DISPLAY_ONLY, SAFE, TEXT, UNCALL, FixGoal
 from .base import Finding, Rule
 
 
@@ -10,7 +10,8 @@ class InitializerCallMisuse(Rule):
 
     A factory passed uncalled: `kernel_init=nn.initializers.normal`, `glorot_uniform`,
     `w_init=hk.initializers.RandomNormal`. An initializer called where the initializer itself is
-    expected: `kernel_init=nn.initializers.zeros()`.
+    expected: `kernel_init=nn.initializers.zeros()`. Two bounds given to a JAX factory that takes one
+    scale: `nn.initializers.uniform(-r, r)` (also `normal`, `truncated_normal`).
 
     ## Why is this bad
     In JAX, `jax.nn.initializers.normal(stddev)` returns the initializer `init(key, shape, dtype)`,
@@ -18,7 +19,9 @@ class InitializerCallMisuse(Rule):
     layer calls `normal(key, shape, dtype)`: the key becomes the std, and the model crashes at
     `init` time with a confusing type error deep inside JAX (Haiku classes are instantiated with
     the shape instead). `zeros` and `ones` are the exception: they *are* initializers, so `zeros()`
-    is a call with missing arguments (the factory is `zeros_init()`).
+    is a call with missing arguments (the factory is `zeros_init()`). JAX's `uniform(scale, dtype)`
+    draws from [0, scale): written as Keras' `RandomUniform(-r, r)`, its second argument becomes the
+    dtype, and init fails.
 
     Error: the code cannot run.
 
@@ -35,7 +38,8 @@ class InitializerCallMisuse(Rule):
     ## Fix safety
     Safe where the spelling is unambiguous: adding `()` to a factory whose arguments all have
     defaults, removing the empty `()` of `zeros()` or `ones()`. A factory with a required argument
-    (`constant`, `variance_scaling`, `hk.initializers.Constant`) gets the advice only.
+    (`constant`, `variance_scaling`, `hk.initializers.Constant`) gets the advice only, and so do two
+    bounds: JAX has no symmetric uniform factory, so the replacement is a choice.
 
     ## Options
     No options of its own. Turn the rule off with `ignore = ["IL403"]` (or per file with
@@ -61,6 +65,11 @@ y = nn.Dense(256, kernel_init=nn.initializers.zeros_init())(x)
 import haiku as hk
 x = hk.Linear(10, w_init=hk.initializers.TruncatedNormal(0.02))(x)
 """,
+        """
+import jax.numpy as jnp
+import flax.linen as nn
+y = nn.Dense(1, kernel_init=nn.initializers.uniform(3e-3, jnp.float32))(x)
+""",
     )
     INVALID = (
         """
@@ -73,6 +82,10 @@ y = nn.Dense(10, kernel_init=nn.initializers.zeros())(x)  # expect: IL403
 import haiku as hk
 x = hk.Linear(10, w_init=hk.initializers.RandomNormal)(x)  # expect: IL403
 """,
+        """
+import flax.linen as nn
+y = nn.Dense(1, kernel_init=nn.initializers.uniform(-3e-3, 3e-3))(x)  # expect: IL403
+""",
     )
 
     def check(self, site):
@@ -80,6 +93,13 @@ x = hk.Linear(10, w_init=hk.initializers.RandomNormal)(x)  # expect: IL403
         if not misuse:
             return
         text = site.init.display
+        if misuse == "bounds":
+            message = (f"`{text}` gives two bounds, but the factory takes one scale and a dtype: the "
+                       "second argument becomes the dtype and init fails (JAX's uniform draws from [0, scale))")
+            hint = ("use a symmetric initializer (`variance_scaling(scale, 'fan_in', 'uniform')`), or "
+                    "`lambda key, shape, dtype=jnp.float32: jax.random.uniform(key, shape, dtype, -r, r)`")
+            yield Finding(ERROR, message, hint, FixGoal(TEXT, applicability=DISPLAY_ONLY, message=hint))
+            return
         if misuse.startswith("uncalled"):
             needs = misuse.endswith("_arguments")
             message = (f"initializer factory `{text}` passed without calling it: the layer would call the "

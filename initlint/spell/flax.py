@@ -69,6 +69,13 @@ class JaxSpeller(Speller):
             return text, f"Use `{text}`"
         if qualified.startswith("jax.numpy."):
             return None, f"Use `jax.nn.initializers.{NAMES[(target, uniform)]}()`"
+        if qualified.startswith("jax.random."):
+            # a sampler (`jax.random.normal`, as an initializer or applied to a key and a shape): the
+            # initializer takes its place, `jax.nn.initializers.he_normal()(key, shape)` for the latter
+            text = f"jax.nn.initializers.{NAMES[(target, uniform)]}()"
+            if prefix != "jax.random":
+                return None, f"Use `{text}`"  # `random.normal`: `jax` itself may not be imported
+            return text, f"Use `{text}`"
         text = f"{prefix}.{NAMES[(target, uniform)]}()"
         return text, f"Use `{text}`"
 
