@@ -48,7 +48,7 @@ class NonzeroMeanInit(Rule):
     (`uniform(1 / math.sqrt(n))`, a port of PyTorch's `uniform_(w, -b, b)`): all positive, of a size
     not known. Biases, embeddings, frozen parameters and vectors are not judged, nor an output layer
     or the end of a residual branch drawn from `U[0, b)` with `b ≤ 0.001`: a near-zero head
-    (nerfies' `uniform(1e-4)` warp output), as close to the zero init that is correct there (G2, G3)
+    (nerfies' `uniform(1e-4)` warp output), as close to the zero init that is correct there
     as its weights are to zero.
 
     ## Example
