@@ -73,22 +73,28 @@ def _environment(extra: Optional[Dict[str, str]]) -> Dict[str, str]:
     return env
 
 
+def run_initlint(*args: str, cwd: Path, stdin: Optional[str] = None,
+                 env: Optional[Dict[str, str]] = None) -> Result:
+    """The installed command, once, in `cwd` (for module-scoped fixtures, which cannot use `run`)."""
+    completed = subprocess.run(
+        initlint_command() + [str(arg) for arg in args],
+        cwd=str(cwd),
+        input=(stdin or "").encode("utf-8"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(env),
+        timeout=120,
+    )
+    return Result(completed.returncode, completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8"))
+
+
 @pytest.fixture
 def run(tmp_path):
     """run(*args, cwd=tmp_path, stdin=None, env=None) -> Result."""
 
     def _run(*args: str, cwd: Optional[Path] = None, stdin: Optional[str] = None,
              env: Optional[Dict[str, str]] = None) -> Result:
-        completed = subprocess.run(
-            initlint_command() + [str(arg) for arg in args],
-            cwd=str(cwd or tmp_path),
-            input=(stdin or "").encode("utf-8"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_environment(env),
-            timeout=120,
-        )
-        return Result(completed.returncode, completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8"))
+        return run_initlint(*args, cwd=cwd or tmp_path, stdin=stdin, env=env)
 
     return _run
 
