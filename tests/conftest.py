@@ -43,7 +43,11 @@ def _cache_outside_the_repository(tmp_path_factory, monkeypatch):
 
 
 def initlint_command() -> List[str]:
-    found = shutil.which("initlint")
+    """The installed command of the environment running the tests (its `bin` first, so a venv's
+    pytest run without activating the venv still finds it; `python -m initlint` would put the
+    linted directory on sys.path, where a project's own `click.py` could shadow the real one)."""
+    here = os.path.dirname(sys.executable)
+    found = shutil.which("initlint", path=os.pathsep.join(filter(None, [here, os.environ.get("PATH")])))
     return [found] if found else [sys.executable, "-m", "initlint"]
 
 
