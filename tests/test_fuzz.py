@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -229,6 +230,8 @@ def test_runs_are_identical_for_any_number_of_jobs(tmp_path):
     assert _summary(runner.lint_files(paths, enabled_for=enabled, cwd=str(tmp_path), jobs=1)) == _summary(one)
 
 
+@pytest.mark.slow  # 7 cold runs of the installed command; test_runs_are_identical_for_any_number_of_jobs
+# is the same property in process, in the default run
 def test_cli_output_is_identical_for_any_number_of_jobs(run, tmp_path):
     _fuzz_tree(tmp_path / "tree", files=36, seed=7)
     for output_format in ("json", "full", "sarif"):
@@ -241,6 +244,8 @@ def test_cli_output_is_identical_for_any_number_of_jobs(run, tmp_path):
     assert codes_by_file(run("--no-cache", "--output-format", "json", "-j", "2", "tree"))
 
 
+@pytest.mark.slow  # the installed command over 40 fuzzed files, twice; the fix properties above are
+# the same checks in process, in the default run
 def test_cli_fix_never_breaks_a_file_and_a_second_fix_changes_nothing(run, tmp_path):
     """`--fix --unsafe-fixes` over mutated and generated files in every encoding and line ending:
     files that do not parse keep their bytes, the others still parse, and fixing again is a no-op."""

@@ -16,6 +16,8 @@ def tree(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow  # 14 runs of the installed command over 40 files; the default run keeps the
+# in-process determinism tests (test_runner, test_fuzz) and the command's jobs/warm test (test_runner)
 def test_output_is_byte_identical_under_any_seed_jobs_and_cache(run, tree, tmp_path_factory):
     # Per seed, one cold run (a fresh cache: the analysis itself) and one warm run (read back from
     # the cache) with the other number of jobs; the seeds alternate which comes cold, so the
