@@ -1,6 +1,7 @@
 """Shared helpers: run the installed `initlint` command in a temporary directory."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -101,6 +102,28 @@ def run(tmp_path):
         return run_initlint(*args, cwd=cwd or tmp_path, stdin=stdin, env=env)
 
     return _run
+
+
+@pytest.fixture
+def main(tmp_path, monkeypatch, capsys):
+    """main(*args, cwd=tmp_path, stdin=None) -> Result: `initlint.cli.main` in this process, for the many
+    parametrized cases of what the configuration and the options decide (a run of the installed
+    command costs ~0.3 s of start-up; each of those tests' files keeps tests that run it)."""
+    import initlint.cli
+
+    def _main(*args: str, cwd: Optional[Path] = None, stdin: Optional[str] = None) -> Result:
+        monkeypatch.chdir(cwd or tmp_path)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((stdin or "").encode("utf-8")), encoding="utf-8"))
+        for key in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "INITLINT_OUTPUT_FORMAT", "INITLINT_DEBUG"):
+            monkeypatch.delenv(key, raising=False)
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_:
+            initlint.cli.main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        code = exit_.value.code
+        return Result(code if isinstance(code, int) else int(code is not None), captured.out, captured.err)
+
+    return _main
 
 
 def write(root: Path, files: Dict[str, str]) -> None:

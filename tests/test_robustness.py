@@ -438,10 +438,10 @@ def _validate_sarif(log):
     ("pyproject.toml", "[tool.initlint]\nselect = [\n", ["invalid TOML"]),
     ("pyproject.toml", "[project]\nname = 'x'\n[project]\n", ["invalid TOML"]),  # broken even without the table
 ])
-def test_bad_configuration_is_one_line_and_exit_two(run, tmp_path, name, text, fragments):
+def test_bad_configuration_is_one_line_and_exit_two(main, tmp_path, name, text, fragments):
     write(tmp_path, {"m.py": ZERO_KERNEL})
     (tmp_path / name).write_bytes(text.encode("latin-1") if "\xe9" in text else text.encode())
-    result = run()
+    result = main()
     assert_one_line_error(result, name, *fragments)
     assert result.stdout == ""
 
