@@ -1,6 +1,7 @@
 """Shared helpers: run the installed `initlint` command in a temporary directory."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -43,7 +44,11 @@ def _cache_outside_the_repository(tmp_path_factory, monkeypatch):
 
 
 def initlint_command() -> List[str]:
-    found = shutil.which("initlint")
+    """The installed command of the environment running the tests (its `bin` first, so a venv's
+    pytest run without activating the venv still finds it; `python -m initlint` would put the
+    linted directory on sys.path, where a project's own `click.py` could shadow the real one)."""
+    here = os.path.dirname(sys.executable)
+    found = shutil.which("initlint", path=os.pathsep.join(filter(None, [here, os.environ.get("PATH")])))
     return [found] if found else [sys.executable, "-m", "initlint"]
 
 
@@ -73,24 +78,52 @@ def _environment(extra: Optional[Dict[str, str]]) -> Dict[str, str]:
     return env
 
 
+def run_initlint(*args: str, cwd: Path, stdin: Optional[str] = None,
+                 env: Optional[Dict[str, str]] = None) -> Result:
+    """The installed command, once, in `cwd` (for module-scoped fixtures, which cannot use `run`)."""
+    completed = subprocess.run(
+        initlint_command() + [str(arg) for arg in args],
+        cwd=str(cwd),
+        input=(stdin or "").encode("utf-8"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(env),
+        timeout=120,
+    )
+    return Result(completed.returncode, completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8"))
+
+
 @pytest.fixture
 def run(tmp_path):
     """run(*args, cwd=tmp_path, stdin=None, env=None) -> Result."""
 
     def _run(*args: str, cwd: Optional[Path] = None, stdin: Optional[str] = None,
              env: Optional[Dict[str, str]] = None) -> Result:
-        completed = subprocess.run(
-            initlint_command() + [str(arg) for arg in args],
-            cwd=str(cwd or tmp_path),
-            input=(stdin or "").encode("utf-8"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=_environment(env),
-            timeout=120,
-        )
-        return Result(completed.returncode, completed.stdout.decode("utf-8"), completed.stderr.decode("utf-8"))
+        return run_initlint(*args, cwd=cwd or tmp_path, stdin=stdin, env=env)
 
     return _run
+
+
+@pytest.fixture
+def main(tmp_path, monkeypatch, capsys):
+    """main(*args, cwd=tmp_path, stdin=None) -> Result: `initlint.cli.main` in this process, for the many
+    parametrized cases of what the configuration and the options decide (a run of the installed
+    command costs ~0.3 s of start-up; each of those tests' files keeps tests that run it)."""
+    import initlint.cli
+
+    def _main(*args: str, cwd: Optional[Path] = None, stdin: Optional[str] = None) -> Result:
+        monkeypatch.chdir(cwd or tmp_path)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((stdin or "").encode("utf-8")), encoding="utf-8"))
+        for key in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "INITLINT_OUTPUT_FORMAT", "INITLINT_DEBUG"):
+            monkeypatch.delenv(key, raising=False)
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_:
+            initlint.cli.main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        code = exit_.value.code
+        return Result(code if isinstance(code, int) else int(code is not None), captured.out, captured.err)
+
+    return _main
 
 
 def write(root: Path, files: Dict[str, str]) -> None:

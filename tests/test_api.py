@@ -115,9 +115,9 @@ def test_tf_version_is_read_into_the_settings_and_options(tmp_path):
     ("true", "`tf-version` must be the integer 1 or 2, not a boolean"),
     ("[1]", "`tf-version` must be the integer 1 or 2, not an array"),
 ])
-def test_a_bad_tf_version_is_one_line_naming_the_file(run, tmp_path, value, fragment):
+def test_a_bad_tf_version_is_one_line_naming_the_file(main, tmp_path, value, fragment):
     write(tmp_path, {"pyproject.toml": f"[tool.initlint]\ntf-version = {value}\n", "m.py": ZERO_KERNEL})
-    assert_one_line_error(run(), "pyproject.toml: ", fragment)
+    assert_one_line_error(main(), "pyproject.toml: ", fragment)
     with pytest.raises(ConfigError, match="tf-version"):
         load_config(str(tmp_path / "pyproject.toml"))
 

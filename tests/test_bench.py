@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # the benchmark runs the installed command a dozen times over the fixtures
 def test_bench_runs_on_a_tiny_corpus(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(REPO / "fixtures", corpus)

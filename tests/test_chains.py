@@ -143,9 +143,9 @@ def test_thresholds_in_the_configuration(run, tmp_path):
     ('chain-info = "often"\n', "`chain-info` must be a number, not a string"),
     ("chain-warning = 1e-9\n", "the chain thresholds must shrink"),
 ])
-def test_bad_thresholds_are_one_line_errors(run, tmp_path, text, fragment):
+def test_bad_thresholds_are_one_line_errors(main, tmp_path, text, fragment):
     write(tmp_path, {"model.py": "import torch\n", "pyproject.toml": "[tool.initlint]\n" + text})
-    assert_one_line_error(run("model.py"), fragment)
+    assert_one_line_error(main("model.py"), fragment)
 
 
 # ----- IL205 / IL302 -----

@@ -175,9 +175,9 @@ def test_paths_relative_to_cwd_or_absolute(run, tmp_path):
         (("--ignore", "ALL"), {"bad.py": ["IL000"]}),
     ],
 )
-def test_select_ignore(run, tmp_path, args, expected):
+def test_select_ignore(main, tmp_path, args, expected):
     write(tmp_path, {"m.py": ZERO_KERNEL, "bad.py": BROKEN})
-    result = run("--output-format", "json", *args)
+    result = main("--output-format", "json", *args)
     assert codes_by_file(result) == expected
     assert result.returncode == (1 if expected else 0)
 

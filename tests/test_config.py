@@ -102,9 +102,9 @@ def test_explicit_config_and_isolated(run, tmp_path):
         ("pyproject.toml", "[tool]\ninitlint = 3\n", ["`tool.initlint` must be a table"]),
     ],
 )
-def test_configuration_errors(run, tmp_path, name, text, fragments):
+def test_configuration_errors(main, tmp_path, name, text, fragments):
     write(tmp_path, {name: text, **BOTH})
-    result = run()
+    result = main()
     assert_one_line_error(result, name, *fragments)
     assert result.stdout == ""
 
@@ -135,9 +135,9 @@ def test_invalid_exclude_on_the_command_line(run, tmp_path):
         ('extend-select = ["IL1"]\nignore = ["IL000"]\n', ("--ignore", "IL1"), {"bad.py": ["IL000"]}),
     ],
 )
-def test_command_line_overrides_the_file(run, tmp_path, config, args, expected):
+def test_command_line_overrides_the_file(main, tmp_path, config, args, expected):
     write(tmp_path, {".initlint.toml": config, **BOTH})
-    assert json_codes(run, *args) == expected
+    assert json_codes(main, *args) == expected
 
 
 # ---------------------------------------------------------------------------------------------

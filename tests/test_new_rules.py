@@ -402,9 +402,9 @@ def test_severity_override_and_fail_on_from_the_configuration(run, tmp_path):
     ('[tool.initlint.severity]\nIL201 = "fatal"\n', "`severity` of IL201 must be one of"),
     ('[tool.initlint]\nseverity = "error"\n', "`severity` must be a table"),
 ])
-def test_bad_severity_settings_are_one_line_errors(run, tmp_path, config, message):
+def test_bad_severity_settings_are_one_line_errors(main, tmp_path, config, message):
     write(tmp_path, {"m.py": GLOROT, "pyproject.toml": config})
-    result = run("--no-cache", "m.py")
+    result = main("--no-cache", "m.py")
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 

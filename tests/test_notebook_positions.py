@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
+from .conftest import run_initlint
+
 FLAGGED = "nn.init.zeros_(self.fc1.weight)"
 MODEL = (
     "class Net(nn.Module):\n"
@@ -55,46 +57,60 @@ def _expected_row(layout: str) -> int:
     return next(number for number, line in enumerate(source.splitlines(), start=1) if FLAGGED in line)
 
 
-def _github(stdout):
+def _github(stdout, name):
     for line in stdout.splitlines():
-        if "IL101" in line:
+        if "IL101" in line and f"file={name}," in line:
             return int(re.search(r",line=(\d+),", line).group(1)), line.split("::", 2)[2]
     raise AssertionError(stdout)
 
 
-def _sarif(stdout):
-    result = next(item for item in json.loads(stdout)["runs"][0]["results"] if item["ruleId"] == "IL101")
+def _sarif(stdout, name):
+    result = next(item for item in json.loads(stdout)["runs"][0]["results"] if item["ruleId"] == "IL101"
+                  and item["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == name)
     return result["locations"][0]["physicalLocation"]["region"]["startLine"], result["message"]["text"]
 
 
-def _gitlab(stdout):
-    issue = next(item for item in json.loads(stdout) if item["check_name"] == "IL101")
+def _gitlab(stdout, name):
+    issue = next(item for item in json.loads(stdout) if item["check_name"] == "IL101" and item["location"]["path"] == name)
     return issue["location"]["lines"]["begin"], issue["description"]
 
 
-def _junit(stdout):
-    case = next(case for case in ElementTree.fromstring(stdout).iter("testcase") if case.get("name").startswith("IL101"))
+def _junit(stdout, name):
+    case = next(case for case in ElementTree.fromstring(stdout).iter("testcase")
+                if case.get("name").startswith("IL101") and case.get("file") == name)
     return int(case.get("line")), case.find("failure").get("message")
 
 
 READERS = {"github": _github, "sarif": _sarif, "gitlab": _gitlab, "junit": _junit}
 LAYOUTS = [("lines", 1, "\n"), ("lines", 2, "\n"), ("no-newline", 1, "\n"), ("multi-line", 1, "\n"),
            ("string", 2, "\n"), ("lines", 1, "\r\n")]
+LAYOUT_IDS = [f"{layout}-indent{indent}-{'crlf' if newline != chr(10) else 'lf'}" for layout, indent, newline in LAYOUTS]
 
 
-@pytest.mark.parametrize("layout, indent, newline", LAYOUTS,
-                         ids=[f"{layout}-indent{indent}-{'crlf' if newline != chr(10) else 'lf'}"
-                              for layout, indent, newline in LAYOUTS])
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """One notebook per layout in one directory, and one run of the installed command per format
+    (json and the four line formats) over all of them: each test reads its own file's entry."""
+    root = tmp_path_factory.mktemp("notebook-positions")
+    for name, (layout, indent, newline) in zip(LAYOUT_IDS, LAYOUTS):
+        (root / f"{name}.ipynb").write_bytes(_notebook(layout, indent, newline).encode("utf-8"))
+    return root, {output_format: run_initlint("--output-format", output_format, ".", cwd=root)
+                  for output_format in ["json"] + sorted(READERS)}
+
+
+@pytest.mark.parametrize("layout, indent, newline", LAYOUTS, ids=LAYOUT_IDS)
 @pytest.mark.parametrize("output_format", sorted(READERS))
-def test_the_named_line_of_the_ipynb_holds_the_flagged_text(run, tmp_path, layout, indent, newline, output_format):
-    text = _notebook(layout, indent, newline)
-    (tmp_path / "mlp.ipynb").write_bytes(text.encode("utf-8"))
+def test_the_named_line_of_the_ipynb_holds_the_flagged_text(reports, layout, indent, newline, output_format):
+    root, results = reports
+    name = f"{LAYOUT_IDS[LAYOUTS.index((layout, indent, newline))]}.ipynb"
     row = _expected_row(layout)
     # the cell position first (text and json): cell 4 of 4, markdown counted
-    found = [(item["cell"], item["location"]["row"], item["code"]) for item in run("--output-format", "json", "mlp.ipynb").json()]
+    assert {result.returncode for result in results.values()} == {1}
+    found = [(item["cell"], item["location"]["row"], item["code"]) for item in results["json"].json()
+             if item["filename"] == name]
     assert found == [(4, row, "IL101")]
-    line, message = READERS[output_format](run("--output-format", output_format, "mlp.ipynb").stdout)
-    raw = (tmp_path / "mlp.ipynb").read_bytes().decode("utf-8").splitlines()
+    line, message = READERS[output_format](results[output_format].stdout, name)
+    raw = (root / name).read_bytes().decode("utf-8").splitlines()
     assert FLAGGED in raw[line - 1], (line, raw[line - 1])
     assert message.startswith(f"cell 4, line {row}: ") or message.startswith(f"IL101 cell 4, line {row}: "), message
 

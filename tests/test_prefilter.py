@@ -128,9 +128,16 @@ def failing_deletions() -> List[frozenset]:
 def test_deleting_the_trigger_words_leaves_no_findings(name, data):
     deletions = failing_deletions()
     assert len(deletions) >= 4
+    # Most of the ~200 deletions touch words a file does not hold, so they give the same bytes
+    # (about 11 distinct mutants per file): each distinct mutant is analyzed once. Every deletion
+    # is still checked against the prefilter, and every distinct mutant against the analysis.
+    analyzed = set()
     for words in deletions:
         mutated = replace_words(data, words)
         assert not prefilter.may_initialize(mutated), (name, sorted(words))
+        if mutated in analyzed:
+            continue
+        analyzed.add(mutated)
         assert findings(mutated, name) == [], (
             f"{name}: without {sorted(w.decode() for w in words)} the prefilter skips the file, but the "
             "analysis still finds something: the prefilter's words miss a spelling the frontends recognise")

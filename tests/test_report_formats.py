@@ -500,17 +500,17 @@ def test_json_lines_matches_json(run, tmp_path):
 
 
 @pytest.mark.parametrize("name", CI_FORMATS)
-def test_output_file_keeps_the_exit_status(run, tmp_path, name):
+def test_output_file_keeps_the_exit_status(main, tmp_path, name):
     _repo(tmp_path)
     write(tmp_path, {"m.py": ZERO_KERNEL})
-    printed = run("--output-format", name)
-    written = run("--output-format", name, "--output-file", "reports/out")
+    printed = main("--output-format", name)
+    written = main("--output-format", name, "--output-file", "reports/out")
     assert printed.returncode == written.returncode == 1
     assert written.stdout == ""
     assert (tmp_path / "reports" / "out").read_text(encoding="utf-8") == printed.stdout
     write(tmp_path, {"m.py": CLEAN})
-    assert run("--output-format", name, "--output-file", "reports/out").returncode == 0
-    assert run("--output-format", name, "--exit-zero").returncode == 0
+    assert main("--output-format", name, "--output-file", "reports/out").returncode == 0
+    assert main("--output-format", name, "--exit-zero").returncode == 0
 
 
 def test_output_format_from_the_environment(run, tmp_path):

@@ -363,13 +363,13 @@ def _without_analyzed(stderr: str) -> str:
 
 
 @pytest.mark.parametrize("output_format", sorted(FORMATS))
-def test_file_errors_never_break_the_output_format(run, tmp_path, output_format):
+def test_file_errors_never_break_the_output_format(main, tmp_path, output_format):
     """Unreadable paths go to stderr; stdout stays one valid document of the format."""
     (tmp_path / ".git").mkdir()
     write(tmp_path, {"m.py": ZERO_KERNEL, "bad.py": BROKEN, "odd.py/x.py": CLEAN})
     (tmp_path / "binary.py").write_bytes(BINARY["elf"][0])
     os.symlink("missing.py", str(tmp_path / "dangling.py"))
-    result = run("--output-format", output_format, ".", "missing.py")
+    result = main("--output-format", output_format, ".", "missing.py")
     assert result.returncode == 1
     assert sorted(_without_analyzed(result.stderr).splitlines()) == [
         "dangling.py:1:1: IL000 [error] could not read the file: broken symbolic link",
@@ -438,10 +438,10 @@ def _validate_sarif(log):
     ("pyproject.toml", "[tool.initlint]\nselect = [\n", ["invalid TOML"]),
     ("pyproject.toml", "[project]\nname = 'x'\n[project]\n", ["invalid TOML"]),  # broken even without the table
 ])
-def test_bad_configuration_is_one_line_and_exit_two(run, tmp_path, name, text, fragments):
+def test_bad_configuration_is_one_line_and_exit_two(main, tmp_path, name, text, fragments):
     write(tmp_path, {"m.py": ZERO_KERNEL})
     (tmp_path / name).write_bytes(text.encode("latin-1") if "\xe9" in text else text.encode())
-    result = run()
+    result = main()
     assert_one_line_error(result, name, *fragments)
     assert result.stdout == ""
 
@@ -469,12 +469,12 @@ def test_configuration_that_is_a_directory_or_missing(run, tmp_path):
     "[build-system]\nrequires = ['setuptools']\n\n[tool.black]\nline-length = 100\n[tool.ruff.lint]\nselect = ['E']\n",
     "[tool]\n",
 ])
-def test_pyproject_without_an_initlint_table_is_not_an_error(run, tmp_path, text):
+def test_pyproject_without_an_initlint_table_is_not_an_error(main, tmp_path, text):
     write(tmp_path, {"m.py": ZERO_KERNEL, "bad.py": BROKEN, "pyproject.toml": text})
-    result = run("--output-format", "json")
+    result = main("--output-format", "json")
     assert (result.returncode, result.stderr) == (1, "")
     assert codes_by_file(result) == {"bad.py": ["IL000"], "m.py": ["IL101"]}
-    explicit = run("--output-format", "json", "--config", "pyproject.toml")
+    explicit = main("--output-format", "json", "--config", "pyproject.toml")
     assert (explicit.returncode, explicit.stdout) == (1, result.stdout)
 
 
@@ -569,13 +569,13 @@ class Net(nn.Module):
 
 
 @pytest.mark.parametrize("output_format", sorted(FORMATS))
-def test_messages_and_source_lines_with_escapes_are_neutralized(run, tmp_path, output_format):
+def test_messages_and_source_lines_with_escapes_are_neutralized(main, tmp_path, output_format):
     """A message quoting a string literal, and a source line holding raw control characters."""
     (tmp_path / ".git").mkdir()
     (tmp_path / "m.py").write_text(SEQUENTIAL_WITH_ESCAPES, encoding="utf-8")
     (diagnostic,) = lint_source(SEQUENTIAL_WITH_ESCAPES, "m.py").diagnostics
     assert "\x1b[2J" in diagnostic.message  # the analysis keeps the name as written...
-    result = run("--output-format", output_format)
+    result = main("--output-format", output_format)
     assert result.returncode == 1
     _assert_well_formed(output_format, result.stdout, expected_count=1)  # ...no format writes it raw
     if output_format in ("json", "json-lines", "gitlab", "sarif"):

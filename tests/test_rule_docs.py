@@ -173,8 +173,8 @@ def test_the_plot_shows_what_the_pages_say():
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
-def test_explain_prints_every_section(run, rule):
-    result = run("--explain", rule.code)
+def test_explain_prints_every_section(main, rule):
+    result = main("--explain", rule.code)
     assert result.returncode == 0
     for title, body in generator.sections(rule.documentation()):
         assert f"## {title}" in result.stdout and body in result.stdout, f"{rule.code}: --explain lacks {title}"

@@ -23,8 +23,9 @@ FORK = sys.platform.startswith("linux")  # workers inherit monkeypatches only wh
 PADDING = "".join(f"# padding line {i}: the runner decides on workers by the amount of source\n" for i in range(60))
 
 
-def make_tree(root: Path, copies: int = 4) -> list:
-    """Copies of the fixtures (with and without findings), a syntax error and plain files."""
+def make_tree(root: Path, copies: int = 2) -> list:
+    """Copies of the fixtures (with and without findings), a syntax error and plain files. Two
+    copies (about 70 files, 370 kB) are over PARALLEL_MIN_BYTES: the command goes parallel on them."""
     files = {}
     for index in range(copies):
         for path in sorted(FIXTURES.rglob("*.py")):
@@ -33,6 +34,11 @@ def make_tree(root: Path, copies: int = 4) -> list:
         files[f"pkg{index}/broken.py"] = BROKEN
     write(root, files)
     return sorted(str(root / name) for name in files)
+
+
+def assert_goes_parallel(paths) -> None:
+    """A command-line run over `paths` uses workers (the runner decides by the amount of source)."""
+    assert sum(os.path.getsize(path) for path in paths) > 2 * runner.PARALLEL_MIN_BYTES
 
 
 def summary(outcomes):
@@ -195,7 +201,7 @@ def test_per_file_ignores_are_part_of_the_key(tmp_path):
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", b"\x80\x04\x95", None])
 def test_a_damaged_entry_is_a_miss_never_fatal(tmp_path, damage):
-    paths = make_tree(tmp_path, copies=1)
+    paths = make_tree(tmp_path, copies=1)[:12]  # a dozen entries to damage, with and without findings
     store = tmp_path / "cache"
     expected = summary(lint(paths, tmp_path, cache=Cache(str(store))))
     entries = [p for p in store.rglob("*") if p.is_file() and p.parent.parent.name == "v2"]
@@ -224,7 +230,7 @@ def test_an_unwritable_cache_is_ignored(tmp_path):
 
 
 def test_concurrent_runs_share_one_cache(tmp_path):
-    make_tree(tmp_path / "tree", copies=4)
+    assert_goes_parallel(make_tree(tmp_path / "tree"))
     env = dict(os.environ, INITLINT_CACHE_DIR=str(tmp_path / "cache"))
     command = initlint_command() + ["--isolated", "--output-format", "json", "--exit-zero", "tree"]
     processes = [subprocess.Popen(command, cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -242,7 +248,7 @@ def test_concurrent_runs_share_one_cache(tmp_path):
 
 
 def test_cli_output_is_the_same_for_any_jobs_and_warm(run, tmp_path):
-    make_tree(tmp_path / "tree", copies=5)
+    assert_goes_parallel(make_tree(tmp_path / "tree"))
     results = [
         run("--output-format", "json", "--no-cache", "--jobs", "1", "tree"),
         run("--output-format", "json", "--no-cache", "--jobs", "2", "tree"),
@@ -282,7 +288,7 @@ def test_cli_jobs_must_not_be_negative(run, tmp_path):
 
 
 def test_cli_per_file_ignores_and_errors_with_workers(run, tmp_path):
-    make_tree(tmp_path / "tree", copies=5)
+    assert_goes_parallel(make_tree(tmp_path / "tree", copies=3))  # pkg1 ignored, pkg2 not
     write(tmp_path, {"pyproject.toml": '[tool.initlint]\nper-file-ignores = { "tree/pkg1/*" = ["IL1"] }\n'})
     result = run("--output-format", "json", "-j", "2", "tree", "missing.py")
     found = codes_by_file(result)
@@ -315,7 +321,7 @@ def test_progress_only_for_many_files_on_a_terminal_outside_ci(monkeypatch):
 
 
 def test_progress_counts_every_file(tmp_path):
-    paths = make_tree(tmp_path, copies=2)
+    paths = make_tree(tmp_path, copies=1)
     for options in ({"jobs": 1}, {"jobs": 2, "parallel_min_bytes": 0}):
         done = []
         lint(paths, tmp_path, progress=done.append, **options)

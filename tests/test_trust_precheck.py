@@ -84,8 +84,8 @@ def test_the_size_limit_is_a_configuration_key_named_in_the_message(run, tmp_pat
 
 
 @pytest.mark.parametrize("value, said", [('"10MB"', "must be an integer"), ("-1", "must be 0 (no limit) or more")])
-def test_a_bad_max_file_size_is_a_clear_configuration_error(run, tmp_path, value, said):
+def test_a_bad_max_file_size_is_a_clear_configuration_error(main, tmp_path, value, said):
     (tmp_path / "m.py").write_text(BUGGY)
     (tmp_path / "initlint.toml").write_text(f"max-file-size = {value}\n")
-    result = run("m.py")
+    result = main("m.py")
     assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr
