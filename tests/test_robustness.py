@@ -680,7 +680,7 @@ def test_a_crashing_rule_is_reported_and_exits_two(tmp_path, monkeypatch, capsys
 def test_a_crashing_frontend_is_contained(tmp_path, monkeypatch, capsys):
     import initlint.engine
 
-    def broken(module, text, options=None):
+    def broken(module, text, options=None, whole_program=False):
         raise AttributeError("frontend bug")
 
     monkeypatch.setattr(initlint.engine, "run_frontends", broken)
