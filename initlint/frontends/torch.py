@@ -43,6 +43,7 @@ class TorchAdapter(FrontendAdapter):
         self.wrapper_functions = set()
         self.descended = descended_tensors(module)
         self.scoped_functions = set()  # init functions applied to one part of a class (`self.head.apply(fn)`)
+        self.class_applied_functions = set()  # module-level helpers a class applies to itself (`self.apply(fn)`)
 
     def torch_leaf(self, node, prefix: str = "torch.nn.") -> Optional[str]:
         qualified = self.name_in(node, lambda name: name.startswith(prefix))
@@ -320,7 +321,8 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
                 continue  # a notebook's helper nothing applies: nothing else can import it, it is dead code
             # A helper this file never names may be applied from another file, to models defined there:
             # only a verdict that holds whatever the layers (issue #12), never this file's layers.
-            loose.extend(_run_function(statement, adapter, registry, file_wide=statement.name.value not in unused))
+            file_wide = statement.name.value not in unused and statement.name.value not in adapter.class_applied_functions
+            loose.extend(_run_function(statement, adapter, registry, file_wide=file_wide))
     for class_def in classes:
         info = defined[id(class_def)]
         entry = entry_method(info, ENTRY_METHODS)

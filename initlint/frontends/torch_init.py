@@ -360,6 +360,10 @@ class InitExtractor:
         self.applied_methods.add(function.name.value)
         # self.head.apply(fn) reaches the head's layers only, not every layer of the class or file
         part = self.own(owner) if owner is not None else None
+        if part is None and self.class_items and isinstance(owner, cst.Name) and owner.value == self.receiver:
+            # `self.apply(fn)` in a class with layers: fn is read here, on this class's layers; the
+            # file-wide reading of module-level helpers must not also put it on other classes' layers.
+            self.adapter.class_applied_functions.add(function.name.value)
         saved = self.scope
         if part is not None:
             self.adapter.scoped_functions.add(function.name.value)
