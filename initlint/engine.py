@@ -19,7 +19,7 @@ from .facts import CERTAIN, HEURISTIC, LIKELY, Span, SuppressionComment
 from .intent import IntentComments
 from .spell import FileContext, speak
 from .frontends import run_frontends
-from .rules import RULES_BY_CODE, default_codes
+from .rules import ONE_VERDICT_FAMILY, RULES_BY_CODE, default_codes
 from .sources import SourceError, checked_text, decode, split_lines
 from .options import AnalysisOptions
 from .positions import positions as node_positions
@@ -185,13 +185,23 @@ def _clamp(text: str, row: int, column: int):
 
 
 def _dedupe(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+    """One diagnostic per code and span, and one of the zero/constant/non-centred/oversized family per
+    span (the first in ONE_VERDICT_FAMILY's order)."""
+    rank = {code: index for index, code in enumerate(ONE_VERDICT_FAMILY)}
+    first = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code in rank:
+            best = first.get(diagnostic.span)
+            if best is None or rank[diagnostic.code] < rank[best]:
+                first[diagnostic.span] = diagnostic.code
     seen = set()
     unique = []
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
         key = (diagnostic.code, diagnostic.span)
-        if key not in seen:
-            seen.add(key)
-            unique.append(diagnostic)
+        if key in seen or (diagnostic.code in rank and first[diagnostic.span] != diagnostic.code):
+            continue
+        seen.add(key)
+        unique.append(diagnostic)
     return unique
 
 
