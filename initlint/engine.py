@@ -70,6 +70,7 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
     if blocked is not None:
         result.diagnostics.append(_file_error(filename, blocked, row, column))
         return _keep_enabled(result, enabled)
+    syntax.checkpoint()  # a cancelled run (the server's, of a text since edited) stops between steps
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -88,6 +89,7 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
         result.diagnostics.append(_file_error(filename, _OUT_OF_MEMORY.format(len(text) / 1e6), 1, 1))
         return _keep_enabled(result, enabled)
 
+    syntax.checkpoint()
     try:
         sites = run_frontends(module, text, options)
     except RecursionError:
@@ -107,7 +109,9 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
     unused_rule = next((rule for rule in rules if rule.code == UNUSED_SUPPRESSION), None)
     if not pending and unused_rule is None:
         return result
+    syntax.checkpoint()
     positions = node_positions(module) if pending else None  # libcst's PositionProvider, cheaper
+    syntax.checkpoint()
     lines = split_lines(text)  # rows as libcst counts them (not str.splitlines: \f, \u2028...)
     context = FileContext(module, text, positions)  # positions: edits of a part of a call
     exemption = file_exemption(text)  # `# initlint: noqa[: codes]` on a line of its own

@@ -83,8 +83,53 @@ class shared_walks:
             _local.walks = None
 
 
+class Cancelled(BaseException):
+    """The analysis on this thread was cancelled (`cancellable`). A BaseException: the crash
+    containment (`except Exception`) must let it through, it is not a bug in the analysis."""
+
+
+class Cancel:
+    """A token: `cancelled = True` (from any thread) stops the analysis running under it at its
+    next `checkpoint()`."""
+
+    __slots__ = ("cancelled",)
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+
+class cancellable:
+    """`with cancellable(token):` a `checkpoint()` in the block (on this thread) raises Cancelled
+    once the token is cancelled. The language server runs each analysis so, and cancels the run
+    of a text the editor has changed since; without a token a checkpoint never raises."""
+
+    __slots__ = ("token", "outer")
+
+    def __init__(self, token: Cancel) -> None:
+        self.token = token
+
+    def __enter__(self) -> Cancel:
+        self.outer = getattr(_local, "cancel", None)
+        _local.cancel = self.token
+        return self.token
+
+    def __exit__(self, *exc) -> None:
+        _local.cancel = self.outer
+
+
+def checkpoint() -> None:
+    """Raise Cancelled when the analysis on this thread was cancelled (see `cancellable`). Called
+    between the engine's steps and at each walk (the frontends' unit of work): cheap."""
+    token = getattr(_local, "cancel", None)
+    if token is not None and token.cancelled:
+        raise Cancelled()
+
+
 def walk(node: cst.CSTNode, into_definitions: bool = True) -> Iterator[cst.CSTNode]:
     """Every node under `node` (itself included), depth first."""
+    token = getattr(_local, "cancel", None)
+    if token is not None and token.cancelled:
+        raise Cancelled()
     memo = getattr(_local, "walks", None)
     if memo is not None:
         yield from _remembered_walk(memo, node, into_definitions)

@@ -122,3 +122,97 @@ def test_a_save_of_an_analyzed_text_publishes_it_again_without_a_new_analysis(mo
     asyncio.run(edits())
     assert len(analyzed) == 2 and analyzed[0] == text and analyzed[1] != text
     assert [[d.code for d in p.diagnostics] for p in published] == [["IL301"], ["IL301"], []]
+
+
+MODEL_TEXT = ("import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+              "        super().__init__()\n        self.w = nn.Parameter(torch.randn(64, 64))\n\n"
+              "    def forward(self, x):\n        return x @ self.w\n")
+
+
+def test_a_cancelled_analysis_stops_with_cancelled_and_no_token_changes_nothing():
+    import pytest
+
+    from initlint import engine, syntax
+    from initlint.options import AnalysisOptions
+
+    options = AnalysisOptions.default()
+    alone = engine.lint_text(MODEL_TEXT, "m.py", options)
+    token = syntax.Cancel()
+    with syntax.cancellable(token):
+        syntax.checkpoint()  # not cancelled: goes on
+        assert engine.lint_text(MODEL_TEXT, "m.py", options).diagnostics == alone.diagnostics
+        token.cancelled = True
+        with pytest.raises(syntax.Cancelled):
+            syntax.checkpoint()
+        with pytest.raises(syntax.Cancelled):  # not an IL000, not an internal error: it went through
+            engine.lint_text(MODEL_TEXT, "m.py", options)
+        with pytest.raises(syntax.Cancelled):
+            list(syntax.walk(cst_module("x = 1\n")))
+        assert syntax._local.walks is None  # the engine's shared walks ended with it
+    syntax.checkpoint()  # outside the block: no token, never raises
+    assert [d.code for d in alone.diagnostics] == ["IL301"]
+
+
+def cst_module(text):
+    import libcst as cst
+
+    return cst.parse_module(text)
+
+
+def test_an_edit_after_a_pause_runs_at_once_a_quick_one_after_the_debounce_and_stale_runs_stop(monkeypatch):
+    import asyncio
+    import threading
+
+    from lsprotocol import types
+    from pygls.workspace import Workspace
+
+    from initlint import syntax
+    from initlint.server import lsp
+
+    started, stopped = [], []
+    release = threading.Event()
+    real = lsp.lint_file
+
+    def slow(config, uri, path, text):  # the first run waits in a walk until the test lets it go
+        started.append(text)
+        if len(started) == 1:
+            release.wait(10)
+            try:
+                list(syntax.walk(cst_module("x = 1\n")))
+            except syntax.Cancelled:
+                stopped.append(text)
+                raise
+        return real(config, uri, path, text)
+
+    monkeypatch.setattr(lsp, "lint_file", slow)
+    monkeypatch.setattr(lsp, "DEBOUNCE", 0.3)
+    server = lsp.build_server()
+    server.protocol._workspace = Workspace(None)
+    published = []
+    server.text_document_publish_diagnostics = published.append
+    uri = "untitled:model"
+
+    def put(version, text):
+        server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python",
+                                                                  version=version, text=text))
+
+    async def edits():
+        put(1, MODEL_TEXT)
+        server.schedule(uri)  # the first edit: no debounce
+        assert not server.pending
+        await asyncio.sleep(0.05)
+        assert started == [MODEL_TEXT] and uri in server.tokens
+        put(2, MODEL_TEXT.replace("(64, 64))", "(64, 64) * 0)"))
+        server.schedule(uri)  # right after the first: waits the debounce; the running run is stale
+        assert uri in server.pending and all(token.cancelled for token in server.tokens[uri])
+        release.set()
+        for _ in range(1000):
+            if published and not server.pending and not server.running:
+                break
+            await asyncio.sleep(0.01)
+        server.shutdown_worker()
+
+    asyncio.run(edits())
+    assert stopped == [MODEL_TEXT]  # the stale run stopped at its checkpoint, published nothing
+    assert len(started) == 2 and [[d.code for d in p.diagnostics] for p in published] == [[]]
+    assert not server.tokens
