@@ -66,7 +66,7 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
     # CPython's parser first: it is much cheaper than libcst's, gives the messages users know, and
     # rejects nesting that would overflow the native libcst parser's stack (a crash, not an error).
     # The size guard goes first: libcst needs about 2 KB of memory per source byte.
-    blocked, row, column, python_error = syntax.precheck(text, getattr(options, "max_file_size", None))
+    blocked, row, column, python_error, tree = syntax.precheck_tree(text, getattr(options, "max_file_size", None))
     if blocked is not None:
         result.diagnostics.append(_file_error(filename, blocked, row, column))
         return _keep_enabled(result, enabled)
@@ -110,7 +110,7 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
     if not pending and unused_rule is None:
         return result
     syntax.checkpoint()
-    positions = node_positions(module) if pending else None  # libcst's PositionProvider, cheaper
+    positions = node_positions(module, text, tree) if pending else None  # libcst's PositionProvider, cheaper
     syntax.checkpoint()
     lines = split_lines(text)  # rows as libcst counts them (not str.splitlines: \f, \u2028...)
     context = FileContext(module, text, positions)  # positions: edits of a part of a call

@@ -289,6 +289,11 @@ def too_large(text: str, limit=None):
 
 def python_syntax_error(text: str):
     """CPython's (message, row, column) for a file it cannot parse (NESTED for nesting too deep), else None."""
+    return _python_tree(text)[0]
+
+
+def _python_tree(text: str):
+    """(CPython's error as `python_syntax_error` gives it, or None; the `ast` module, or None)."""
     import ast
     import sys
     import warnings
@@ -300,16 +305,16 @@ def python_syntax_error(text: str):
             warnings.simplefilter("ignore")
             tree = compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         if sys.version_info < (3, 11) and _ast_depth(tree) > MAX_DEPTH:
-            return NESTED, 1, 1  # Python 3.11+ refuses such trees itself
+            return (NESTED, 1, 1), None  # Python 3.11+ refuses such trees itself
     except SyntaxError as error:
         if "too many nested" in (error.msg or ""):
-            return NESTED, error.lineno or 1, error.offset or 1
-        return error.msg, error.lineno or 1, error.offset or 1
+            return (NESTED, error.lineno or 1, error.offset or 1), None
+        return (error.msg, error.lineno or 1, error.offset or 1), None
     except (RecursionError, MemoryError):
-        return NESTED, 1, 1
+        return (NESTED, 1, 1), None
     except ValueError:
-        return None
-    return None
+        return None, None
+    return None, tree
 
 
 def _ast_depth(tree) -> int:
@@ -331,13 +336,19 @@ def precheck(text: str, limit=None):
     """Why libcst must not be given `text`, as (message, row, column, python_error), else
     (None, 1, 1, python_error): python_error is CPython's own verdict (or None), so callers do not
     compile twice."""
+    return precheck_tree(text, limit)[:4]
+
+
+def precheck_tree(text: str, limit=None):
+    """`precheck`, and CPython's `ast` module of the text as a fifth item (None when it has none):
+    the engine places the top-level statements with it (`positions`)."""
     large = too_large(text, limit)
     if large is not None:
-        return large, 1, 1, None
-    python_error = python_syntax_error(text)
+        return large, 1, 1, None, None
+    python_error, tree = _python_tree(text)
     if python_error is not None and python_error[0] == NESTED:
-        return NESTED, python_error[1], python_error[2], python_error
-    return None, 1, 1, python_error
+        return NESTED, python_error[1], python_error[2], python_error, None
+    return None, 1, 1, python_error, tree
 
 
 def safe_for_libcst(text: str, limit=None) -> bool:

@@ -73,15 +73,50 @@ def percentile(values, fraction: float) -> float:
 SMALL = "import torch.nn as nn\n\nlayer = nn.Linear(4, 4)\n"
 
 
+def wait_for(client: Client, uri: str, version: int, timeout: float = 60) -> list:
+    """The diagnostics published for `version` of `uri` (earlier versions' are skipped)."""
+    deadline = time.perf_counter() + timeout
+    while True:
+        message = client.notifications.get(timeout=max(deadline - time.perf_counter(), 0.001))
+        params = message.get("params") or {}
+        if (message["method"] == "textDocument/publishDiagnostics" and params.get("uri") == uri
+                and params.get("version") == version):
+            return params["diagnostics"]
+
+
+def edited(text: str, edit: int) -> str:
+    """A keystroke: one width changes on one line."""
+    return text.replace("nn.Linear(width, width)", f"nn.Linear(width, width + {edit % 10})", 1)
+
+
+def summary(name: str, latencies, cpu, per: str) -> None:
+    print(f"{name}: {len(latencies)}; latency ms: median {statistics.median(latencies):.0f}, "
+          f"p90 {percentile(latencies, 0.9):.0f}, p95 {percentile(latencies, 0.95):.0f}, max {max(latencies):.0f}; "
+          f"server CPU ms per {per}: median {statistics.median(cpu):.0f}, p90 {percentile(cpu, 0.9):.0f}")
+
+
+def server_command(source):
+    """The server of another initlint source tree (`--source`, to compare), else the installed one."""
+    if source is None:
+        return None
+    code = f"import sys; sys.path.insert(0, {os.path.abspath(source)!r}); from initlint.cli import main; main(['server'])"
+    return [sys.executable, "-c", code]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--edits", type=int, default=1000)
+    parser.add_argument("--edits", type=int, default=1000, help="back-to-back edits (memory)")
+    parser.add_argument("--pauses", type=int, default=100, help="single edits after a pause")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds of quiet before each")
+    parser.add_argument("--bursts", type=int, default=100, help="bursts of typing")
+    parser.add_argument("--burst-edits", type=int, default=5, help="edits per burst")
+    parser.add_argument("--interval", type=float, default=0.15, help="seconds between the edits of a burst")
+    parser.add_argument("--source", help="run the server of this initlint source tree (default: the installed one)")
     args = parser.parse_args()
-    os.environ["INITLINT_SERVER_DEBOUNCE"] = "0"
     with tempfile.TemporaryDirectory() as root:
         with open(os.path.join(root, "pyproject.toml"), "w") as config:
             config.write("[tool.initlint]\n")
-        client = Client(root)
+        client = Client(root, server_command(args.source), debounce=None)  # the server's own defaults
         try:
             client.initialize("file://" + root)
             uri = "file://" + os.path.join(root, "model.py")
@@ -89,36 +124,66 @@ def main() -> None:
             assert text.count("\n") == 1000
             started = time.perf_counter()
             client.open(uri, text)
-            first = client.diagnostics(uri)
+            first = wait_for(client, uri, 1)
             print(f"open: {len(first)} diagnostics in {1000 * (time.perf_counter() - started):.0f} ms")
             small = "file://" + os.path.join(root, "small.py")
             client.open(small, SMALL)
             client.diagnostics(small)
-            latencies, cpu, pulls, memory = [], [], [], []
             pid = client.process.pid
-            for edit in range(1, args.edits + 1):
-                # a keystroke: one width changes on one line
-                edited = text.replace("nn.Linear(width, width)", f"nn.Linear(width, width + {edit % 10})", 1)
+            version = 1
+
+            latencies, cpu = [], []
+            for edit in range(1, args.pauses + 1):  # a single edit after a pause
+                time.sleep(args.pause)
+                version += 1
                 before = cpu_ms(pid)
                 started = time.perf_counter()
-                client.change(uri, edited, edit + 1)
+                client.change(uri, edited(text, version), version)
+                wait_for(client, uri, version)
+                latencies.append(1000 * (time.perf_counter() - started))
+                cpu.append(cpu_ms(pid) - before)
+            if latencies:
+                summary("single edits after a pause", latencies, cpu, "edit")
+
+            latencies, cpu = [], []
+            for burst in range(args.bursts):  # typing: edits `interval` apart, then a pause
+                time.sleep(args.pause)
+                before = cpu_ms(pid)
+                for keystroke in range(args.burst_edits):
+                    if keystroke:
+                        time.sleep(args.interval)
+                    version += 1
+                    started = time.perf_counter()
+                    client.change(uri, edited(text, version), version)
+                wait_for(client, uri, version)
+                latencies.append(1000 * (time.perf_counter() - started))  # from the burst's last edit
+                cpu.append(cpu_ms(pid) - before)
+            if latencies:
+                summary(f"bursts of {args.burst_edits} edits {1000 * args.interval:.0f} ms apart, from the last edit",
+                        latencies, cpu, "burst")
+
+            latencies, cpu, pulls, memory = [], [], [], []
+            for edit in range(1, args.edits + 1):  # back to back: the next edit when the diagnostics come
+                version += 1
+                before = cpu_ms(pid)
+                started = time.perf_counter()
+                client.change(uri, edited(text, version), version)
                 if edit % 10 == 0:  # while the big file is analyzed: a pull of the small one
                     asked = time.perf_counter()
                     client.request("textDocument/diagnostic", {"textDocument": {"uri": small}})
                     pulls.append(1000 * (time.perf_counter() - asked))
-                client.diagnostics(uri)
+                wait_for(client, uri, version)
                 latencies.append(1000 * (time.perf_counter() - started))
                 cpu.append(cpu_ms(pid) - before)
                 if edit == 1 or edit % 100 == 0:
                     memory.append((edit, rss_kib(pid)))
-            print(f"edits: {len(latencies)}; latency ms: median {statistics.median(latencies):.0f}, "
-                  f"p90 {percentile(latencies, 0.9):.0f}, p95 {percentile(latencies, 0.95):.0f}, "
-                  f"max {max(latencies):.0f}")
-            print(f"server CPU ms per edit: median {statistics.median(cpu):.0f}, p90 {percentile(cpu, 0.9):.0f}")
+            if latencies:
+                summary("back-to-back edits", latencies, cpu, "edit")
             if pulls:
                 print(f"pull of a small document during an analysis, ms: median {statistics.median(pulls):.0f}, "
                       f"max {max(pulls):.0f}")
-            print("RSS KiB after edit n: " + ", ".join(f"{n}: {kib}" for n, kib in memory))
+            if memory:
+                print("RSS KiB after back-to-back edit n: " + ", ".join(f"{n}: {kib}" for n, kib in memory))
             print(f"exit status: {client.stop()}")
         finally:
             client.kill()

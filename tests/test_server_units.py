@@ -85,9 +85,9 @@ def test_a_save_of_an_analyzed_text_publishes_it_again_without_a_new_analysis(mo
     analyzed = []
     real = lsp.lint_file
 
-    def counting(config, uri, path, text):
+    def counting(config, uri, path, text, memory=None):
         analyzed.append(text)
-        return real(config, uri, path, text)
+        return real(config, uri, path, text, memory)
 
     monkeypatch.setattr(lsp, "lint_file", counting)
     server = lsp.build_server()
@@ -173,7 +173,7 @@ def test_an_edit_after_a_pause_runs_at_once_a_quick_one_after_the_debounce_and_s
     release = threading.Event()
     real = lsp.lint_file
 
-    def slow(config, uri, path, text):  # the first run waits in a walk until the test lets it go
+    def slow(config, uri, path, text, memory=None):  # the first run waits in a walk until the test lets it go
         started.append(text)
         if len(started) == 1:
             release.wait(10)
@@ -182,7 +182,7 @@ def test_an_edit_after_a_pause_runs_at_once_a_quick_one_after_the_debounce_and_s
             except syntax.Cancelled:
                 stopped.append(text)
                 raise
-        return real(config, uri, path, text)
+        return real(config, uri, path, text, memory)
 
     monkeypatch.setattr(lsp, "lint_file", slow)
     monkeypatch.setattr(lsp, "DEBOUNCE", 0.3)

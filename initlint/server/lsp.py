@@ -24,6 +24,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
+from ..positions import Remembered
 from ..syntax import Cancel, Cancelled, cancellable
 from .actions import FIX_ALL, code_actions
 from .analysis import Cell, Linted, LintedNotebook, lint_file, lint_notebook
@@ -53,12 +54,14 @@ class InitlintServer(LanguageServer):
         self.running: Dict[str, "asyncio.Future[Any]"] = {}
         self.tokens: Dict[str, Set[Cancel]] = {}  # document URI -> the runs of it not finished yet
         self.last_edit: Dict[str, float] = {}  # document URI -> loop time of its last change
+        self.memories: Dict[str, Remembered] = {}  # file URI -> the positions of its last analysis
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="initlint-analysis")
 
     # snapshots (on the event loop) and analyses (on the worker)
     def _file_job(self, uri: str) -> Callable[[], Linted]:
         text = self.workspace.get_text_document(uri).source
-        return lambda: lint_file(self.config, uri, fs_path(uri), text)
+        memory = self.memories.setdefault(uri, Remembered())
+        return lambda: lint_file(self.config, uri, fs_path(uri), text, memory)
 
     def _notebook_job(self, uri: str) -> Optional[Callable[[], LintedNotebook]]:
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
@@ -223,6 +226,7 @@ class InitlintServer(LanguageServer):
         self.touch(uri)
         self.edits.pop(uri, None)
         self.last_edit.pop(uri, None)
+        self.memories.pop(uri, None)
         self.linted.pop(uri, None)
         notebook = self.notebooks.pop(uri, None)
         for cell_uri in getattr(notebook, "by_cell", {}):
