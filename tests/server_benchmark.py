@@ -89,10 +89,13 @@ def edited(text: str, edit: int) -> str:
     return text.replace("nn.Linear(width, width)", f"nn.Linear(width, width + {edit % 10})", 1)
 
 
-def summary(name: str, latencies, cpu, per: str) -> None:
+def summary(name: str, latencies, cpu, per: str, waited=None) -> None:
     print(f"{name}: {len(latencies)}; latency ms: median {statistics.median(latencies):.0f}, "
           f"p90 {percentile(latencies, 0.9):.0f}, p95 {percentile(latencies, 0.95):.0f}, max {max(latencies):.0f}; "
           f"server CPU ms per {per}: median {statistics.median(cpu):.0f}, p90 {percentile(cpu, 0.9):.0f}")
+    if waited:
+        print(f"    server CPU ms from the last edit to the diagnostics: median {statistics.median(waited):.0f}, "
+              f"p90 {percentile(waited, 0.9):.0f}")
 
 
 def server_command(source):
@@ -145,7 +148,7 @@ def main() -> None:
             if latencies:
                 summary("single edits after a pause", latencies, cpu, "edit")
 
-            latencies, cpu = [], []
+            latencies, cpu, waited = [], [], []
             for burst in range(args.bursts):  # typing: edits `interval` apart, then a pause
                 time.sleep(args.pause)
                 before = cpu_ms(pid)
@@ -153,14 +156,16 @@ def main() -> None:
                     if keystroke:
                         time.sleep(args.interval)
                     version += 1
+                    last = cpu_ms(pid)
                     started = time.perf_counter()
                     client.change(uri, edited(text, version), version)
                 wait_for(client, uri, version)
                 latencies.append(1000 * (time.perf_counter() - started))  # from the burst's last edit
                 cpu.append(cpu_ms(pid) - before)
+                waited.append(cpu_ms(pid) - last)
             if latencies:
                 summary(f"bursts of {args.burst_edits} edits {1000 * args.interval:.0f} ms apart, from the last edit",
-                        latencies, cpu, "burst")
+                        latencies, cpu, "burst", waited)
 
             latencies, cpu, pulls, memory = [], [], [], []
             for edit in range(1, args.edits + 1):  # back to back: the next edit when the diagnostics come
