@@ -242,6 +242,8 @@ def _suppressed(lines: List[str], row: int, code: str, used: Optional[dict] = No
 
 def suppression_comments(text: str, used: dict, enabled, known) -> List[SuppressionComment]:
     """Every suppression comment of the file, with the codes that suppressed something on its row."""
+    if not _NOQA.search(text) and not _IGNORE.search(text):
+        return []  # no comment can be one: the file's tokens are not needed (~25 ms per 1,000 lines)
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
