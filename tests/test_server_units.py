@@ -216,3 +216,52 @@ def test_an_edit_after_a_pause_runs_at_once_a_quick_one_after_the_debounce_and_s
     assert stopped == [MODEL_TEXT]  # the stale run stopped at its checkpoint, published nothing
     assert len(started) == 2 and [[d.code for d in p.diagnostics] for p in published] == [[]]
     assert not server.tokens
+
+
+def test_a_pull_right_after_an_edit_waits_for_its_run_instead_of_analyzing_again(monkeypatch):
+    import asyncio
+
+    from lsprotocol import types
+    from pygls.workspace import Workspace
+
+    from initlint.server import lsp
+
+    analyzed = []
+    real = lsp.lint_file
+
+    def counting(config, uri, path, text, memory=None):
+        analyzed.append(text)
+        return real(config, uri, path, text, memory)
+
+    monkeypatch.setattr(lsp, "lint_file", counting)
+    monkeypatch.setattr(lsp, "DEBOUNCE", 5.0)  # the second edit's run waits: the pull starts it
+    server = lsp.build_server()
+    server.protocol._workspace = Workspace(None)
+    published = []
+    server.text_document_publish_diagnostics = published.append
+    uri = "untitled:model"
+    fixed = MODEL_TEXT.replace("(64, 64))", "(64, 64) * 0)")
+
+    def put(version, text):
+        server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python",
+                                                                  version=version, text=text))
+
+    async def edits():
+        put(1, MODEL_TEXT)
+        server.schedule(uri)  # at once: running
+        first = await server.current(uri)  # the pull joins the running run
+        put(2, fixed)
+        server.schedule(uri)  # within the debounce: waiting
+        assert uri in server.pending
+        second = await server.current(uri)  # the pull starts the waiting run and joins it
+        for _ in range(500):
+            if len(published) == 2:
+                break
+            await asyncio.sleep(0.01)
+        server.shutdown_worker()
+        return first, second
+
+    first, second = asyncio.run(edits())
+    assert analyzed == [MODEL_TEXT, fixed]  # one analysis per text, not two
+    assert [d.code for d, _ in first.found] == ["IL301"] and second.found == []
+    assert [[d.code for d in p.diagnostics] for p in published] == [["IL301"], []]

@@ -52,6 +52,7 @@ class InitlintServer(LanguageServer):
         self.edits: Dict[str, int] = {}  # document URI -> edits seen: a run started before the last one is stale
         self.pending: Dict[str, asyncio.TimerHandle] = {}  # debounced runs not started yet
         self.running: Dict[str, "asyncio.Future[Any]"] = {}
+        self.running_text: Dict[str, Optional[str]] = {}  # file URI -> the text its running run analyzes
         self.tokens: Dict[str, Set[Cancel]] = {}  # document URI -> the runs of it not finished yet
         self.last_edit: Dict[str, float] = {}  # document URI -> loop time of its last change
         self.memories: Dict[str, Remembered] = {}  # file URI -> the positions of its last analysis
@@ -61,7 +62,12 @@ class InitlintServer(LanguageServer):
     def _file_job(self, uri: str) -> Callable[[], Linted]:
         text = self.workspace.get_text_document(uri).source
         memory = self.memories.setdefault(uri, Remembered())
-        return lambda: lint_file(self.config, uri, fs_path(uri), text, memory)
+
+        def job() -> Linted:
+            return lint_file(self.config, uri, fs_path(uri), text, memory)
+
+        job.text = text  # type: ignore[attr-defined]  # what a pull of this text may wait for
+        return job
 
     def _notebook_job(self, uri: str) -> Optional[Callable[[], LintedNotebook]]:
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
@@ -126,6 +132,7 @@ class InitlintServer(LanguageServer):
         future = asyncio.ensure_future(self.cancellable_in_worker(uri, job))
         if publish:
             self.running[uri] = future
+            self.running_text[uri] = getattr(job, "text", None)
         try:
             result = await future
         except asyncio.CancelledError:
@@ -133,6 +140,7 @@ class InitlintServer(LanguageServer):
         finally:
             if self.running.get(uri) is future:
                 self.running.pop(uri, None)
+                self.running_text.pop(uri, None)
         if result is STALE or self.edits.get(uri, 0) != seen:
             return None  # stale: the run of the newer text publishes
         self._store(uri, result)
@@ -150,6 +158,7 @@ class InitlintServer(LanguageServer):
         if handle is not None:
             handle.cancel()
         running = self.running.pop(uri, None)
+        self.running_text.pop(uri, None)
         if running is not None:
             running.cancel()  # not started: never runs; started: its result is dropped
         for token in self.tokens.get(uri, ()):
@@ -216,11 +225,34 @@ class InitlintServer(LanguageServer):
             return None
         linted = self.linted.get(uri)
         if linted is None or linted.text != text or (notebook is not None and linted.notebook is None):
+            if notebook is None:
+                joined = await self._join(uri, text)
+                if joined is not None:
+                    return joined
             for _ in range(3):  # an edit during the run makes it stale: take the newer text's
                 if await self.refresh(key, publish=False) is not None:
                     break
             linted = self.linted.get(uri)
         return linted
+
+    async def _join(self, uri: str, text: str) -> Optional[Linted]:
+        """The result of the publishing run of this file's `text` when one is waiting (started now)
+        or running, else None: a pull right after an edit (VS Code pulls on every change) waits
+        for that run instead of queueing a second analysis of the same text behind it."""
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+            self._start(uri)
+        if uri not in self.running:
+            await asyncio.sleep(0)  # a run just started registers itself in `running` on its first step
+        running = self.running.get(uri)
+        if running is None or self.running_text.get(uri) != text:
+            return None
+        try:
+            result = await asyncio.shield(running)
+        except asyncio.CancelledError:  # made stale by an edit meanwhile
+            return None
+        return result if isinstance(result, Linted) and result.text == text else None
 
     def forget(self, uri: str) -> None:
         self.touch(uri)
