@@ -1,19 +1,20 @@
-"""Benchmark of `initlint server` (a script, not a test): latency of the diagnostics after an edit
-of a 1,000-line model file, and the server's memory over 1,000 edits of that document.
+"""Benchmark of `initlint server` (a script, not a test): what a user sees after editing a
+1,000-line model file (the server's own settings, INITLINT_SERVER_DEBOUNCE included), and the
+server's memory over 1,000 edits of that document.
 
-    nice python tests/server_benchmark.py [--edits 1000]
+    nice python tests/server_benchmark.py [--pauses 100] [--pulls 50] [--bursts 100] [--edits 1000]
+    nice python tests/server_benchmark.py --source DIR   # the server of another initlint tree
 
-The debounce is set to 0 so the figure is the analysis + protocol time; an editor adds the
-debounce (INITLINT_SERVER_DEBOUNCE, default 0.15 s) on top while the user is typing.
-Besides the wall-clock latency (which other processes on a busy machine inflate) it prints the
-server's own CPU time per edit (/proc/PID/stat, 10 ms ticks), and how long a pull request for a
-small document takes while the big one is being analyzed (the event loop is not blocked by the
-analysis: it runs on the worker thread).
+Scenarios, each latency from the (last) edit sent to the diagnostics of that text received:
+a single edit after a pause (`--pause` s); the same followed at once by a pull (VS Code pulls on
+every change; latency to the pull's answer); bursts of typing (`--burst-edits` edits `--interval`
+s apart, then a pause), from the burst's last edit; back-to-back edits (the next when the
+diagnostics come) for the memory (RSS after edit n) and a pull of a small document during an
+analysis. Wall-clock latency is inflated by other processes on a busy machine: the server's own
+CPU time (/proc/PID/stat, 10 ms ticks) per edit, and for bursts from the last edit, is the figure
+that does not depend on the load.
 
-Measured on the 2-core development machine, shared (load average 5.5-7), `nice -n 15`, 1,000 edits:
-latency median 352 ms, p90 529 ms; server CPU per edit median 270 ms (one analysis of the file in
-process: ~230 ms CPU: libcst's parse ~95, the frontends ~70, positions ~35); RSS 91.6 MB after the
-first edit, 96.3 MB after the 1,000th (flat: +4.7 MB, most of it in the first 100 edits).
+FIGURES
 """
 from __future__ import annotations
 
@@ -114,6 +115,8 @@ def main() -> None:
     parser.add_argument("--bursts", type=int, default=100, help="bursts of typing")
     parser.add_argument("--burst-edits", type=int, default=5, help="edits per burst")
     parser.add_argument("--interval", type=float, default=0.15, help="seconds between the edits of a burst")
+    parser.add_argument("--pulls", type=int, default=50,
+                        help="single edits after a pause, each followed by a pull (as VS Code does)")
     parser.add_argument("--source", help="run the server of this initlint source tree (default: the installed one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as root:
@@ -147,6 +150,20 @@ def main() -> None:
                 cpu.append(cpu_ms(pid) - before)
             if latencies:
                 summary("single edits after a pause", latencies, cpu, "edit")
+
+            latencies, cpu = [], []
+            for edit in range(args.pulls):  # an edit, then at once a pull of the document's diagnostics
+                time.sleep(args.pause)
+                version += 1
+                before = cpu_ms(pid)
+                started = time.perf_counter()
+                client.change(uri, edited(text, version), version)
+                client.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+                latencies.append(1000 * (time.perf_counter() - started))
+                wait_for(client, uri, version)  # the push of the same text
+                cpu.append(cpu_ms(pid) - before)
+            if latencies:
+                summary("single edits after a pause, then a pull (to its answer)", latencies, cpu, "edit")
 
             latencies, cpu, waited = [], [], []
             for burst in range(args.bursts):  # typing: edits `interval` apart, then a pause
