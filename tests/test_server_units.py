@@ -265,3 +265,34 @@ def test_a_pull_right_after_an_edit_waits_for_its_run_instead_of_analyzing_again
     assert analyzed == [MODEL_TEXT, fixed]  # one analysis per text, not two
     assert [d.code for d, _ in first.found] == ["IL301"] and second.found == []
     assert [[d.code for d in p.diagnostics] for p in published] == [["IL301"], []]
+
+
+def test_an_edit_is_analyzed_at_once_after_a_quiet_period_and_debounced_after_a_quick_one(monkeypatch):
+    import asyncio
+
+    from lsprotocol import types
+    from pygls.workspace import Workspace
+
+    from initlint.server import analysis, lsp
+
+    monkeypatch.setattr(lsp, "lint_file", lambda config, uri, path, text, memory=None: analysis.Linted(text))
+    server = lsp.build_server()
+    server.protocol._workspace = Workspace(None)
+    server.text_document_publish_diagnostics = lambda params: None
+    uri = "untitled:model"
+    waited = []
+
+    async def edits():
+        loop = asyncio.get_running_loop()
+        for version, before in enumerate([None, 0.01, 0.03, lsp.DEBOUNCE + 0.02, 0.01], start=1):
+            server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python",
+                                                                      version=version, text=f"x = {version}\n"))
+            if before is not None:
+                server.last_edit[uri] = loop.time() - before  # the previous edit, that long ago
+            server.schedule(uri)
+            waited.append(uri in server.pending)
+            await asyncio.sleep(0)
+        server.shutdown_worker()
+
+    asyncio.run(edits())
+    assert waited == [False, True, True, False, True]  # first, fast, fast, after a pause, fast
