@@ -137,8 +137,8 @@ def test_a_zero_entry_on_the_output_layer_alone_is_deliberate():
             return self.head(F.relu(self.fc(x)))
     """
     assert found(source) == []
-    # the same entry on the hidden layer is a dead ReLU layer, reported at the entry
-    assert found(source.replace("init_fn(self.head.weight)", "init_fn(self.fc.weight)")) == [("IL101", 9, "error")]
+    # the same entry on the hidden layer is a zero hidden layer (its random default bias: a warning), at the entry
+    assert found(source.replace("init_fn(self.head.weight)", "init_fn(self.fc.weight)")) == [("IL101", 10, "warning")]
 
 
 def test_a_fan_based_entry_on_biases_is_il402_at_the_entry():
