@@ -7,8 +7,9 @@ body), the value of the one assignment that reaches it. Across `if`/`else`, `for
 value survives only when every path gives the same expression (compared structurally); otherwise the
 use is unknown, except after an `if`/`elif` chain that picks one of several options by comparing one
 name to different constants (`if kind == "xavier": init = ... elif kind == "normal": init = ...`):
-there each binding reaches the use in some run, and the use sees them all (a `Choice`). Names a scope never assigns are not recorded (the resolver looks outward as before); a
-parameter not yet re-bound is recorded as PARAM (the resolver may know the argument of the call it reads).
+there each binding reaches the use in some run, and the use sees them all (a `Choice`). Names a
+scope never assigns are not recorded (the resolver looks outward as before); a parameter not yet
+re-bound is recorded as PARAM (the resolver may know the argument of the call it reads).
 """
 from __future__ import annotations
 

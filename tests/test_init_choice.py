@@ -137,7 +137,7 @@ def test_a_zero_entry_on_the_output_layer_alone_is_deliberate():
             return self.head(F.relu(self.fc(x)))
     """
     assert found(source) == []
-    # the same entry on the hidden layer is a zero hidden layer (its random default bias: a warning), at the entry
+    # the same entry on the hidden layer is a zero hidden layer (a random default bias: a warning), at the entry
     assert found(source.replace("init_fn(self.head.weight)", "init_fn(self.fc.weight)")) == [("IL101", 10, "warning")]
 
 
@@ -146,6 +146,7 @@ def test_a_fan_based_entry_on_biases_is_il402_at_the_entry():
                             "            init_fn(self.fc3.weight.data)\n            if bias:\n"
                             "                init_fn(self.fc1.bias.data)\n                init_fn(self.fc2.bias.data)\n")
     diagnostics = [d for d in lint(source) if d.code == "IL402"]
+    # kaiming_normal_, orthogonal_ and xavier_uniform_ (uniform_, normal_ and ones_ take vectors)
     assert [(d.span.row, d.severity) for d in diagnostics] == [(12, "error"), (14, "error"), (22, "error")]
     assert "(self.fc1.bias, self.fc2.bias, through init_fn)" in diagnostics[0].message
     assert diagnostics[0].message.startswith("nn.init.kaiming_normal_ computes fans")

@@ -6,7 +6,7 @@ naming every layer its calls reach. A `None` entry (the call guarded by `is not 
 an entry that is not a `torch.nn.init` function (a lambda, a helper) is not judged."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import libcst as cst
 
