@@ -144,7 +144,8 @@ def test_a_zero_entry_on_the_output_layer_alone_is_deliberate():
 def test_a_fan_based_entry_on_biases_is_il402_at_the_entry():
     source = CHOSEN.replace("            init_fn(self.fc3.weight.data)\n",
                             "            init_fn(self.fc3.weight.data)\n            if bias:\n"
-                            "                init_fn(self.fc1.bias.data)\n                init_fn(self.fc2.bias.data)\n")
+                            "                init_fn(self.fc1.bias.data)\n"
+                            "                init_fn(self.fc2.bias.data)\n")
     diagnostics = [d for d in lint(source) if d.code == "IL402"]
     # kaiming_normal_, orthogonal_ and xavier_uniform_ (uniform_, normal_ and ones_ take vectors)
     assert [(d.span.row, d.severity) for d in diagnostics] == [(12, "error"), (14, "error"), (22, "error")]
