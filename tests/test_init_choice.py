@@ -209,3 +209,54 @@ def test_not_an_option_chain():
     assert choices("if c:\n    f = A\nelse:\n    f = B\nuse(f)\n") == [None]  # a condition, not an option
     assert choices("if k == x:\n    f = A\nelse:\n    f = B\nuse(f)\n") == [None]  # not a constant
     assert choices("if k == 'a':\n    f = A\nelse:\n    f = A\nuse(f)\n") == [None]  # one value: a binding
+
+
+LOOKED_UP = """
+import torch.nn as nn
+import torch.nn.functional as F
+
+INITS = {"he": nn.init.kaiming_normal_, "gauss": nn.init.normal_, "ones": nn.init.ones_}
+
+
+class Net(nn.Module):
+    def __init__(self, kind):
+        super().__init__()
+        self.fc1 = nn.Linear(1024, 512)
+        self.fc2 = nn.Linear(512, 512)
+        self.fc3 = nn.Linear(512, 10)
+        init_fn = INITS[kind]
+        init_fn(self.fc1.weight)
+        INITS[kind](self.fc2.weight)
+
+    def forward(self, x):
+        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
+"""
+
+
+def test_a_table_looked_up_by_a_variable_key_is_a_choice_of_its_values():
+    diagnostics = lint(LOOKED_UP)
+    assert [(d.code, d.span.row, d.span.column) for d in diagnostics] == [("IL301", 4, 50), ("IL102", 4, 75)]
+    assert "('fc1', 'fc2')" in diagnostics[0].message
+
+
+def test_a_table_looked_up_by_a_constant_key_is_one_entry():
+    assert found(LOOKED_UP.replace("INITS[kind]", 'INITS["he"]')) == []
+
+
+def test_keras_initializer_looked_up_by_a_variable_key():
+    source = """
+    from tensorflow import keras
+    from tensorflow.keras import layers
+
+    INITS = {"zeros": "zeros", "he": "he_normal"}
+
+    def build(kind):
+        return keras.Sequential([
+            layers.Dense(512, activation="relu", kernel_initializer=INITS[kind], input_shape=(784,)),
+            layers.Dense(512, activation="relu", kernel_initializer=INITS[kind]),
+            layers.Dense(10, activation="softmax"),
+        ])
+    """
+    assert found(source) == [("IL101", 4, "error")]
+    # a table with entries we cannot see (`**more`) is not judged
+    assert found(source.replace('"he": "he_normal"}', '"he": "he_normal", **more}')) == []

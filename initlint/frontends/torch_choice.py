@@ -1,9 +1,10 @@
 """PyTorch init functions chosen by an option: `if kind == "xavier": init_fn = nn.init.xavier_normal_
 elif kind == "normal": init_fn = nn.init.normal_ ... else: init_fn = None`, then
-`init_fn(self.fc1.weight)`. Each `nn.init` function bound on some path reaches the call in some run,
-so each is judged as if it were the call and reported at its binding (the entry), one site per entry
-naming every layer its calls reach. A `None` entry (the call guarded by `is not None`) is no init, and
-an entry that is not a `torch.nn.init` function (a lambda, a helper) is not judged."""
+`init_fn(self.fc1.weight)`, or looked up in a table (`INITS[kind](self.fc1.weight)`, `init_fn =
+INITS[kind]`). Each `nn.init` function bound on some path reaches the call in some run, so each is
+judged as if it were the call and reported at its binding (the entry), one site per entry naming every
+layer its calls reach. A `None` entry (the call guarded by `is not None`) is no init, and an entry that
+is not a `torch.nn.init` function (a lambda, a helper) is not judged."""
 from __future__ import annotations
 
 from typing import Dict, List, Tuple
@@ -22,7 +23,7 @@ _SHOWN = 3  # vectors named in an IL402 message before "and N more"
 
 def entries(adapter, func) -> List[Tuple[cst.BaseExpression, str]]:
     """(entry, init function name) for each `torch.nn.init` function a called name may be bound to."""
-    if not isinstance(func, cst.Name):
+    if not isinstance(func, (cst.Name, cst.Subscript)):
         return []
     found = []
     for entry in adapter.resolver.alternatives(func) or ():
