@@ -260,3 +260,36 @@ def test_keras_initializer_looked_up_by_a_variable_key():
     assert found(source) == [("IL101", 4, "error")]
     # a table with entries we cannot see (`**more`) is not judged
     assert found(source.replace('"he": "he_normal"}', '"he": "he_normal", **more}')) == []
+
+
+DEEP = """
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Deep(nn.Module):
+    def __init__(self, scheme):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(256, 256) for _ in range(16)])
+        self.out = nn.Linear(256, 10)
+        if scheme == "he":
+            init_fn = nn.init.kaiming_normal_
+        elif scheme == "glorot":
+            init_fn = nn.init.xavier_normal_
+        for layer in self.layers:
+            init_fn(layer.weight)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = F.relu(layer(x))
+        return self.out(x)
+"""
+
+
+def test_an_entry_is_judged_in_the_run_that_picks_it():
+    # 16 Xavier+ReLU layers in a row: the chain is that entry's (a warning, as for the direct call),
+    # not the He entry the other branch leaves on the same layers
+    direct = DEEP.replace("init_fn(layer.weight)", "nn.init.xavier_normal_(layer.weight)")
+    assert found(direct) == [("IL201", 15, "warning")]
+    assert found(DEEP) == [("IL201", 13, "warning")]
+    assert "16 Xavier+ReLU layers in a row" in lint(DEEP)[0].message

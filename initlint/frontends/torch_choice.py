@@ -16,6 +16,7 @@ from ..knowledge import torch as T
 from ..knowledge.spec import build
 from ..resolve import keyword, positional
 from .base import code, display
+from .graph import ChoiceEntry
 from .torch_init_syntax import split_target
 
 _SHOWN = 3  # vectors named in an IL402 message before "and N more"
@@ -54,7 +55,7 @@ def chosen(extractor, call: cst.Call, order, filters) -> bool:
             continue
         init = build(spec, _display(entry, call), extractor._given(spec, call, rest))
         # every call of the same entry with the same arguments is one site, at the entry
-        group = groups.setdefault((id(entry), init), object())
+        group = groups.setdefault((id(entry), init), ChoiceEntry())
         _attach(extractor, init, tensor, entry, order, filters, group)
     return True
 
