@@ -5,8 +5,11 @@ initializer)`, `initializer = RandomNormal(stddev=1.)`, ...). Single-assignment 
 such names; this walk records, for every `Name` read in a scope (the module, each function, each class
 body), the value of the one assignment that reaches it. Across `if`/`else`, `for`, `while` and `try` a
 value survives only when every path gives the same expression (compared structurally); otherwise the
-use is unknown. Names a scope never assigns are not recorded (the resolver looks outward as before); a
-parameter not yet re-bound is recorded as PARAM (the resolver may know the argument of the call it reads).
+use is unknown, except after an `if`/`elif` chain that picks one of several options by comparing one
+name to different constants (`if kind == "xavier": init = ... elif kind == "normal": init = ...`):
+there each binding reaches the use in some run, and the use sees them all (a `Choice`). Names a
+scope never assigns are not recorded (the resolver looks outward as before); a parameter not yet
+re-bound is recorded as PARAM (the resolver may know the argument of the call it reads).
 """
 from __future__ import annotations
 
@@ -31,6 +34,14 @@ class Alternatives:
 
     def __init__(self, entries) -> None:
         self.entries = tuple(entries)
+
+
+class Choice(Alternatives):
+    """A name bound differently in the branches of an `if`/`elif` chain on one value: the
+    bindings one run or another leaves (only the known ones; a path that binds nothing, or
+    something unknown, adds no entry)."""
+
+
 _UNBOUND = object()  # not assigned on this path yet
 
 Env = Dict[str, object]
@@ -45,7 +56,34 @@ def _merge_value(a, b):
         return a
     if isinstance(a, cst.CSTNode) and isinstance(b, cst.CSTNode) and a.deep_equals(b):
         return a
+    if isinstance(a, Alternatives) and type(a) is type(b) and _same_entries(a.entries, b.entries):
+        return a  # a loop body read twice builds the same choice twice
     return UNKNOWN
+
+
+def _same_entries(a, b) -> bool:
+    return len(a) == len(b) and all(x is y or (isinstance(x, cst.CSTNode) and isinstance(y, cst.CSTNode)
+                                               and x.deep_equals(y)) for x, y in zip(a, b))
+
+
+def _choose(envs) -> Env:
+    """After a chain of branches of which exactly one runs: a name that ends with different values
+    takes each known one (a Choice); the same value everywhere stays that value."""
+    merged: Env = {}
+    for name in set().union(*envs):
+        values = [env.get(name, _UNBOUND) for env in envs]
+        result = values[0]
+        for value in values[1:]:
+            result = _merge_value(result, value)
+        if result is UNKNOWN:
+            entries = []
+            for value in values:
+                for entry in (value.entries if isinstance(value, Choice) else (value,)):
+                    if isinstance(entry, cst.CSTNode) and not any(entry is e or entry.deep_equals(e) for e in entries):
+                        entries.append(entry)
+            result = Choice(entries) if entries else UNKNOWN
+        merged[name] = result
+    return merged
 
 
 def _merge(*envs: Env) -> Env:
@@ -109,6 +147,8 @@ class ReachingDefinitions:
             self._suite(statement.body, {})
             env[statement.name.value] = UNKNOWN
             return env
+        if isinstance(statement, cst.If) and _choice_chain(statement):
+            return self._choice(statement, env)
         if isinstance(statement, cst.If):
             self._read(statement.test, env)
             taken = self._suite(statement.body, dict(env))
@@ -146,6 +186,19 @@ class ReachingDefinitions:
         for name in _names_assigned(statement):
             env[name] = UNKNOWN
         return env
+
+    def _choice(self, statement: cst.If, env: Env) -> Env:
+        """`if kind == "a": ... elif kind == "b": ... else: ...`: one branch runs (none without an
+        `else`), each from the state before the chain."""
+        paths, node = [], statement
+        while True:
+            self._read(node.test, env)
+            paths.append(self._suite(node.body, dict(env)))
+            if isinstance(node.orelse, cst.If):
+                node = node.orelse
+                continue
+            paths.append(self._suite(node.orelse.body, dict(env)) if node.orelse is not None else dict(env))
+            return _choose(paths)
 
     def _loop(self, statement, env: Env) -> Env:
         before = dict(env)
@@ -258,6 +311,61 @@ class ReachingDefinitions:
                 continue
             for child in reversed(children_in_reverse(current)):  # the children in order (shared)
                 stack.append((child, shadowed))
+
+
+def _subject(node) -> Optional[str]:
+    """`kind`, `self.init_type`, `args.init`: what an option test compares, as written."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = _subject(node.value)
+        return f"{head}.{node.attr.value}" if head else None
+    return None
+
+
+def _constant(node):
+    """The value of a literal option (a string or a number), else None."""
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return node.evaluated_value
+    return None
+
+
+def _options(test):
+    """(subject, the constants it is tested against) for `x == "a"`, `"a" == x`, `x in ("a", "b")`."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    left, right = test.left, target.comparator
+    if isinstance(target.operator, cst.Equal):
+        if _subject(left) is not None and _constant(right) is not None:
+            return _subject(left), (_constant(right),)
+        if _subject(right) is not None and _constant(left) is not None:
+            return _subject(right), (_constant(left),)
+        return None
+    if isinstance(target.operator, cst.In) and isinstance(right, (cst.Tuple, cst.List, cst.Set)) and right.elements:
+        values = tuple(_constant(e.value) for e in right.elements)
+        if _subject(left) is not None and None not in values:
+            return _subject(left), values
+    return None
+
+
+def _choice_chain(statement: cst.If) -> bool:
+    """Whether every test of the chain compares one subject to constants no earlier test named: a
+    pick among options, where every branch runs in some run."""
+    subject, seen, node = None, set(), statement
+    while isinstance(node, cst.If):
+        options = _options(node.test)
+        if options is None or (subject is not None and options[0] != subject):
+            return False
+        subject = options[0]
+        for value in options[1]:
+            if (type(value), value) in seen:
+                return False
+            seen.add((type(value), value))
+        node = node.orelse
+    return True
 
 
 _SCOPING = frozenset((cst.Lambda, cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp))

@@ -166,13 +166,33 @@ class Resolver:
         return self.binding(node.value)
 
     def alternatives(self, node: cst.BaseExpression) -> Optional[tuple]:
-        """The entries of the literal table a loop variable takes (`for name, init in inits.items()`)."""
+        """The entries of the literal table a loop variable takes (`for name, init in inits.items()`),
+        the bindings an option chain leaves (reaching.Choice), or the values of a literal dict looked
+        up with a key that is not a constant (`INITS[kind]`, also through a name bound to it)."""
+        if isinstance(node, cst.Subscript):
+            return self._looked_up(node)
         if not isinstance(node, cst.Name):
             return None
         if self._reaching is None:
             self._reaching = ReachingDefinitions(self.module)
         value = self._reaching.uses.get(node)
-        return value.entries if isinstance(value, Alternatives) else None
+        if isinstance(value, Alternatives):
+            return value.entries
+        value = self.binding_at(node)
+        return self._looked_up(value) if isinstance(value, cst.Subscript) else None
+
+    def _looked_up(self, node: cst.Subscript) -> Optional[tuple]:
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        key = node.slice[0].slice.value
+        if self.string(key) is not None or self.number(key) is not None:
+            return None  # one known entry, not a choice
+        table = self.binding_at(node.value) if isinstance(node.value, cst.Name) else node.value
+        if not isinstance(table, cst.Dict) or not table.elements:
+            return None
+        if not all(isinstance(element, cst.DictElement) for element in table.elements):
+            return None  # `**other`: entries we cannot see
+        return tuple(element.value for element in table.elements)
 
     def is_parameter(self, node: cst.Name) -> bool:
         """Whether this use of a name reads a function parameter not re-bound before it."""

@@ -35,6 +35,11 @@ class InitRecord:
     slot: str = ""  # which of a layer's kernels it sets ("pointwise_initializer"): each slot has its own effective init
 
 
+class ChoiceEntry:
+    """The group of the records one entry of a choice makes (`init_fn = nn.init.normal_` picked by an
+    option, then `init_fn(self.fc1.weight)`, `init_fn(self.fc2.weight)`): one site at the entry."""
+
+
 class Node:
     """One kernel layer instance."""
 
@@ -234,5 +239,5 @@ def kernel_nodes(item, seen=None) -> List[Node]:
 __all__ = [
     "InitRecord", "Node", "Item", "KernelItem", "ActivationItem", "NormItem", "PassItem", "ChainItem", "GroupItem",
     "AddItem", "OpaqueItem", "ParamRef", "ParamProduct", "Tap", "Flow", "INPUT_TAP", "input_flow", "kernel_nodes",
-    "HIDDEN", "OUTPUT", "PARTNER", "RESIDUAL", "UNKNOWN",
+    "HIDDEN", "OUTPUT", "PARTNER", "RESIDUAL", "UNKNOWN", "ChoiceEntry",
 ]

@@ -10,20 +10,42 @@ import libcst as cst
 from ..facts import CONSTANT, HIDDEN, OUTPUT, THROUGH_NORM, Chain, ChainLink, KernelSite, LayerContext
 from ..knowledge.intent import deliberate_name
 from .base import code
-from .graph import InitRecord, Node
+from .graph import ChoiceEntry, InitRecord, Node
 
 
-def _is_constant(node: Node) -> bool:
+def _in_effect(node: Node, pick=None) -> list:
+    """The inits in effect; when judging one entry of a choice, the entry wherever it applies too."""
+    chosen = pick(node) if pick is not None else None
+    return [chosen] if chosen is not None else node.effective_inits()
+
+
+def _is_constant(node: Node, pick=None) -> bool:
     """Constant in some run: an init in effect (one per branch of an `if`) is a constant."""
-    return any(record.init.kind == CONSTANT for record in node.effective_inits())
+    return any(record.init.kind == CONSTANT for record in _in_effect(node, pick))
 
 
-def _is_zero(node: Node) -> bool:
+def _is_zero(node: Node, pick=None) -> bool:
     """Zero as a factor of a product sees it: a constant partner of any other value still passes a gradient."""
-    return any(record.init.kind == CONSTANT and record.init.value == 0 for record in node.effective_inits())
+    return any(record.init.kind == CONSTANT and record.init.value == 0 for record in _in_effect(node, pick))
 
 
-def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Tuple[Chain, int]] = None) -> LayerContext:
+def _picker(group):
+    """For a site of one entry of a choice (a table loop's entry, an option picked at run time): the
+    record of that same entry on another layer, so that its neighbours and its chain are seen in the
+    run where that entry is chosen."""
+    def pick(node: Node) -> Optional[InitRecord]:
+        for record in node.effective_inits():
+            if record.group is group:
+                return record
+            for entry in record.alternatives:
+                if entry.group is group:
+                    return entry
+        return None
+    return pick
+
+
+def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Tuple[Chain, int]] = None,
+            pick=None) -> LayerContext:
     neighbours = set(node.next_kernels) | predecessors.get(node, set())
     partners = (set(node.partners) - node.shifted_partners) | set(node.fed_directly_by) | set(node.feeds_directly)
     return LayerContext(
@@ -37,8 +59,8 @@ def context(node: Node, predecessors: Dict[Node, set], chain: Optional[Tuple[Cha
         embedding=node.embedding,
         frozen=node.frozen,
         bias=node.bias,
-        constant_neighbour=any(_is_constant(n) for n in neighbours if n is not node),
-        partner_constant=any(_is_zero(n) for n in partners if n is not node),
+        constant_neighbour=any(_is_constant(n, pick) for n in neighbours if n is not node),
+        partner_constant=any(_is_zero(n, pick) for n in partners if n is not node),
         first_layer=not predecessors.get(node),
         rescaled=node.rescaled or node.fourier,  # a Fourier projection's scale is its bandwidth, not a bug
         fan_in_axis=node.fan_in_axis,
@@ -56,12 +78,14 @@ def effective_entries(effective) -> tuple:
 
 def _expanded(records, effective):
     """A table-loop record stands for its entries (a site each); the entry records are shared by
-    every layer the loop builds, so one entry that reaches two layers is one site naming both."""
+    every layer the loop builds, so one entry that reaches two layers is one site naming both.
+    Yields (record, whether it is one entry of a choice)."""
     for record in records:
         if record.alternatives:
-            yield from record.alternatives
+            for entry in record.alternatives:
+                yield entry, True
         else:
-            yield record
+            yield record, isinstance(record.group, ChoiceEntry)
 
 
 def _is_kernel(node: Node) -> bool:
@@ -90,6 +114,7 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
     groups: Dict[int, list] = {}
     records: Dict[int, InitRecord] = {}
     order: List[int] = []
+    entries = set()  # keys of sites that are one entry of a choice
     implicit: List[Node] = []
     for node in nodes:
         if not _is_kernel(node):
@@ -97,8 +122,10 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
         if not node.inits and defaults and node.default_init is not None and node.constructor is not None:
             implicit.append(node)
         effective = node.effective_inits()
-        for record in _expanded(node.inits, effective):
+        for record, entry in _expanded(node.inits, effective):
             key = id(record.group) if record.group is not None else id(record)
+            if entry:
+                entries.add(key)
             if key not in records:
                 records[key] = record
                 order.append(key)
@@ -111,12 +138,14 @@ def build_sites(framework: str, nodes: Iterable[Node], loose: Iterable[InitRecor
         covered = groups[key]
         if not covered:
             continue  # overridden by a later init everywhere it applied
+        pick = _picker(record.group) if key in entries and record.group is not None else None
+        seen = chains_of(nodes, defaults, pick) if pick is not None else chains
         sites.append(
             KernelSite(
                 framework=framework,
                 init=record.init,
                 anchor=record.anchor,
-                layers=tuple(context(node, predecessors, chains.get(node)) for node in covered),
+                layers=tuple(context(node, predecessors, seen.get(node), pick) for node in covered),
                 shared=record.shared,
                 ndim=record.ndim,
                 confidence=record.confidence,
@@ -142,15 +171,15 @@ def _chained_repeat(node: Node) -> int:
     return 1
 
 
-def _link(node: Node, defaults: bool) -> ChainLink:
-    record = node.effective_init()
+def _link(node: Node, defaults: bool, pick=None) -> ChainLink:
+    record = (pick(node) if pick is not None else None) or node.effective_init()
     init = record.init if record is not None else node.default_init if defaults else None
     return ChainLink(node.name, node.kind, init, implicit=record is None and init is not None,
                      activation=node.activation(), fan_in=node.fan_in, fan_out=node.fan_out,
                      repeat=_chained_repeat(node), output=node.role() == OUTPUT)
 
 
-def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Tuple[Chain, int]]:
+def chains_of(nodes: List[Node], defaults: bool = True, pick=None) -> Dict[Node, Tuple[Chain, int]]:
     """For each kernel node, the longest chain through it and its position there: kernel layers each fed by the previous
     one (through an activation or directly), with no normalization and no residual join between
     them (§5.5.5). A join or a gate ends a chain at the layer whose output meets it; a norm
@@ -182,7 +211,7 @@ def chains_of(nodes: List[Node], defaults: bool = True) -> Dict[Node, Tuple[Chai
         if chain is None:
             for n in path:
                 if n not in links:
-                    links[n] = _link(n, defaults)
+                    links[n] = _link(n, defaults, pick)
             chain = made[key] = Chain(tuple(links[n] for n in path))
         result[node] = (chain, len(before))
     return result

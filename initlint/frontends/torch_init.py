@@ -16,6 +16,7 @@ from ..resolve import dotted, keyword, positional
 from ..syntax import calls
 from .assigned import assigned_init, bare_name, is_weight, type_tests
 from .base import bias_kind, display, is_false, receiver_attribute
+from .torch_choice import chosen
 from .torch_instances import INSTANCE_ORDER, constructor_values, instance_of, per_instance
 from .torch_init_syntax import (
     NOT_FILLING,
@@ -64,6 +65,7 @@ class InitExtractor:
         self.listed_groups: List[GroupItem] = []
         self.instance_applies: Dict[str, int] = {}  # script instance name -> applies read so far
         self.instance_levels: Dict[str, list] = {}  # class -> the order of its instances' n-th apply
+        self.choice_groups: Dict[tuple, object] = {}  # (entry, init) -> the site of a chosen init function
 
     def own(self, node) -> Optional[str]:
         """`fc` for `self.fc`."""
@@ -290,7 +292,8 @@ class InitExtractor:
             return
         init, tensor, subscripted = self.init_call(call)
         if init is None:
-            self.opaque_fill(call, order, filters)
+            if not chosen(self, call, order, filters):  # `init_fn(w)`, init_fn picked by an option
+                self.opaque_fill(call, order, filters)
             return
         if tensor is None:
             return

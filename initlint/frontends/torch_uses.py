@@ -28,6 +28,7 @@ from ..resolve import dotted, keyword, positional
 from ..syntax import calls, nodes_by_type, walk
 from .assigned import type_tests
 from .base import display
+from .torch_choice import vector_entries, vector_uses
 
 FRAMEWORK = "torch"
 EARLY_APPLY = "early_apply"  # target of an UNAPPLIED_INIT use: `self.apply(fn)` before the layers exist
@@ -43,9 +44,14 @@ def api_uses(module: cst.Module, adapter, nodes: Optional[Dict[type, list]] = No
         nodes = nodes_by_type(module.body)  # one walk of the module for every question below
     vectors = _vector_parameters(nodes, adapter)
     loops = _unfiltered_parameter_loops(nodes, adapter)
+    chosen_vectors = []  # (entry, the vector use of a call of the chosen name) for `init_fn(self.fc.bias)`
     for call in nodes.get(cst.Call, ()):
         leaf = adapter.init_function(call.func)  # aliases and `calculate_gain` too
         if leaf is None:
+            for entry, _ in vector_entries(adapter, call):
+                vector = _vector_target(call, vectors, loops)
+                if vector is not None:
+                    chosen_vectors.append((entry, vector))
             continue
         if leaf in T.DEPRECATED_ALIASES:
             uses.append(_alias(call, leaf))
@@ -57,6 +63,7 @@ def api_uses(module: cst.Module, adapter, nodes: Optional[Dict[type, list]] = No
             vector = _vector_target(call, vectors, loops)
             if vector is not None:
                 uses.append(vector)
+    uses.extend(vector_uses(chosen_vectors))
     uses.extend(_init_methods(module, nodes, adapter))
     return uses
 
