@@ -95,7 +95,9 @@ class TorchAdapter(FrontendAdapter):
             return self._sequential(call)
         if name in T.COLLECTION_MODULES:
             return self._collection(call)
-        if name in ("Module", "Parameter"):
+        if name == "Parameter":
+            return self._parameter(call)
+        if name == "Module":
             return None
         return OpaqueItem()
 
@@ -189,14 +191,57 @@ class TorchAdapter(FrontendAdapter):
 
     def _script_weight(self, call: cst.Call):
         """`w1 = torch.randn(D_in, H, requires_grad=True)`: a raw weight of a script (a kernel once it
-        is used in a matmul, G1)."""
+        is used in a matmul, G1). Also through the legacy wrapper and conversions:
+        `w1 = Variable(torch.randn(D_in, H).type(dtype), requires_grad=True)`."""
         requires_grad = keyword(call, "requires_grad")
         trained = isinstance(requires_grad, cst.Name) and requires_grad.value == "True"
         if not trained and id(call) not in self.descended:
             return None
-        if self.factory_leaf(call) not in T.FACTORIES:
+        data = call
+        if self.autograd_wrapper(call):
+            values = positional(call)
+            data = keyword(call, "data") or (values[0] if values else None)
+        elif not isinstance(call.func, cst.Attribute) or call.func.attr.value not in T.CONVERSION_METHODS:
+            data = call if self.factory_leaf(call) in T.FACTORIES else None  # a factory call itself
+        if not self._draws(data):
             return None
-        return raw_weight(self, SCRIPT_WEIGHT, call, False, T.FACTORY_TABLE, self.factory_leaf)
+        return raw_weight(self, SCRIPT_WEIGHT, data, False, T.FACTORY_TABLE, self.factory_leaf, self.tensor_data)
+
+    def _parameter(self, call: cst.Call):
+        """`W1 = nn.Parameter(torch.randn(784, 256))`: a raw weight (a kernel once it is used in a
+        matmul, G1), bound to a script's name or to `self.w` (_attribute)."""
+        values = positional(call)
+        data = keyword(call, "data") or (values[0] if values else None)
+        frozen = is_false(keyword(call, "requires_grad")) or _storage_dtype(self, data)
+        return raw_weight(self, SCRIPT_WEIGHT, data, frozen, T.FACTORY_TABLE, self.factory_leaf, self.tensor_data)
+
+    def autograd_wrapper(self, call) -> bool:
+        """`Variable(t, requires_grad=True)`: the legacy wrapper, the tensor `t` itself."""
+        return isinstance(call, cst.Call) and self.name_in(call.func, lambda name: name in T.AUTOGRAD_WRAPPERS) is not None
+
+    def tensor_data(self, node):
+        """The expression inside value-preserving wrappers and conversions: `torch.randn(i, o)` for
+        `Variable(torch.randn(i, o).type(dtype))`, `torch.randn(i, o).cuda()`. A transpose changes
+        which axis is the fan-in, so it stays."""
+        for _ in range(8):  # a chain of conversions, never a cycle of names
+            node = self.resolver.deref(node)
+            if not isinstance(node, cst.Call):
+                return node
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in T.CONVERSION_METHODS and func.attr.value not in ("t", "T"):
+                node = func.value
+            elif self.autograd_wrapper(node) and positional(node):
+                node = positional(node)[0]
+            else:
+                return node
+        return node
+
+    def _draws(self, data) -> bool:
+        """Whether `data` is a tensor factory call, possibly scaled by a constant, inside wrappers."""
+        data = self.tensor_data(data) if data is not None else None
+        if isinstance(data, cst.BinaryOperation):
+            return any(self._draws(side) for side in (data.left, data.right))
+        return isinstance(data, cst.Call) and self.factory_leaf(data) in T.FACTORIES
 
     def _wrapper(self, call: cst.Call):
         """A helper of this file that initializes the layer it receives and returns it (layer_init)."""
@@ -245,7 +290,7 @@ class TorchAdapter(FrontendAdapter):
             return ("periodic",)
         if leaf in T.METADATA_METHODS:
             return ("meta",)
-        if leaf in T.FUNCTIONAL_PASSTHROUGH or leaf in ("cat", "stack", "flatten"):
+        if leaf in T.FUNCTIONAL_PASSTHROUGH or leaf in ("cat", "stack", "flatten") or qualified in T.AUTOGRAD_WRAPPERS:
             return ("pass",)
         if leaf == "clamp" and self.resolver.number(arg(call, 1, "min")) == 0:
             return ("act", Activation("relu", "torch.clamp(min=0)"))
@@ -470,10 +515,9 @@ def _attribute(adapter: TorchAdapter, value, target: str):
     if not isinstance(value, cst.Call):
         return None
     if adapter.torch_leaf(value.func) == "Parameter":
-        values = positional(value)
-        data = keyword(value, "data") or (values[0] if values else None)
-        frozen = is_false(keyword(value, "requires_grad")) or _storage_dtype(adapter, data)
-        return raw_weight(adapter, target, data, frozen, T.FACTORY_TABLE, adapter.factory_leaf)
+        ref = adapter.constructor(value)  # one node per call, also when the interpreter meets it
+        ref.node.name = target
+        return ref
     item = adapter.constructor(value)
     if isinstance(item, ChainItem):
         item.standalone = False
