@@ -22,6 +22,7 @@ from .graph import (
     Node,
     NormItem,
     OpaqueItem,
+    ParamRef,
     PassItem,
     kernel_nodes,
 )
@@ -369,6 +370,8 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         entry = entry_method(info, ENTRY_METHODS)
         if entry is not None and info.attrs:
             Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)
+    for function in _weight_functions(module, adapter, indexed):
+        module_interpreter.run_function(function)
     module_interpreter.finish_chains()
     # A module-level init function (DCGAN's weights_init(m)) may be applied from another file.
     helpers = any(isinstance(statement, cst.FunctionDef) and statement.params.params and mentions_init(statement)
@@ -391,6 +394,22 @@ def _unreferenced_helpers(module: cst.Module, indexed: Dict[int, Dict[type, list
             if own is None or (name is not own.name and name.value != own.name.value):
                 named.add(name.value)
     return {name for name in helpers if name not in named}
+
+
+def _weight_functions(module: cst.Module, adapter: TorchAdapter, indexed: Dict[int, Dict[type, list]]) -> list:
+    """Module-level functions that read the script's raw weights: `def net(X): return relu(X @ W1 + b1) @ W2`
+    over `W1 = nn.Parameter(torch.randn(784, 256))`. Read like a forward (the parameters are the
+    inputs, the return value the output), after the module so every weight has its name."""
+    weights = set()
+    for statement in module.body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) \
+                    and isinstance(adapter.constructor(small.value), ParamRef):
+                weights.update(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
+    if not weights:
+        return []
+    return [statement for statement in module.body if isinstance(statement, cst.FunctionDef)
+            and any(name.value in weights for name in indexed[id(statement)].get(cst.Name, ()))]
 
 
 def descended_tensors(module: cst.Module) -> set:
