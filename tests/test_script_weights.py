@@ -152,3 +152,35 @@ def test_fill_of_a_value_not_known_here_on_a_bias_or_unknown_layers_is_silent():
             m.weight.data.fill_(value)
     '''
     assert codes(helper) == []  # layers and value both elsewhere: nothing here to judge
+
+
+def test_each_definition_of_a_redefined_class_is_read():
+    """Notebooks redefine `class Model` once per experiment; each one applies its own init."""
+    template = '''
+    import torch
+    from torch import nn
+    def init_first(m):
+        if type(m) == nn.Linear:
+            {first}
+    def init_second(m):
+        if type(m) == nn.Linear:
+            {second}
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.feature = nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 1))
+            self.apply(init_first)
+        def forward(self, x):
+            return self.feature(x)
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.feature = nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 1))
+            self.apply(init_second)
+        def forward(self, x):
+            return self.feature(x)
+    '''
+    he, zero = "nn.init.kaiming_normal_(m.weight, nonlinearity='relu')", "m.weight.fill_(0.0)"
+    assert codes(template.format(first=zero, second=he)) == [(6, "IL101")]
+    assert codes(template.format(first=he, second=zero)) == [(9, "IL101")]
+    assert codes(template.format(first=he, second=he)) == []
