@@ -184,3 +184,13 @@ def test_each_definition_of_a_redefined_class_is_read():
     assert codes(template.format(first=zero, second=he)) == [(6, "IL101")]
     assert codes(template.format(first=he, second=zero)) == [(9, "IL101")]
     assert codes(template.format(first=he, second=he)) == []
+
+
+def test_an_optimizer_over_the_weights_is_no_use_of_their_values():
+    text = PARAMETERS.format(scale1="", scale2="", body=IN_FUNCTION).replace("torch.randn(256, 10) * 0.01", "torch.randn(256, 10)")
+    text += "updater = torch.optim.SGD([W1, b1, W2], lr=0.1)\n"
+    found = lint(text)
+    assert [(d.span.row, d.code) for d in found] == [(4, "IL301"), (6, "IL301")]
+    assert "for ReLU" in found[0].message and "for a layer with no activation" in found[1].message  # W2 is returned
+    unknown = text.replace("torch.optim.SGD", "make_optimizer")
+    assert "for an unknown activation" in lint(unknown)[1].message

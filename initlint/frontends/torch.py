@@ -290,7 +290,7 @@ class TorchAdapter(FrontendAdapter):
             return ("norm",)
         if leaf in T.PERIODIC_FUNCTIONS:
             return ("periodic",)
-        if leaf in T.METADATA_METHODS:
+        if leaf in T.METADATA_METHODS or qualified.startswith(T.OPTIMIZER_MODULE):
             return ("meta",)
         if leaf in T.FUNCTIONAL_PASSTHROUGH or leaf in ("cat", "stack", "flatten") or qualified in T.AUTOGRAD_WRAPPERS:
             return ("pass",)
