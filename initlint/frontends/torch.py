@@ -44,7 +44,6 @@ class TorchAdapter(FrontendAdapter):
         self.wrapper_functions = set()
         self.descended = descended_tensors(module)
         self.scoped_functions = set()  # init functions applied to one part of a class (`self.head.apply(fn)`)
-        self.class_applied = set()  # init functions a class of this file applies to itself (`self.apply(fn)`)
 
     def torch_leaf(self, node, prefix: str = "torch.nn.") -> Optional[str]:
         qualified = self.name_in(node, lambda name: name.startswith(prefix))
@@ -340,29 +339,25 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     adapter = TorchAdapter(resolver, module, options)
     classes = module_classes(module)
     registry: Dict[str, ClassInfo] = {}
-    infos: Dict[int, ClassInfo] = {}
     for class_def in classes:
         info = collect_class(class_def, resolver, registry, lambda value, target: _attribute(adapter, value, target))
         _name_nodes(info.attrs)
         registry[class_def.name.value] = info
-        infos[id(class_def)] = info  # a notebook may define `class Model` again: each one is read
     loose: List[InitRecord] = []
     # One walk of the module, by top-level statement, for the questions that need every node.
     indexed = {id(statement): nodes_by_type([statement]) for statement in module.body}
     reach = model_reach(classes, registry, lambda class_def: _body_calls(class_def, indexed[id(class_def)]))
     for class_def in classes:
         name = class_def.name.value
-        info = infos[id(class_def)]
-        # `reach` is by name, for the definition that stays: a redefined class reaches its own layers
-        loose.extend(_init_class(info, adapter, resolver, registry, reach.get(name) if registry[name] is info else None))
+        loose.extend(_init_class(registry[name], adapter, resolver, registry, reach.get(name)))
     module_interpreter = Interpreter(adapter, resolver)
     module_interpreter.run_module(module)
     script = _run_script(module.body, adapter, registry)
     loose.extend(script.loose)
     unused = _unreferenced_helpers(module, indexed)
     for statement in module.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value in script.applied_methods | adapter.class_applied:
-            continue  # applied by the script or a class (`self.apply(init_fn)`) to the models it names: read there
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in script.applied_methods:
+            continue  # applied by the script to the models it names: read there
         if (isinstance(statement, cst.FunctionDef) and statement.name.value not in adapter.wrapper_functions
                 and statement.name.value not in adapter.scoped_functions):
             if statement.name.value in unused and resolver.whole_program:
@@ -371,7 +366,7 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
             # only a verdict that holds whatever the layers (issue #12), never this file's layers.
             loose.extend(_run_function(statement, adapter, registry, file_wide=statement.name.value not in unused))
     for class_def in classes:
-        info = infos[id(class_def)]
+        info = registry[class_def.name.value]
         entry = entry_method(info, ENTRY_METHODS)
         if entry is not None and info.attrs:
             Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)
@@ -503,7 +498,6 @@ def _init_class(info: ClassInfo, adapter: TorchAdapter, resolver: Resolver, regi
                 run_init_function(extractor, method, (APPLY_TIME, 0))
             finally:
                 extractor.confidence = CERTAIN
-    adapter.class_applied.update(extractor.applied_methods)
     return extractor.loose
 
 
