@@ -87,6 +87,48 @@ class shared_walks:
             _local.walks = None
 
 
+class Cancelled(BaseException):
+    """The analysis on this thread was cancelled (`cancellable`). A BaseException: the crash
+    containment (`except Exception`) must let it through, it is not a bug in the analysis."""
+
+
+class Cancel:
+    """A token: `cancelled = True` (from any thread) stops the analysis running under it at its
+    next `checkpoint()`."""
+
+    __slots__ = ("cancelled",)
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+
+class cancellable:
+    """`with cancellable(token):` a `checkpoint()` in the block (on this thread) raises Cancelled
+    once the token is cancelled. The language server runs each analysis so, and cancels the run
+    of a text the editor has changed since; without a token a checkpoint never raises."""
+
+    __slots__ = ("token", "outer")
+
+    def __init__(self, token: Cancel) -> None:
+        self.token = token
+
+    def __enter__(self) -> Cancel:
+        self.outer = getattr(_local, "cancel", None)
+        _local.cancel = self.token
+        return self.token
+
+    def __exit__(self, *exc) -> None:
+        _local.cancel = self.outer
+
+
+def checkpoint() -> None:
+    """Raise Cancelled when the analysis on this thread was cancelled (see `cancellable`). Called
+    between the engine's steps and at each walk (the frontends' unit of work): cheap."""
+    token = getattr(_local, "cancel", None)
+    if token is not None and token.cancelled:
+        raise Cancelled()
+
+
 def children_in_reverse(node: cst.CSTNode) -> List[cst.CSTNode]:
     """`children(node)` reversed (the order a stack pops them in), shared with the walks of a
     `shared_walks` block: a node's children are computed once per analysis. Do not modify it."""
@@ -106,7 +148,11 @@ def children_in_reverse(node: cst.CSTNode) -> List[cst.CSTNode]:
 
 def walk(node: cst.CSTNode, into_definitions: bool = True) -> Iterable[cst.CSTNode]:
     """Every node under `node` (itself included), depth first. In a `shared_walks` block, a list
-    (built at once and remembered: a walk of the same node again returns it); otherwise lazily."""
+    (built at once and remembered: a walk of the same node again returns it); otherwise lazily.
+    A cancelled analysis (`cancellable`) stops here: a walk is the frontends' unit of work."""
+    token = getattr(_local, "cancel", None)
+    if token is not None and token.cancelled:
+        raise Cancelled()
     memo = getattr(_local, "walks", None)
     if memo is None:
         return _walk(node, into_definitions)
@@ -271,6 +317,11 @@ def too_large(text: str, limit=None):
 
 def python_syntax_error(text: str):
     """CPython's (message, row, column) for a file it cannot parse (NESTED for nesting too deep), else None."""
+    return _python_tree(text)[0]
+
+
+def _python_tree(text: str):
+    """(CPython's error as `python_syntax_error` gives it, or None; the `ast` module, or None)."""
     import ast
     import sys
     import warnings
@@ -282,16 +333,16 @@ def python_syntax_error(text: str):
             warnings.simplefilter("ignore")
             tree = compile(text, "<initlint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         if sys.version_info < (3, 11) and _ast_depth(tree) > MAX_DEPTH:
-            return NESTED, 1, 1  # Python 3.11+ refuses such trees itself
+            return (NESTED, 1, 1), None  # Python 3.11+ refuses such trees itself
     except SyntaxError as error:
         if "too many nested" in (error.msg or ""):
-            return NESTED, error.lineno or 1, error.offset or 1
-        return error.msg, error.lineno or 1, error.offset or 1
+            return (NESTED, error.lineno or 1, error.offset or 1), None
+        return (error.msg, error.lineno or 1, error.offset or 1), None
     except (RecursionError, MemoryError):
-        return NESTED, 1, 1
+        return (NESTED, 1, 1), None
     except ValueError:
-        return None
-    return None
+        return None, None
+    return None, tree
 
 
 def _ast_depth(tree) -> int:
@@ -313,13 +364,19 @@ def precheck(text: str, limit=None):
     """Why libcst must not be given `text`, as (message, row, column, python_error), else
     (None, 1, 1, python_error): python_error is CPython's own verdict (or None), so callers do not
     compile twice."""
+    return precheck_tree(text, limit)[:4]
+
+
+def precheck_tree(text: str, limit=None):
+    """`precheck`, and CPython's `ast` module of the text as a fifth item (None when it has none):
+    the engine places the top-level statements with it (`positions`)."""
     large = too_large(text, limit)
     if large is not None:
-        return large, 1, 1, None
-    python_error = python_syntax_error(text)
+        return large, 1, 1, None, None
+    python_error, tree = _python_tree(text)
     if python_error is not None and python_error[0] == NESTED:
-        return NESTED, python_error[1], python_error[2], python_error
-    return None, 1, 1, python_error
+        return NESTED, python_error[1], python_error[2], python_error, None
+    return None, 1, 1, python_error, tree
 
 
 def safe_for_libcst(text: str, limit=None) -> bool:

@@ -15,8 +15,12 @@ INITLINT = shutil.which("initlint") or os.path.join(os.path.dirname(sys.executab
 
 
 class Client:
-    def __init__(self, cwd: str, command: Optional[List[str]] = None) -> None:
-        env = dict(os.environ, INITLINT_SERVER_DEBOUNCE="0.05")
+    def __init__(self, cwd: str, command: Optional[List[str]] = None, debounce: Optional[str] = "0.05") -> None:
+        """`debounce`: INITLINT_SERVER_DEBOUNCE for the server (None: the server's default)."""
+        env = dict(os.environ)
+        env.pop("INITLINT_SERVER_DEBOUNCE", None)
+        if debounce is not None:
+            env["INITLINT_SERVER_DEBOUNCE"] = debounce
         command = command or [INITLINT, "server"]
         self.process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -95,3 +95,17 @@ def test_a_rule_that_raises_is_contained(monkeypatch):
     assert [(d.code, d.message) for d in result.diagnostics] == [
         ("IL000", "could not analyze the file: internal error in rule IL101 (KeyError)"), ("IL303", result.diagnostics[1].message)]
     assert result.internal_errors == ["IL101: KeyError: 'boom'"]
+
+
+def test_one_initializer_expression_gets_one_verdict_of_the_zero_constant_family():
+    # Product decision 3: zero > constant > non-centred > oversized, one per expression, even when two
+    # facts meet at it (a helper judged with the values of two constructions).
+    from initlint.diagnostics import Diagnostic
+    from initlint.engine import _dedupe
+    from initlint.facts import Span
+
+    span, other = Span(3, 5, 3, 20), Span(4, 5, 4, 20)
+    made = [Diagnostic(code, "m", "error", "a.py", where, "", None, noqa_row=where.row)
+            for code, where in (("IL301", span), ("IL102", span), ("IL101", span), ("IL303", other),
+                                ("IL301", other), ("IL201", span))]
+    assert [(d.code, d.span.row) for d in _dedupe(made)] == [("IL101", 3), ("IL201", 3), ("IL303", 4)]

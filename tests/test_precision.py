@@ -105,3 +105,56 @@ def test_messages_name_every_listed_layer_and_never_this_kernel():
     loose = UNKNOWN_ROLE.format(between="").replace("mixer", "fc").replace("nn.Linear(dim, dim)", "make(dim)")
     messages = [d.message for d in lint_source(textwrap.dedent(loose), "model.py").diagnostics]
     assert messages and all("this kernel" not in m for m in messages)
+
+
+def test_a_helper_filtered_by_a_name_prefix_the_caller_passes_is_not_judged_for_every_layer():
+    # timm's init_weight_jax(module, name, classifier_name='head'): `name.startswith(classifier_name)`
+    # selects the classifier head, which starts at zero on purpose; which layers it selects is unknown.
+    text = '''
+    import torch.nn as nn
+    def init_weight_head(module, name, classifier_name="head"):
+        if isinstance(module, nn.Linear):
+            if name.startswith(classifier_name):
+                nn.init.zeros_(module.weight)
+            else:
+                nn.init.xavier_uniform_(module.weight)
+    '''
+    assert codes(text) == []
+    # with nothing selecting the layers, a helper zeroing every Linear is still a bug (decision 7)
+    assert codes(text.replace("name.startswith(classifier_name)", "True")) == [(6, "IL101")]
+
+
+EXPERTS = '''
+import math
+from functools import partial
+import torch
+import torch.nn as nn
+def expert_initializer(initializer, num_experts, expert_shape):
+    def init(weight):
+        for i in range(num_experts):
+            initializer(weight[i].view(expert_shape))
+    return init
+class ExpertLinear(nn.Module):
+    def __init__(self, num_experts=4, width=64):
+        super().__init__()
+        self.num_experts, self.width = num_experts, width
+        self.weight = nn.Parameter(torch.empty(num_experts, width * width))
+        self.bias = nn.Parameter(torch.empty(num_experts, width))
+        self.reset_parameters()
+    def reset_parameters(self):
+        init_weight = expert_initializer(partial(nn.init.kaiming_uniform_, a=math.sqrt(5)), self.num_experts,
+                                         (self.width, self.width))
+        init_weight(self.weight)
+        init_bias = expert_initializer(partial(nn.init.uniform_, a=-0.1, b=0.1), self.num_experts, (self.width,))
+        {bias_init}
+    def forward(self, x, routing):
+        weight = torch.matmul(routing, self.weight).view(-1, self.width, self.width)
+        return torch.bmm(x.unsqueeze(1), weight).squeeze(1) + torch.matmul(routing, self.bias)
+'''
+
+
+def test_a_raw_bias_filled_through_an_initializer_variable_is_initialized():
+    # timm's CondConv2d: the experts' bias (experts x out_channels) from torch.empty, filled by
+    # `init_bias(self.bias)`; without that call it really is uninitialized memory.
+    assert codes(EXPERTS.replace("{bias_init}", "init_bias(self.bias)")) == []
+    assert codes(EXPERTS.replace("{bias_init}", "pass")) == [(16, "IL103")]

@@ -85,9 +85,9 @@ def test_a_save_of_an_analyzed_text_publishes_it_again_without_a_new_analysis(mo
     analyzed = []
     real = lsp.lint_file
 
-    def counting(config, uri, path, text):
+    def counting(config, uri, path, text, memory=None):
         analyzed.append(text)
-        return real(config, uri, path, text)
+        return real(config, uri, path, text, memory)
 
     monkeypatch.setattr(lsp, "lint_file", counting)
     server = lsp.build_server()
@@ -122,3 +122,177 @@ def test_a_save_of_an_analyzed_text_publishes_it_again_without_a_new_analysis(mo
     asyncio.run(edits())
     assert len(analyzed) == 2 and analyzed[0] == text and analyzed[1] != text
     assert [[d.code for d in p.diagnostics] for p in published] == [["IL301"], ["IL301"], []]
+
+
+MODEL_TEXT = ("import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n"
+              "        super().__init__()\n        self.w = nn.Parameter(torch.randn(64, 64))\n\n"
+              "    def forward(self, x):\n        return x @ self.w\n")
+
+
+def test_a_cancelled_analysis_stops_with_cancelled_and_no_token_changes_nothing():
+    import pytest
+
+    from initlint import engine, syntax
+    from initlint.options import AnalysisOptions
+
+    options = AnalysisOptions.default()
+    alone = engine.lint_text(MODEL_TEXT, "m.py", options)
+    token = syntax.Cancel()
+    with syntax.cancellable(token):
+        syntax.checkpoint()  # not cancelled: goes on
+        assert engine.lint_text(MODEL_TEXT, "m.py", options).diagnostics == alone.diagnostics
+        token.cancelled = True
+        with pytest.raises(syntax.Cancelled):
+            syntax.checkpoint()
+        with pytest.raises(syntax.Cancelled):  # not an IL000, not an internal error: it went through
+            engine.lint_text(MODEL_TEXT, "m.py", options)
+        with pytest.raises(syntax.Cancelled):
+            list(syntax.walk(cst_module("x = 1\n")))
+        assert syntax._local.walks is None  # the engine's shared walks ended with it
+    syntax.checkpoint()  # outside the block: no token, never raises
+    assert [d.code for d in alone.diagnostics] == ["IL301"]
+
+
+def cst_module(text):
+    import libcst as cst
+
+    return cst.parse_module(text)
+
+
+def test_an_edit_after_a_pause_runs_at_once_a_quick_one_after_the_debounce_and_stale_runs_stop(monkeypatch):
+    import asyncio
+    import threading
+
+    from lsprotocol import types
+    from pygls.workspace import Workspace
+
+    from initlint import syntax
+    from initlint.server import lsp
+
+    started, stopped = [], []
+    release = threading.Event()
+    real = lsp.lint_file
+
+    def slow(config, uri, path, text, memory=None):  # the first run waits in a walk until the test lets it go
+        started.append(text)
+        if len(started) == 1:
+            release.wait(10)
+            try:
+                list(syntax.walk(cst_module("x = 1\n")))
+            except syntax.Cancelled:
+                stopped.append(text)
+                raise
+        return real(config, uri, path, text, memory)
+
+    monkeypatch.setattr(lsp, "lint_file", slow)
+    monkeypatch.setattr(lsp, "DEBOUNCE", 0.3)
+    server = lsp.build_server()
+    server.protocol._workspace = Workspace(None)
+    published = []
+    server.text_document_publish_diagnostics = published.append
+    uri = "untitled:model"
+
+    def put(version, text):
+        server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python",
+                                                                  version=version, text=text))
+
+    async def edits():
+        put(1, MODEL_TEXT)
+        server.schedule(uri)  # the first edit: no debounce
+        assert not server.pending
+        await asyncio.sleep(0.05)
+        assert started == [MODEL_TEXT] and uri in server.tokens
+        put(2, MODEL_TEXT.replace("(64, 64))", "(64, 64) * 0)"))
+        server.schedule(uri)  # right after the first: waits the debounce; the running run is stale
+        assert uri in server.pending and all(token.cancelled for token in server.tokens[uri])
+        release.set()
+        for _ in range(1000):
+            if published and not server.pending and not server.running:
+                break
+            await asyncio.sleep(0.01)
+        server.shutdown_worker()
+
+    asyncio.run(edits())
+    assert stopped == [MODEL_TEXT]  # the stale run stopped at its checkpoint, published nothing
+    assert len(started) == 2 and [[d.code for d in p.diagnostics] for p in published] == [[]]
+    assert not server.tokens
+
+
+def test_a_pull_right_after_an_edit_waits_for_its_run_instead_of_analyzing_again(monkeypatch):
+    import asyncio
+
+    from lsprotocol import types
+    from pygls.workspace import Workspace
+
+    from initlint.server import lsp
+
+    analyzed = []
+    real = lsp.lint_file
+
+    def counting(config, uri, path, text, memory=None):
+        analyzed.append(text)
+        return real(config, uri, path, text, memory)
+
+    monkeypatch.setattr(lsp, "lint_file", counting)
+    monkeypatch.setattr(lsp, "DEBOUNCE", 5.0)  # the second edit's run waits: the pull starts it
+    server = lsp.build_server()
+    server.protocol._workspace = Workspace(None)
+    published = []
+    server.text_document_publish_diagnostics = published.append
+    uri = "untitled:model"
+    fixed = MODEL_TEXT.replace("(64, 64))", "(64, 64) * 0)")
+
+    def put(version, text):
+        server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python",
+                                                                  version=version, text=text))
+
+    async def edits():
+        put(1, MODEL_TEXT)
+        server.schedule(uri)  # at once: running
+        first = await server.current(uri)  # the pull joins the running run
+        put(2, fixed)
+        server.schedule(uri)  # within the debounce: waiting
+        assert uri in server.pending
+        second = await server.current(uri)  # the pull starts the waiting run and joins it
+        for _ in range(500):
+            if len(published) == 2:
+                break
+            await asyncio.sleep(0.01)
+        server.shutdown_worker()
+        return first, second
+
+    first, second = asyncio.run(edits())
+    assert analyzed == [MODEL_TEXT, fixed]  # one analysis per text, not two
+    assert [d.code for d, _ in first.found] == ["IL301"] and second.found == []
+    assert [[d.code for d in p.diagnostics] for p in published] == [["IL301"], []]
+
+
+def test_an_edit_is_analyzed_at_once_after_a_quiet_period_and_debounced_after_a_quick_one(monkeypatch):
+    import asyncio
+
+    from lsprotocol import types
+    from pygls.workspace import Workspace
+
+    from initlint.server import analysis, lsp
+
+    monkeypatch.setattr(lsp, "lint_file", lambda config, uri, path, text, memory=None: analysis.Linted(text))
+    server = lsp.build_server()
+    server.protocol._workspace = Workspace(None)
+    server.text_document_publish_diagnostics = lambda params: None
+    uri = "untitled:model"
+    waited = []
+
+    async def edits():
+        loop = asyncio.get_running_loop()
+        for version, before in enumerate([None, 0.01, 0.03, lsp.DEBOUNCE + 0.02, 0.01], start=1):
+            server.workspace.put_text_document(types.TextDocumentItem(uri=uri, language_id="python",
+                                                                      version=version, text=f"x = {version}\n"))
+            if before is not None:
+                server.last_edit[uri] = loop.time() - before  # the previous edit, that long ago
+            server.schedule(uri)
+            waited.append(uri in server.pending)
+            await asyncio.sleep(0)
+        server.shutdown_worker()
+
+    asyncio.run(edits())
+    assert waited == [False, True, True, False, True]  # first, fast, fast, after a pause, fast

@@ -44,6 +44,7 @@ class TorchAdapter(FrontendAdapter):
         self.wrapper_functions = set()
         self.descended = descended_tensors(module)
         self.scoped_functions = set()  # init functions applied to one part of a class (`self.head.apply(fn)`)
+        self.class_applied_functions = set()  # module-level helpers a class applies to itself (`self.apply(fn)`)
 
     def torch_leaf(self, node, prefix: str = "torch.nn.") -> Optional[str]:
         qualified = self.name_in(node, lambda name: name.startswith(prefix))
@@ -339,17 +340,19 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
     adapter = TorchAdapter(resolver, module, options)
     classes = module_classes(module)
     registry: Dict[str, ClassInfo] = {}
+    defined: Dict[int, ClassInfo] = {}
     for class_def in classes:
         info = collect_class(class_def, resolver, registry, lambda value, target: _attribute(adapter, value, target))
         _name_nodes(info.attrs)
-        registry[class_def.name.value] = info
+        registry[class_def.name.value] = info  # by name: what later code means by the name (the last one)
+        defined[id(class_def)] = info  # by definition: a class defined twice (a notebook's cell run again)
     loose: List[InitRecord] = []
     # One walk of the module, by top-level statement, for the questions that need every node.
     indexed = {id(statement): nodes_by_type([statement]) for statement in module.body}
     reach = model_reach(classes, registry, lambda class_def: _body_calls(class_def, indexed[id(class_def)]))
     for class_def in classes:
         name = class_def.name.value
-        loose.extend(_init_class(registry[name], adapter, resolver, registry, reach.get(name)))
+        loose.extend(_init_class(defined[id(class_def)], adapter, resolver, registry, reach.get(name)))
     module_interpreter = Interpreter(adapter, resolver)
     module_interpreter.run_module(module)
     script = _run_script(module.body, adapter, registry)
@@ -364,9 +367,10 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
                 continue  # a notebook's helper nothing applies: nothing else can import it, it is dead code
             # A helper this file never names may be applied from another file, to models defined there:
             # only a verdict that holds whatever the layers (issue #12), never this file's layers.
-            loose.extend(_run_function(statement, adapter, registry, file_wide=statement.name.value not in unused))
+            file_wide = statement.name.value not in unused and statement.name.value not in adapter.class_applied_functions
+            loose.extend(_run_function(statement, adapter, registry, file_wide=file_wide))
     for class_def in classes:
-        info = registry[class_def.name.value]
+        info = defined[id(class_def)]
         entry = entry_method(info, ENTRY_METHODS)
         if entry is not None and info.attrs:
             Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)

@@ -23,6 +23,7 @@ from .torch_init_syntax import (
     is_self_or_target,
     ndim_of,
     split_target,
+    computed_string_test,
     string_filter,
     unsubscript,
 )
@@ -143,9 +144,10 @@ class InitExtractor:
             kinds = {k for k in T.KERNEL_MODULES if fragment in k}
             kinds |= {k for k in T.NORM_MODULES if fragment in k and "Norm" in fragment}
             narrowed["__classname__"] = kinds or {"?" + fragment}
-        elif fragment:
-            # A filter on module/parameter *names* ('gate' in name, name.startswith('head')): which
-            # layers it selects is unknown, and such special cases are usually deliberate.
+        elif fragment or computed_string_test(test):
+            # A filter on module/parameter *names* ('gate' in name, name.startswith('head'), also with
+            # a prefix the caller passes: timm's name.startswith(classifier_name)): which layers it
+            # selects is unknown, and such special cases are usually deliberate.
             narrowed["__opaque__"] = {"?"}
         return narrowed
 
@@ -360,6 +362,10 @@ class InitExtractor:
         self.applied_methods.add(function.name.value)
         # self.head.apply(fn) reaches the head's layers only, not every layer of the class or file
         part = self.own(owner) if owner is not None else None
+        if part is None and self.class_items and isinstance(owner, cst.Name) and owner.value == self.receiver:
+            # `self.apply(fn)` in a class with layers: fn is read here, on this class's layers; the
+            # file-wide reading of module-level helpers must not also put it on other classes' layers.
+            self.adapter.class_applied_functions.add(function.name.value)
         saved = self.scope
         if part is not None:
             self.adapter.scoped_functions.add(function.name.value)
@@ -427,6 +433,12 @@ class InitExtractor:
                 nodes = resolved[1] if resolved[0] == "nodes" else resolved[1][0]
                 for node in nodes:
                     node.bias = bias_kind(init)
+            return
+        if parameter is not None and parameter.startswith("bias") and module_expr is None:
+            # the class's own raw `self.bias` (timm's CondConv2d: experts x out_channels): its init
+            # is what fills it, even if no rule judges a bias's values
+            for raw in self.raw_parameters(None, parameter, filters):
+                raw.inits.append(InitRecord(init, call, order, ndim=ndim_of(raw), confidence=self.confidence))
             return
         if parameter is None or parameter.startswith("bias"):
             return

@@ -99,6 +99,18 @@ def bind_call(function: cst.FunctionDef, call: cst.Call) -> dict:
     return bindings
 
 
+def computed_string_test(test) -> bool:
+    """`name.startswith(prefix)`, `text.find(part) != -1`, `part in name` with a part that is not a
+    literal string: a string filter whose selection cannot be known."""
+    for node in walk(test):
+        if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in ("find", "startswith", "endswith")):
+            values = positional(node)
+            if values and not isinstance(values[0], (cst.SimpleString, cst.ConcatenatedString)):
+                return True
+    return False
+
+
 def string_filter(test):
     """('Conv', classname) from `classname.find('Conv') != -1`, `'Conv' in classname`,
     `name.startswith('head')`: a string test and the expression it is applied to."""

@@ -48,6 +48,13 @@ ALL_RULES: List[Type[Rule]] = [
 RULES_BY_CODE: Dict[str, Type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
 
+# Product decision 3: one initializer expression, one verdict of this family, the first in this order
+# (zero > constant > non-centred > oversized): the fix is the same. Rules judge one fact each; the
+# engine keeps one of these per expression when several facts meet there (one helper judged with the
+# values of two constructions, `Net(constant_weight=0)` and `Net(constant_weight=1)`).
+ONE_VERDICT_FAMILY = ("IL101", "IL102", "IL303", "IL301")
+
+
 def default_codes() -> FrozenSet[str]:
     return frozenset(rule.code for rule in ALL_RULES if rule.default_enabled)
 

@@ -13,6 +13,7 @@ from lsprotocol import types
 from .. import documents
 from ..api import fix_document, lint_document
 from ..diagnostics import Diagnostic
+from ..positions import Remembered, reusing
 from .convert import lines_of, to_lsp
 from .workspace import Workspace
 
@@ -60,13 +61,21 @@ def _log_internal(uri: str, errors: Sequence[str]) -> None:
         log.error("initlint internal error in %s: %s", uri, error)
 
 
-def lint_file(config: Workspace, uri: str, path: Optional[str], text: str) -> Linted:
-    """The diagnostics of a buffer (`path`: its file, None for an untitled buffer)."""
+def lint_file(config: Workspace, uri: str, path: Optional[str], text: str,
+              memory: Optional[Remembered] = None) -> Linted:
+    """The diagnostics of a buffer (`path`: its file, None for an untitled buffer). `memory`: the
+    positions of the buffer's last analysis, reused where the edit since cannot have moved them
+    (and updated), as the server keeps them per document."""
     try:
         options = config.options_for(path)
         if options is None:  # excluded by the configuration
             return Linted(text)
-        result = lint_document(documents.from_text(text, path or uri), options)
+        document = documents.from_text(text, path or uri)
+        if memory is not None:
+            with reusing(memory):
+                result = lint_document(document, options)
+        else:
+            result = lint_document(document, options)
         _log_internal(uri, result.internal_errors)
         lines = lines_of(text)
         return Linted(text, [(d, to_lsp(d, lines, config.docs_url_for(path))) for d in result.diagnostics])
