@@ -83,6 +83,9 @@ class Initializer:
     origin: str = ""
     # uniform: `maxval` is not known but is positive by its form (JAX `uniform(scale=1 / math.sqrt(n))`)
     positive_maxval: bool = False
+    # constant: `value` is not known, but the API takes one scalar (`w.fill_(np.random.randn() * 10)`),
+    # so every entry is still equal
+    unknown_scalar: bool = False
     # IL403: "uncalled" (a factory passed uncalled: `normal` for `normal()`), "called" (an initializer
     # called: `zeros()`); "_arguments" appended when adding or removing the call needs arguments too.
     call_misuse: str = ""

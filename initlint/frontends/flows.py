@@ -8,7 +8,7 @@ from typing import List
 
 import libcst as cst
 
-from ..facts import DIRECT, THROUGH_ACTIVATION, THROUGH_NORM, Activation
+from ..facts import CONSTANT, DIRECT, THROUGH_ACTIVATION, THROUGH_NORM, Activation
 from .graph import (
     INPUT_TAP,
     ActivationItem,
@@ -136,7 +136,7 @@ class FlowRecorder:
 
     def join(self, values: list) -> Flow:
         """x + h: every direct kernel output that meets another tensor ends a residual branch."""
-        flows = [as_flow(v) for v in values]
+        flows = [as_flow(v) for v in values if not is_bias(v)]
         flows = [f for f in flows if f is not None]
         if len(flows) < 2:
             return flows[0] if flows else input_flow()
@@ -150,6 +150,10 @@ class FlowRecorder:
     def binary(self, operator, left, right) -> object:
         if isinstance(operator, (cst.Add, cst.Subtract)):
             left_flow, right_flow = as_flow(left), as_flow(right)
+            if is_bias(right) or is_bias(left):  # x @ W1 + b1: still W1's pre-activation
+                flow, bias = (left_flow, right) if is_bias(right) else (right_flow, left)
+                _record_bias(flow, bias.node)
+                return flow or CONST
             if left_flow is not None and right_flow is not None:
                 return self.join([left_flow, right_flow])
             return left_flow or right_flow or CONST
@@ -237,3 +241,29 @@ class FlowRecorder:
         if weights:
             return Flow(frozenset(Tap(n) for n in weights))
         return merge(as_flow(left), as_flow(right)) or input_flow()
+
+
+def is_bias(value) -> bool:
+    """A raw vector parameter (`b1 = nn.Parameter(torch.zeros(256))`, shape (1, C)): added to a kernel's
+    output it is that kernel's bias, not a second branch (G12: never a kernel, so never a shortcut)."""
+    if not isinstance(value, ParamRef) or value.node.shape is None:
+        return False
+    return sum(1 for size in value.node.shape if size != 1) <= 1
+
+
+def _record_bias(flow, bias: Node) -> None:
+    """The kind of bias a raw weight gets from `x @ W + b` (raw weights start as "none")."""
+    record = bias.effective_init()
+    if record is None:
+        kind = "unknown"
+    elif record.init.kind == CONSTANT and record.init.value is not None:
+        value = record.init.value
+        kind = "zero" if value == 0 else "positive" if value > 0 else "negative"
+    elif record.init.kind == CONSTANT:
+        kind = "constant"
+    else:
+        kind = "random"
+    for tap in (flow.taps if flow is not None else ()):
+        node = tap.node
+        if node is not None and node is not bias and tap.act is None and node.kind == "Parameter" and node.bias == "none":
+            node.bias = kind

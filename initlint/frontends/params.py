@@ -18,11 +18,15 @@ from .graph import InitRecord, Node, ParamRef
 
 # `leaf(call)`: the factory name a call names in its framework (`randn` for `torch.randn(...)`), or None.
 FactoryLeaf = Callable[[cst.Call], Optional[str]]
+# `unwrap(node)`: the expression inside the framework's value-preserving wrappers and conversions
+# (`Variable(torch.randn(i, o).type(dtype))` -> `torch.randn(i, o)`), or the node itself.
+Unwrap = Callable[[cst.BaseExpression], cst.BaseExpression]
 
 
-def raw_weight(adapter, name: str, data, frozen: bool, table: FactoryTable, leaf: FactoryLeaf) -> ParamRef:
+def raw_weight(adapter, name: str, data, frozen: bool, table: FactoryTable, leaf: FactoryLeaf,
+               unwrap: Optional[Unwrap] = None) -> ParamRef:
     """The node of one raw weight parameter `name` whose initial value is the expression `data`."""
-    init, shape, anchor = factory_init(adapter, data, table, leaf)
+    init, shape, anchor = factory_init(adapter, data, table, leaf, unwrap)
     node = Node(name, "Parameter", shape=shape, frozen=frozen, bias="none")
     if init is not None:
         node.inits.append(InitRecord(init, anchor, (0, adapter.tick()), ndim=len(shape) if shape else None))
@@ -30,30 +34,32 @@ def raw_weight(adapter, name: str, data, frozen: bool, table: FactoryTable, leaf
     return ParamRef(node)
 
 
-def factory_init(adapter, data, table: FactoryTable,
-                 leaf: FactoryLeaf) -> Tuple[Optional[Initializer], Optional[tuple], object]:
+def factory_init(adapter, data, table: FactoryTable, leaf: FactoryLeaf,
+                 unwrap: Optional[Unwrap] = None) -> Tuple[Optional[Initializer], Optional[tuple], object]:
     """(initializer, shape, the factory call) of `factory(a, b)` with any constant scaling applied
     (`* 0.02`, `/ math.sqrt(n)`); (None, None, None) when it is not a known factory."""
     if data is None:
         return None, None, None
     resolver = adapter.resolver
-    data = resolver.deref(data)
+    unwrap = unwrap or (lambda node: node)
+    data = unwrap(resolver.deref(data))
     scale = 1.0
     factory = data
     if isinstance(data, cst.BinaryOperation):
-        left_call = _leaf(data.left, table, leaf)
-        right_call = _leaf(data.right, table, leaf)
+        left, right = unwrap(data.left), unwrap(data.right)
+        left_call = _leaf(left, table, leaf)
+        right_call = _leaf(right, table, leaf)
         if left_call and isinstance(data.operator, (cst.Multiply, cst.Divide)):
             factor = resolver.number(data.right)
-            factory = data.left
+            factory = left
         elif right_call and isinstance(data.operator, cst.Multiply):
             factor = resolver.number(data.left)
-            factory = data.right
+            factory = right
         else:
             return None, None, None
         if factor is None or factor == 0:
             return None, shape_of(adapter, factory, table, leaf), None
-        scale = 1.0 / factor if isinstance(data.operator, cst.Divide) and factory is data.left else factor
+        scale = 1.0 / factor if isinstance(data.operator, cst.Divide) and factory is left else factor
     name = _leaf(factory, table, leaf)
     if name is None:
         return None, None, None

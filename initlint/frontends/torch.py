@@ -22,6 +22,7 @@ from .graph import (
     Node,
     NormItem,
     OpaqueItem,
+    ParamRef,
     PassItem,
     kernel_nodes,
 )
@@ -96,7 +97,9 @@ class TorchAdapter(FrontendAdapter):
             return self._sequential(call)
         if name in T.COLLECTION_MODULES:
             return self._collection(call)
-        if name in ("Module", "Parameter"):
+        if name == "Parameter":
+            return self._parameter(call)
+        if name == "Module":
             return None
         return OpaqueItem()
 
@@ -190,14 +193,57 @@ class TorchAdapter(FrontendAdapter):
 
     def _script_weight(self, call: cst.Call):
         """`w1 = torch.randn(D_in, H, requires_grad=True)`: a raw weight of a script (a kernel once it
-        is used in a matmul, G1)."""
+        is used in a matmul, G1). Also through the legacy wrapper and conversions:
+        `w1 = Variable(torch.randn(D_in, H).type(dtype), requires_grad=True)`."""
         requires_grad = keyword(call, "requires_grad")
         trained = isinstance(requires_grad, cst.Name) and requires_grad.value == "True"
         if not trained and id(call) not in self.descended:
             return None
-        if self.factory_leaf(call) not in T.FACTORIES:
+        data = call
+        if self.autograd_wrapper(call):
+            values = positional(call)
+            data = keyword(call, "data") or (values[0] if values else None)
+        elif not isinstance(call.func, cst.Attribute) or call.func.attr.value not in T.CONVERSION_METHODS:
+            data = call if self.factory_leaf(call) in T.FACTORIES else None  # a factory call itself
+        if not self._draws(data):
             return None
-        return raw_weight(self, SCRIPT_WEIGHT, call, False, T.FACTORY_TABLE, self.factory_leaf)
+        return raw_weight(self, SCRIPT_WEIGHT, data, False, T.FACTORY_TABLE, self.factory_leaf, self.tensor_data)
+
+    def _parameter(self, call: cst.Call):
+        """`W1 = nn.Parameter(torch.randn(784, 256))`: a raw weight (a kernel once it is used in a
+        matmul, G1), bound to a script's name or to `self.w` (_attribute)."""
+        values = positional(call)
+        data = keyword(call, "data") or (values[0] if values else None)
+        frozen = is_false(keyword(call, "requires_grad")) or _storage_dtype(self, data)
+        return raw_weight(self, SCRIPT_WEIGHT, data, frozen, T.FACTORY_TABLE, self.factory_leaf, self.tensor_data)
+
+    def autograd_wrapper(self, call) -> bool:
+        """`Variable(t, requires_grad=True)`: the legacy wrapper, the tensor `t` itself."""
+        return isinstance(call, cst.Call) and self.name_in(call.func, lambda name: name in T.AUTOGRAD_WRAPPERS) is not None
+
+    def tensor_data(self, node):
+        """The expression inside value-preserving wrappers and conversions: `torch.randn(i, o)` for
+        `Variable(torch.randn(i, o).type(dtype))`, `torch.randn(i, o).cuda()`. A transpose changes
+        which axis is the fan-in, so it stays."""
+        for _ in range(8):  # a chain of conversions, never a cycle of names
+            node = self.resolver.deref(node)
+            if not isinstance(node, cst.Call):
+                return node
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in T.CONVERSION_METHODS and func.attr.value not in ("t", "T"):
+                node = func.value
+            elif self.autograd_wrapper(node) and positional(node):
+                node = positional(node)[0]
+            else:
+                return node
+        return node
+
+    def _draws(self, data) -> bool:
+        """Whether `data` is a tensor factory call, possibly scaled by a constant, inside wrappers."""
+        data = self.tensor_data(data) if data is not None else None
+        if isinstance(data, cst.BinaryOperation):
+            return any(self._draws(side) for side in (data.left, data.right))
+        return isinstance(data, cst.Call) and self.factory_leaf(data) in T.FACTORIES
 
     def _wrapper(self, call: cst.Call):
         """A helper of this file that initializes the layer it receives and returns it (layer_init)."""
@@ -244,9 +290,9 @@ class TorchAdapter(FrontendAdapter):
             return ("norm",)
         if leaf in T.PERIODIC_FUNCTIONS:
             return ("periodic",)
-        if leaf in T.METADATA_METHODS:
+        if leaf in T.METADATA_METHODS or qualified.startswith(T.OPTIMIZER_MODULE):
             return ("meta",)
-        if leaf in T.FUNCTIONAL_PASSTHROUGH or leaf in ("cat", "stack", "flatten"):
+        if leaf in T.FUNCTIONAL_PASSTHROUGH or leaf in ("cat", "stack", "flatten") or qualified in T.AUTOGRAD_WRAPPERS:
             return ("pass",)
         if leaf == "clamp" and self.resolver.number(arg(call, 1, "min")) == 0:
             return ("act", Activation("relu", "torch.clamp(min=0)"))
@@ -328,6 +374,8 @@ def extract(module: cst.Module, resolver: Resolver, text: str = "", options=None
         entry = entry_method(info, ENTRY_METHODS)
         if entry is not None and info.attrs:
             Interpreter(adapter, resolver, info.attrs, info.methods).run_function(entry)
+    for function in _weight_functions(module, adapter, indexed):
+        module_interpreter.run_function(function)
     module_interpreter.finish_chains()
     # A module-level init function (DCGAN's weights_init(m)) may be applied from another file.
     helpers = any(isinstance(statement, cst.FunctionDef) and statement.params.params and mentions_init(statement)
@@ -350,6 +398,22 @@ def _unreferenced_helpers(module: cst.Module, indexed: Dict[int, Dict[type, list
             if own is None or (name is not own.name and name.value != own.name.value):
                 named.add(name.value)
     return {name for name in helpers if name not in named}
+
+
+def _weight_functions(module: cst.Module, adapter: TorchAdapter, indexed: Dict[int, Dict[type, list]]) -> list:
+    """Module-level functions that read the script's raw weights: `def net(X): return relu(X @ W1 + b1) @ W2`
+    over `W1 = nn.Parameter(torch.randn(784, 256))`. Read like a forward (the parameters are the
+    inputs, the return value the output), after the module so every weight has its name."""
+    weights = set()
+    for statement in module.body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) \
+                    and isinstance(adapter.constructor(small.value), ParamRef):
+                weights.update(t.target.value for t in small.targets if isinstance(t.target, cst.Name))
+    if not weights:
+        return []
+    return [statement for statement in module.body if isinstance(statement, cst.FunctionDef)
+            and any(name.value in weights for name in indexed[id(statement)].get(cst.Name, ()))]
 
 
 def descended_tensors(module: cst.Module) -> set:
@@ -474,10 +538,9 @@ def _attribute(adapter: TorchAdapter, value, target: str):
     if not isinstance(value, cst.Call):
         return None
     if adapter.torch_leaf(value.func) == "Parameter":
-        values = positional(value)
-        data = keyword(value, "data") or (values[0] if values else None)
-        frozen = is_false(keyword(value, "requires_grad")) or _storage_dtype(adapter, data)
-        return raw_weight(adapter, target, data, frozen, T.FACTORY_TABLE, adapter.factory_leaf)
+        ref = adapter.constructor(value)  # one node per call, also when the interpreter meets it
+        ref.node.name = target
+        return ref
     item = adapter.constructor(value)
     if isinstance(item, ChainItem):
         item.standalone = False

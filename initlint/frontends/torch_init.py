@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..facts import CERTAIN, HEURISTIC, OTHER, Initializer
+from ..facts import CERTAIN, CONSTANT, HEURISTIC, OTHER, Initializer
 from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
 from ..resolve import dotted, keyword, positional
@@ -399,7 +399,7 @@ class InitExtractor:
             given = self._given(spec, call, positional(call))
             if func.attr.value == "fill_" and "value" not in given:
                 return None, None, False
-            return build(spec, display(call), given), func.value, is_partial(func.value)
+            return scalar_fill(build(spec, display(call), given)), func.value, is_partial(func.value)
         return None, None, False
 
     def _given(self, spec: InitSpec, call: cst.Call, values: list) -> dict:
@@ -614,3 +614,10 @@ def run_init_function(extractor: InitExtractor, function: cst.FunctionDef, order
             extractor.targets.pop(params[0], None)
         else:
             extractor.targets[params[0]] = saved
+
+
+def scalar_fill(init: Initializer) -> Initializer:
+    """`w.fill_(np.random.randn() * 10)`: a fill of a value not known here is one scalar all the same."""
+    if init.kind == CONSTANT and init.value is None:
+        return dataclasses.replace(init, unknown_scalar=True)
+    return init

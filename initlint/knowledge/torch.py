@@ -107,6 +107,12 @@ DEPRECATED_ALIASES = {
 # Wrappers that turn an array into a tensor unchanged: `w.data = torch.from_numpy(np.random.normal(...))`.
 TENSOR_CONVERSIONS = frozenset({"from_numpy", "tensor", "Tensor", "as_tensor", "FloatTensor", "DoubleTensor"})
 CONVERSION_METHODS = frozenset({"float", "double", "half", "to", "type", "cuda", "cpu", "t", "T", "contiguous"})
+# The legacy autograd wrapper (before torch 0.4): `Variable(torch.randn(i, o), requires_grad=True)` is
+# the tensor it wraps, trained only when asked (`requires_grad` defaults to False, unlike nn.Parameter).
+AUTOGRAD_WRAPPERS = frozenset({"torch.autograd.Variable", "torch.autograd.variable.Variable"})
+# An optimizer given the parameters (`torch.optim.SGD([W1, b1, W2, b2], lr)`) updates them; it is no
+# use of their values in the model, so it says nothing about what follows a weight.
+OPTIMIZER_MODULE = "torch.optim."
 # numpy draws people assign to weights: qualified name -> what it draws.
 NUMPY_FACTORIES = {
     "numpy.random.normal": InitSpec(NORMAL, ("loc", "scale", "size"), {"loc": 0.0, "scale": 1.0},

@@ -12,7 +12,9 @@ class ConstantKernel(Rule):
 
     Recognized are, among others, `"ones"`, `Ones()`, `Constant(0.1)`, `tf.constant_initializer(c)`,
     `nn.init.constant_(w, c)`, `nn.init.ones_(w)`, `w.data.fill_(c)`, and
-    `nn.Parameter(torch.ones(o, i))` or `torch.full(...)`.
+    `nn.Parameter(torch.ones(o, i))` or `torch.full(...)`. A `fill_` whose value is not known
+    statically (`w.fill_(np.random.randn() * 10)`) still sets one scalar everywhere: it is reported on
+    the layers it reaches, never on layers the file does not show.
 
     ## Why is this bad
     All units of a constant layer compute the same function and receive the same gradient, so they
@@ -126,12 +128,42 @@ class Net(nn.Module):
     def forward(self, x):
         return self.out(self.b(self.a(x).tanh()).tanh())
 """,
+        """
+import random
+import torch.nn as nn
+def init_weights(m):
+    if type(m) == nn.Linear:
+        m.weight.data.fill_(random.gauss(0, 1))  # expect: IL102
+net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))
+net.apply(init_weights)
+""",
+    )
+    # A fill of a value not known here on a bias, a norm weight, or layers defined elsewhere.
+    VALID = VALID + (
+        """
+import random
+import torch.nn as nn
+def init_weights(m):
+    if type(m) == nn.Linear:
+        m.bias.data.fill_(random.random())
+    elif type(m) == nn.BatchNorm1d:
+        m.weight.data.fill_(random.random())
+net = nn.Sequential(nn.Linear(4, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 1))
+net.apply(init_weights)
+""",
+        """
+import torch.nn as nn
+def constant_init(module, val):
+    module.weight.data.fill_(val)
+""",
     )
 
     def check(self, site):
         init = site.init
-        if init.kind != CONSTANT or init.value is None or init.value == 0:
+        if init.kind != CONSTANT or init.value == 0:
             return
+        if init.value is None and not (init.unknown_scalar and site.layers):
+            return  # a value not known here, on layers not known here: nothing to judge
         verdict = constant_verdict(site, zero=False)
         if verdict is None:
             return
@@ -140,6 +172,7 @@ class Net(nn.Module):
         reason = ("an adjacent layer is zero or constant too, so the symmetry is never broken"
                   if severity == ERROR else "every unit computes the same function and gets the same gradient, "
                   "so the layer acts as a single unit")
-        yield Finding(severity, f"constant kernel (every weight {fmt(init.value)}, {init.display}) on {where}: {reason}",
+        value = fmt(init.value) if init.value is not None else "equal"
+        yield Finding(severity, f"constant kernel (every weight {value}, {init.display}) on {where}: {reason}",
                       suggestion(judged, self.code, "constant"),
                       display_goal(judged), unknown_role=unknown)
