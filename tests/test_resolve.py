@@ -5,7 +5,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, QualifiedNameSource
 
-from initlint.resolve import Resolver
+from initlint.resolve import Resolver, dotted
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted((ROOT / "fixtures").rglob("*.py"))
@@ -31,8 +31,8 @@ def test_resolver_matches_qualified_name_provider(path):
     resolver = Resolver(module)
     checked = 0
     for func, imported in calls.funcs:
-        if not imported:
-            continue
+        if not imported or dotted(func) is None:
+            continue  # `torch.randn(n).type(t)`: libcst names it `torch.randn.type`, a method of a result
         assert resolver.qualified(func) in imported
         checked += 1
     assert checked > 0
