@@ -69,20 +69,16 @@ def _same_entries(a, b) -> bool:
 def _choose(envs) -> Env:
     """After a chain of branches of which exactly one runs: a name that ends with different values
     takes each known one (a Choice); the same value everywhere stays that value."""
-    merged: Env = {}
-    for name in set().union(*envs):
-        values = [env.get(name, _UNBOUND) for env in envs]
-        result = values[0]
-        for value in values[1:]:
-            result = _merge_value(result, value)
-        if result is UNKNOWN:
-            entries = []
-            for value in values:
-                for entry in (value.entries if isinstance(value, Choice) else (value,)):
-                    if isinstance(entry, cst.CSTNode) and not any(entry is e or entry.deep_equals(e) for e in entries):
-                        entries.append(entry)
-            result = Choice(entries) if entries else UNKNOWN
-        merged[name] = result
+    merged = _merge(*envs)
+    for name, result in merged.items():
+        if result is not UNKNOWN:
+            continue
+        entries = []
+        for value in (env.get(name, _UNBOUND) for env in envs):
+            for entry in (value.entries if isinstance(value, Choice) else (value,)):
+                if isinstance(entry, cst.CSTNode) and not any(entry is e or entry.deep_equals(e) for e in entries):
+                    entries.append(entry)
+        merged[name] = Choice(entries) if entries else UNKNOWN
     return merged
 
 

@@ -82,14 +82,7 @@ def test_a_save_of_an_analyzed_text_publishes_it_again_without_a_new_analysis(mo
 
     from initlint.server import lsp
 
-    analyzed = []
-    real = lsp.lint_file
-
-    def counting(config, uri, path, text, memory=None):
-        analyzed.append(text)
-        return real(config, uri, path, text, memory)
-
-    monkeypatch.setattr(lsp, "lint_file", counting)
+    analyzed = _count_analyses(monkeypatch, lsp)
     server = lsp.build_server()
     server.protocol._workspace = Workspace(None)  # what `initialize` makes; no stdio here
     published = []
@@ -226,14 +219,7 @@ def test_a_pull_right_after_an_edit_waits_for_its_run_instead_of_analyzing_again
 
     from initlint.server import lsp
 
-    analyzed = []
-    real = lsp.lint_file
-
-    def counting(config, uri, path, text, memory=None):
-        analyzed.append(text)
-        return real(config, uri, path, text, memory)
-
-    monkeypatch.setattr(lsp, "lint_file", counting)
+    analyzed = _count_analyses(monkeypatch, lsp)
     monkeypatch.setattr(lsp, "DEBOUNCE", 5.0)  # the second edit's run waits: the pull starts it
     server = lsp.build_server()
     server.protocol._workspace = Workspace(None)
@@ -296,3 +282,16 @@ def test_an_edit_is_analyzed_at_once_after_a_quiet_period_and_debounced_after_a_
 
     asyncio.run(edits())
     assert waited == [False, True, True, False, True]  # first, fast, fast, after a pause, fast
+
+
+def _count_analyses(monkeypatch, lsp) -> list:
+    """The texts the server analyzes from now on (lsp.lint_file wrapped), in order."""
+    analyzed = []
+    real = lsp.lint_file
+
+    def counting(config, uri, path, text, memory=None):
+        analyzed.append(text)
+        return real(config, uri, path, text, memory)
+
+    monkeypatch.setattr(lsp, "lint_file", counting)
+    return analyzed
