@@ -12,11 +12,11 @@ import libcst as cst
 from ..facts import CERTAIN, CONSTANT, HEURISTIC, OTHER, Initializer
 from ..knowledge import torch as T
 from ..knowledge.spec import InitSpec, build
-from ..resolve import dotted, keyword, positional
-from ..syntax import calls
-from .assigned import assigned_init, bare_name, is_weight, type_tests
+from ..resolve import keyword, positional
+from .assigned import assigned_init, bare_name, is_weight
 from .base import bias_kind, display, is_false, receiver_attribute
 from .torch_choice import chosen
+from .torch_narrowing import narrow
 from .torch_instances import INSTANCE_ORDER, constructor_values, instance_of, per_instance
 from .torch_init_syntax import (
     NOT_FILLING,
@@ -24,8 +24,6 @@ from .torch_init_syntax import (
     is_self_or_target,
     ndim_of,
     split_target,
-    computed_string_test,
-    string_filter,
     unsubscript,
 )
 from .graph import ActivationItem, ChainItem, GroupItem, InitRecord, KernelItem, Node, NormItem, OpaqueItem, ParamRef, PassItem, kernel_nodes
@@ -113,7 +111,7 @@ class InitExtractor:
         effect for some runs. Type tests narrow what each branch's init calls reach."""
         branches, alternatives, node = [], True, statement
         while True:
-            narrowed = self.narrow(node.test, filters)
+            narrowed = narrow(self, node.test, filters)
             alternatives = alternatives and narrowed == filters
             branches.append((node.body.body, narrowed))
             if isinstance(node.orelse, cst.If):
@@ -129,47 +127,6 @@ class InitExtractor:
             self.run(body, order, narrowed)
             end = max(end, self.adapter.counter)
         self.adapter.counter = end
-
-    def narrow(self, test, filters) -> dict:
-        """isinstance(m, nn.Linear) / classname.find('Conv') != -1: which module kinds a branch sees."""
-        narrowed = dict(filters)
-        for call in calls(test):
-            if isinstance(call.func, cst.Name) and call.func.value == "isinstance":
-                values = positional(call)
-                if len(values) == 2 and isinstance(values[0], cst.Name):
-                    kinds = self._kinds(values[1])
-                    narrowed[values[0].value] = kinds
-        for subject, kinds_node in type_tests(test):
-            narrowed[subject] = self._kinds(kinds_node)
-        fragment, subject = string_filter(test)
-        if fragment and self._is_class_name(subject):
-            kinds = {k for k in T.KERNEL_MODULES if fragment in k}
-            kinds |= {k for k in T.NORM_MODULES if fragment in k and "Norm" in fragment}
-            narrowed["__classname__"] = kinds or {"?" + fragment}
-        elif fragment or computed_string_test(test):
-            # A filter on module/parameter *names* ('gate' in name, name.startswith('head'), also with
-            # a prefix the caller passes: timm's name.startswith(classifier_name)): which layers it
-            # selects is unknown, and such special cases are usually deliberate.
-            narrowed["__opaque__"] = {"?"}
-        return narrowed
-
-    def _is_class_name(self, subject) -> bool:
-        subject = self.resolver.deref(subject) if subject is not None else None
-        text = dotted(subject) or ""
-        if text.endswith("__class__.__name__") or text.endswith("__name__"):
-            return True
-        if isinstance(subject, cst.Attribute) and subject.attr.value == "__name__":
-            return True
-        return "class" in text.lower()
-
-    def _kinds(self, node) -> set:
-        if isinstance(node, cst.Tuple):
-            kinds = set()
-            for element in node.elements:
-                kinds |= self._kinds(element.value)
-            return kinds
-        leaf = self.adapter.torch_leaf(node)
-        return {leaf} if leaf else {"?" + (dotted(node) or "")}
 
     def loop(self, statement: cst.For, order, filters) -> None:
         iterable = statement.iter
