@@ -14,6 +14,7 @@ from typing import FrozenSet, Iterable, List, Optional
 import libcst as cst
 
 from . import syntax
+from .documents import document_type
 from .diagnostics import Diagnostic, FileResult, INFO, lower
 from .facts import CERTAIN, HEURISTIC, LIKELY, Span, SuppressionComment
 from .intent import IntentComments
@@ -26,7 +27,6 @@ from .positions import positions as node_positions
 from .suppression import exempted, file_exemption
 
 PARSE_ERROR = "IL000"
-NOTEBOOK_SUFFIX = ".ipynb"  # a notebook is a whole program: nothing imports its functions
 UNUSED_SUPPRESSION = "IL001"  # judged after the other rules: which comments suppressed nothing
 NESTED = syntax.NESTED
 MAX_DEPTH = syntax.MAX_DEPTH
@@ -92,7 +92,7 @@ def _lint_text(text: str, filename: str, options: AnalysisOptions) -> FileResult
 
     syntax.checkpoint()
     try:
-        sites = run_frontends(module, text, options, whole_program=filename.lower().endswith(NOTEBOOK_SUFFIX))
+        sites = run_frontends(module, text, options, whole_program=document_type(filename).whole_program)
     except RecursionError:
         result.diagnostics.append(_file_error(filename, NESTED, 1, 1))
         return _keep_enabled(result, enabled)

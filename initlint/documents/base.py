@@ -79,6 +79,9 @@ class Document:
     * `source_map`: rows of `text` -> (cell, row in the cell).
     """
 
+    # A document nothing else imports (a notebook): what it defines and never uses is dead code.
+    whole_program = False
+
     kind: ClassVar[str] = ""
 
     def __init__(self, filename: str, text: Optional[str], data: Optional[bytes] = None,

@@ -99,6 +99,7 @@ def _parse_error(text: str) -> Optional[Tuple[int, int, str]]:
 
 class NotebookDocument(Document):
     kind = "notebook"
+    whole_program = True
 
     def __init__(self, filename: str, text: Optional[str], data: Optional[bytes] = None,
                  error: Optional[SourceError] = None, source_map: SourceMap = SourceMap(),
